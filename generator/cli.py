@@ -1,0 +1,181 @@
+"""The command line: click only. Parse options, call the library, map errors to exit codes.
+
+Exit codes: 0 success; 1 the content has errors (or warnings under --strict);
+2 usage error (bad option, no site.yaml, an id that exists); 3 the machine
+cannot do the job (see ``doctor``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import pipeline, scaffold
+from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _site(ctx: click.Context) -> Path:
+    root: Path = ctx.obj["root"]
+    if not (root / "site.yaml").is_file():
+        raise click.UsageError(f"no site.yaml in {root}: run inside a site folder or pass -C DIR")
+    return root
+
+
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into messages and exit codes, in one place."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ContentError as exc:
+            _print_diagnostics(exc.diagnostics, strict=False, as_json=False)
+            sys.exit(EXIT_CONTENT)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except GeneratorError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@click.group()
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Run as if started in DIR (the folder holding site.yaml).",
+)
+@click.version_option(package_name="sunshine")
+@click.pass_context
+def main(ctx: click.Context, directory: Path) -> None:
+    """sunshine: publish sunshine-property (阳光物业) disclosures as a website, PDF sheets and audit diffs."""
+    if not directory.is_dir():
+        raise click.UsageError(f"-C {directory}: no such folder")
+    ctx.obj = {"root": directory.resolve()}
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: bool) -> None:
+    errors = sum(1 for d in diagnostics if strict or d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    if as_json:
+        payload = {
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": [d.as_dict() for d in diagnostics],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for d in diagnostics:
+        click.echo(d.format(strict), err=False)
+    summary = f"{errors} error(s), {warnings} warning(s)" if diagnostics else "no problems found"
+    click.echo(summary, err=True)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+)
+@click.pass_context
+@_guard
+def check(ctx: click.Context, strict: bool, fmt: str) -> None:
+    """Validate every estate; print each problem as path:line:col: CODE message.
+
+    Exits 0 when clean, 1 on errors (and on warnings with --strict), 2 on usage errors.
+
+    Example: sunshine check --strict
+    """
+    diagnostics = pipeline.check(_site(ctx))
+    _print_diagnostics(diagnostics, strict, fmt == "json")
+    failed = any(strict or d.severity is Severity.ERROR for d in diagnostics)
+    sys.exit(EXIT_CONTENT if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("estate_id")
+@click.option(
+    "--name", default=None, help="The estate's name (小区名称); defaults to a placeholder."
+)
+@click.pass_context
+@_guard
+def new(ctx: click.Context, estate_id: str, name: str | None) -> None:
+    """Create content/ESTATE_ID from the annotated template; it passes check as is.
+
+    Example: sunshine new yang-guang-yuan --name 阳光苑
+    """
+    folder = scaffold.new_estate(_site(ctx), estate_id, name)
+    click.echo(f"created {folder}: edit its files, then run 'sunshine check'")
+
+
+@main.command()
+@click.argument("estate_id")
+@click.option("--id", "release_id", required=True, help="The new release's id, e.g. 2025-q3.")
+@click.option(
+    "--date",
+    "release_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="Release date (YYYY-MM-DD).",
+)
+@click.option(
+    "--posting-from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="First day of the posting period (公示期).",
+)
+@click.option(
+    "--posting-to",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="Last day of the posting period.",
+)
+@click.pass_context
+@_guard
+def release(
+    ctx: click.Context,
+    estate_id: str,
+    release_id: str,
+    release_date: Any,
+    posting_from: Any,
+    posting_to: Any,
+) -> None:
+    """Freeze ESTATE_ID's current data as a new, immutable release snapshot.
+
+    Refuses when the estate has errors or the release id exists.
+
+    Example: sunshine release yun-tai-yi-cun --id 2025-q3 --date 2025-10-10 --posting-from 2025-10-10 --posting-to 2025-10-24
+    """
+    path = pipeline.release(
+        _site(ctx),
+        estate_id,
+        release_date.date(),
+        release_id,
+        (posting_from.date(), posting_to.date()),
+    )
+    click.echo(f"wrote {path}: commit it; it must never be edited")
+
+
+@main.command()
+@click.pass_context
+@_guard
+def schemas(ctx: click.Context) -> None:
+    """Write the JSON Schema of every content file into schemas/ (for editors).
+
+    Example: sunshine schemas
+    """
+    written = scaffold.write_schemas(_site(ctx))
+    click.echo(f"wrote {len(written)} schemas into schemas/")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,95 @@
+"""site.yaml -> SiteConfig. The model's fields are the one table of settings:
+defaults, validation, the JSON Schema and docs/site.md all come from it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field
+
+from .content import parse
+from .errors import ContentError, Diagnostic, Location, UsageError
+from .load import load_file
+from .model.base import Base, Text, Url
+from .model.estate import Channel
+
+SITE_FILE = "site.yaml"
+
+
+class Paper(StrEnum):
+    A4 = "A4"
+    A3 = "A3"
+
+
+class Language(StrEnum):
+    ZH = "zh-CN"
+    EN = "en"
+
+
+class SiteConfig(Base):
+    """site.yaml: settings for the whole site."""
+
+    title: Text = Field(description="站点名称 / site title")
+    base_url: Url = Field(
+        description="站点网址，二维码指向这里 / public address of the site, used in QR codes"
+    )
+    language: Language = Field(
+        default=Language.ZH, description="默认界面语言 / default interface language"
+    )
+    content_dir: Text = Field(
+        default="content",
+        description="内容目录（相对 site.yaml）/ content folder, relative to site.yaml",
+    )
+    theme: Text = Field(default="default", description="主题名（themes/ 下）/ theme under themes/")
+    paper: Paper = Field(
+        default=Paper.A4, description="公示单纸张：A4 或 A3 / paper size of the sheets"
+    )
+    report_error_url: Url | None = Field(
+        default=None, description="纠错链接 / link for reporting an error"
+    )
+    authority: list[Channel] = Field(
+        default=[],
+        description="主管部门联系方式，每页显示 / supervising authority, shown on every page",
+    )
+    show_working_copy: bool = Field(
+        default=False,
+        description="是否把未发布的工作副本作为“当前”显示 / show unpublished data as current",
+    )
+    rule_profile: Text = Field(default="national", description="规则配置 / rule profile")
+
+
+def find_site(start: Path) -> Path:
+    """Return the folder holding site.yaml (``start`` itself)."""
+    if not (start / SITE_FILE).is_file():
+        raise UsageError(f"no {SITE_FILE} in {start}: run inside a site folder or pass -C DIR")
+    return start
+
+
+def load_config(site: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    """Load and validate site.yaml; return every problem found."""
+    located, problems = load_file(site / SITE_FILE, SITE_FILE)
+    if problems:
+        return None, problems
+    config, problems = parse(SiteConfig, located)
+    problems = [
+        Diagnostic("K001", d.location, f"{d.message} ({d.code})") if d.code.startswith("S") else d
+        for d in problems
+    ]
+    if config is not None and not (site / config.content_dir).is_dir():
+        where = located.where(("content_dir",))
+        problems.append(
+            Diagnostic("K001", where, f"content_dir: folder '{config.content_dir}' does not exist")
+        )
+        config = None
+    return config, problems
+
+
+def require_config(site: Path) -> SiteConfig:
+    """Load site.yaml or raise ContentError with its problems."""
+    config, problems = load_config(site)
+    if config is None:
+        raise ContentError(
+            problems or [Diagnostic("K001", Location(SITE_FILE, 1, 1), "site.yaml is empty")]
+        )
+    return config

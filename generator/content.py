@@ -1,0 +1,277 @@
+"""The content tree: which files an estate has, and how each becomes a model.
+
+An estate is a folder ``content/<estate-id>/``::
+
+    estate.yaml                         the estate and its parties
+    fees.yaml                           the price board
+    contracts.yaml                      service contracts and amendments
+    services.yaml                       the four guarantees (四保)
+    votes.yaml                          owners' votes
+    accounts/maintenance-fund/<p>.yaml  one statement per period <p>
+    accounts/public-revenue/<p>.yaml
+    accounts/property-fees/<p>.yaml
+    notices/<id>.md                     Markdown with YAML front matter
+    releases/<id>.json                  machine-written release snapshots
+    attachments/...                     scans and other files, not parsed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Diagnostic, Location
+from .load import DataPath, Located, dotted, load_file, load_text, read_text
+from .model import Accounts, EstateData
+from .model.accounts import FeeStatement, FundStatement, RevenueStatement, Votes
+from .model.contracts import Contracts, Services
+from .model.estate import Estate
+from .model.fees import Fees
+from .model.notices import Notice, NoticeMeta
+
+# file name -> (field of EstateData, model); the one table the loader, the
+# schemas and the scaffold follow.
+SECTION_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "estate.yaml": ("estate", Estate),
+    "fees.yaml": ("fees", Fees),
+    "contracts.yaml": ("contracts", Contracts),
+    "services.yaml": ("services", Services),
+    "votes.yaml": ("votes", Votes),
+}
+ACCOUNT_DIRS: dict[str, tuple[str, type[BaseModel]]] = {
+    "maintenance-fund": ("maintenance_fund", FundStatement),
+    "public-revenue": ("public_revenue", RevenueStatement),
+    "property-fees": ("property_fees", FeeStatement),
+}
+NOTICES_DIR = "notices"
+RELEASES_DIR = "releases"
+ATTACHMENTS_DIR = "attachments"
+
+
+@dataclass
+class EstateSource:
+    """Where an estate's data came from, to turn a data path into file:line:col."""
+
+    folder: Path
+    display: str
+    files: dict[tuple[str, ...], Located] = field(default_factory=dict)
+
+    def at(self, part: tuple[str, ...], path: DataPath = (), key: bool = False) -> Location:
+        """Location of ``path`` inside the file holding ``part`` (e.g. ("fees",))."""
+        located = self.files.get(part)
+        if located is None:
+            return Location(f"{self.display}/{_part_file(part)}", 1, 1)
+        return located.where(path, key=key)
+
+
+def _part_file(part: tuple[str, ...]) -> str:
+    if part[0] == "accounts":
+        folder = next(d for d, (name, _) in ACCOUNT_DIRS.items() if name == part[1])
+        return f"accounts/{folder}/{part[2]}.yaml"
+    if part[0] == "notices":
+        return f"{NOTICES_DIR}/{part[1]}.md"
+    return next(f for f, (name, _) in SECTION_FILES.items() if name == part[0])
+
+
+def parse(
+    model: type[BaseModel], located: Located, extra: dict[str, Any] | None = None
+) -> tuple[Any, list[Diagnostic]]:
+    """Validate located data against a model; map every error to a diagnostic."""
+    data = located.data if extra is None else {**(located.data or {}), **extra}
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_diagnostic(err, located) for err in exc.errors(include_url=False)]
+
+
+def _diagnostic(err: Any, located: Located) -> Diagnostic:
+    path: DataPath = tuple(err["loc"])
+    kind: str = err["type"]
+    if kind == "missing":
+        return Diagnostic(
+            "S001",
+            located.where(path[:-1]),
+            f"{dotted(path)}: required field '{path[-1]}' is missing",
+        )
+    if kind == "extra_forbidden":
+        return Diagnostic(
+            "S002", located.where(path, key=True), f"{dotted(path)}: unknown field '{path[-1]}'"
+        )
+    if kind.startswith("sunshine_"):
+        return Diagnostic(
+            kind.removeprefix("sunshine_"), located.where(path), f"{dotted(path)}: {err['msg']}"
+        )
+    code = "S005" if kind.startswith("date") else "S004" if kind.startswith("decimal") else "S003"
+    got = repr(err.get("input"))
+    got = got if len(got) <= 60 else got[:57] + "..."
+    return Diagnostic(code, located.where(path), f"{dotted(path)}: {err['msg']}, got {got}")
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """Split '---' front matter from a Markdown body; None when there is none."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :])
+    return None
+
+
+def load_notice(
+    path: Path, display: str, notice_id: str
+) -> tuple[Located, Notice | None, list[Diagnostic]]:
+    """Load notices/<id>.md: front matter -> NoticeMeta, the rest is the body."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return Located(display, None), None, problems
+    parts = split_front_matter(text)
+    if parts is None:
+        message = "a notice starts with front matter between '---' lines (title, date, category)"
+        return Located(display, None), None, [Diagnostic("L005", Location(display, 1, 1), message)]
+    located, problems = load_text(parts[0], display, line_offset=1)
+    if problems:
+        return located, None, problems
+    meta, problems = parse(NoticeMeta, located)
+    if meta is None:
+        return located, None, [_as_notice_error(d) for d in problems]
+    notice, id_problems = parse(Notice, located, {"id": notice_id, "body": parts[1]})
+    return located, notice, [_at(d, located.where(())) for d in id_problems]
+
+
+def _as_notice_error(d: Diagnostic) -> Diagnostic:
+    return (
+        Diagnostic("N001", d.location, f"{d.message} ({d.code})") if d.code.startswith("S") else d
+    )
+
+
+def _at(d: Diagnostic, location: Location) -> Diagnostic:
+    return Diagnostic(d.code, location, d.message.replace("id:", "file name:", 1))
+
+
+def load_estate(
+    folder: Path, display: str
+) -> tuple[EstateData | None, EstateSource, list[Diagnostic]]:
+    """Load one estate folder; return its data (None if it has errors), sources, problems."""
+    source = EstateSource(folder, display)
+    problems: list[Diagnostic] = []
+    parts: dict[str, Any] = {}
+    ok = True
+    for name, (key, model) in SECTION_FILES.items():
+        path = folder / name
+        if not path.exists():
+            if key == "estate":
+                problems.append(
+                    Diagnostic(
+                        "S001",
+                        Location(f"{display}/{name}", 1, 1),
+                        "estate.yaml is missing: every estate folder needs one",
+                    )
+                )
+                ok = False
+            continue
+        value, found = _load_part(path, f"{display}/{name}", model, source, (key,))
+        problems += found
+        ok = ok and value is not None
+        parts[key] = value
+    accounts: dict[str, dict[str, Any]] = {name: {} for name, _ in ACCOUNT_DIRS.values()}
+    for folder_name, (key, model) in ACCOUNT_DIRS.items():
+        for path in sorted((folder / "accounts" / folder_name).glob("*.yaml")):
+            period_id = path.stem
+            value, found = _load_part(
+                path,
+                f"{display}/accounts/{folder_name}/{path.name}",
+                model,
+                source,
+                ("accounts", key, period_id),
+            )
+            problems += found
+            ok = ok and value is not None
+            accounts[key][period_id] = value
+    notices: dict[str, Notice] = {}
+    for path in sorted((folder / NOTICES_DIR).glob("*.md")):
+        located, notice, found = load_notice(
+            path, f"{display}/{NOTICES_DIR}/{path.name}", path.stem
+        )
+        source.files[("notices", path.stem)] = located
+        problems += found
+        ok = ok and notice is not None
+        if notice is not None:
+            notices[notice.id] = notice
+    problems += _stray_files(folder, display)
+    if not ok:
+        return None, source, problems
+    data, found = _assemble(parts, accounts, notices, source)
+    return data, source, problems + found
+
+
+def _load_part(
+    path: Path, display: str, model: type[BaseModel], source: EstateSource, part: tuple[str, ...]
+) -> tuple[Any, list[Diagnostic]]:
+    located, problems = load_file(path, display)
+    source.files[part] = located
+    if located.data is None and problems:  # unreadable or not YAML: nothing to validate
+        return None, problems
+    value, found = parse(model, located)
+    return (None if problems else value), problems + found
+
+
+def _assemble(
+    parts: dict[str, Any],
+    accounts: dict[str, dict[str, Any]],
+    notices: dict[str, Notice],
+    source: EstateSource,
+) -> tuple[EstateData | None, list[Diagnostic]]:
+    try:
+        return EstateData(**parts, accounts=Accounts(**accounts), notices=notices), []
+    except ValidationError as exc:  # file names used as ids (period, notice) that are not URL-safe
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = err["loc"]
+            part = (
+                ("accounts", str(loc[1]), str(loc[2]))
+                if loc[0] == "accounts"
+                else ("notices", str(loc[1]))
+            )
+            message = f"file name '{part[-1]}': {err['msg']}"
+            problems.append(Diagnostic("I001", source.at(part), message))
+        return None, problems
+
+
+_KNOWN_DIRS = {"accounts", NOTICES_DIR, RELEASES_DIR, ATTACHMENTS_DIR}
+
+
+def _stray_files(folder: Path, display: str) -> list[Diagnostic]:
+    """Files the loader would silently ignore are reported, so no data is lost."""
+    problems = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if (
+            any(p.startswith(".") for p in rel.parts)
+            or path.is_dir()
+            or rel.parts[0] == ATTACHMENTS_DIR
+        ):
+            continue
+        expected = (
+            (len(rel.parts) == 1 and rel.name in SECTION_FILES)
+            or (
+                len(rel.parts) == 3
+                and rel.parts[0] == "accounts"
+                and rel.parts[1] in ACCOUNT_DIRS
+                and rel.suffix == ".yaml"
+            )
+            or (len(rel.parts) == 2 and rel.parts[0] == NOTICES_DIR and rel.suffix == ".md")
+            or (len(rel.parts) == 2 and rel.parts[0] == RELEASES_DIR and rel.suffix == ".json")
+        )
+        if not expected:
+            problems.append(
+                Diagnostic(
+                    "L006",
+                    Location(f"{display}/{rel.as_posix()}", 1, 1),
+                    "this file is not read: see docs/content.md for where each kind of file goes (scans go under attachments/)",
+                )
+            )
+    return problems

@@ -1,0 +1,227 @@
+"""Locations, diagnostics and the one table of diagnostic codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column count from 1."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    title: str
+    title_zh: str
+
+
+# The stable diagnostic codes. A code never changes meaning once published;
+# docs/diagnostics.md is checked against this table by the tests.
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in [
+        Code("L001", Severity.ERROR, "YAML syntax error", "YAML 语法错误"),
+        Code("L002", Severity.ERROR, "duplicate key", "重复的键"),
+        Code("L003", Severity.ERROR, "file cannot be read as UTF-8 text", "文件无法按 UTF-8 读取"),
+        Code(
+            "L004",
+            Severity.ERROR,
+            "YAML feature not allowed (anchor, alias, tag, complex key)",
+            "不允许的 YAML 写法（锚点、别名、标签、复杂键）",
+        ),
+        Code(
+            "L005", Severity.ERROR, "notice has no front matter", "公告缺少文件头（front matter）"
+        ),
+        Code(
+            "L006",
+            Severity.ERROR,
+            "unexpected file in the estate folder",
+            "小区目录中有无法识别的文件",
+        ),
+        Code(
+            "L007", Severity.ERROR, "release snapshot is not valid JSON", "期次快照不是有效的 JSON"
+        ),
+        Code("S001", Severity.ERROR, "required field missing", "缺少必填字段"),
+        Code("S002", Severity.ERROR, "unknown field", "未知字段"),
+        Code("S003", Severity.ERROR, "wrong type or invalid value", "类型或取值错误"),
+        Code(
+            "S004",
+            Severity.ERROR,
+            "invalid amount (not an exact decimal, or too many decimal places)",
+            "金额无效（不是精确小数或小数位过多）",
+        ),
+        Code("S005", Severity.ERROR, "invalid date", "日期无效"),
+        Code("I001", Severity.ERROR, "id is not URL-safe", "编号不是 URL 安全的"),
+        Code("I002", Severity.ERROR, "duplicate id", "编号重复"),
+        Code("I003", Severity.ERROR, "reference to an unknown id", "引用了不存在的编号"),
+        Code(
+            "I004",
+            Severity.ERROR,
+            "file or folder name does not match the id inside",
+            "文件名或目录名与其中的编号不一致",
+        ),
+        Code(
+            "I005",
+            Severity.ERROR,
+            "path leaves the content folder or names a missing file",
+            "路径超出内容目录或文件不存在",
+        ),
+        Code(
+            "C001", Severity.ERROR, "unified social credit code is invalid", "统一社会信用代码无效"
+        ),
+        Code("D001", Severity.ERROR, "period ends before it starts", "期间的结束日期早于开始日期"),
+        Code(
+            "D002",
+            Severity.ERROR,
+            "statement periods of one account overlap",
+            "同一账户的报表期间重叠",
+        ),
+        Code(
+            "D003",
+            Severity.WARNING,
+            "gap between consecutive statement periods",
+            "相邻报表期间之间有空档",
+        ),
+        Code(
+            "D004",
+            Severity.ERROR,
+            "entry dated outside its statement period",
+            "明细日期不在报表期间内",
+        ),
+        Code(
+            "A001",
+            Severity.ERROR,
+            "statement does not balance (opening + income - expenditure != closing)",
+            "报表不平（期初 + 收入 − 支出 ≠ 期末）",
+        ),
+        Code(
+            "A002",
+            Severity.ERROR,
+            "building accounts do not add up to the estate",
+            "分幢账户合计与小区总账不符",
+        ),
+        Code(
+            "A003",
+            Severity.ERROR,
+            "opening balance differs from the previous period's closing",
+            "期初余额与上期期末余额不符",
+        ),
+        Code(
+            "A004",
+            Severity.ERROR,
+            "stated total differs from the sum of its lines",
+            "合计数与明细之和不符",
+        ),
+        Code("A005", Severity.ERROR, "received exceeds receivable", "实收大于应收"),
+        Code("F001", Severity.ERROR, "fee periods overlap", "收费标准的执行期间重叠"),
+        Code(
+            "F002",
+            Severity.ERROR,
+            "government-guided price outside its allowed range",
+            "政府指导价超出浮动幅度",
+        ),
+        Code(
+            "F003",
+            Severity.ERROR,
+            "pricing details do not fit the pricing regime",
+            "定价信息与定价方式不符",
+        ),
+        Code(
+            "V001",
+            Severity.ERROR,
+            "impossible vote counts (approving > participating > total)",
+            "表决数据不可能成立（同意 > 参与 > 总数）",
+        ),
+        Code(
+            "V002",
+            Severity.WARNING,
+            "maintenance-fund expenditure without a recorded vote or emergency",
+            "维修资金支出没有表决记录也未注明应急",
+        ),
+        Code("N001", Severity.ERROR, "notice front matter is invalid", "公告文件头无效"),
+        Code("N002", Severity.WARNING, "notice has an empty body", "公告正文为空"),
+        Code(
+            "M001",
+            Severity.ERROR,
+            "statement regime differs from the estate's management mode",
+            "报表的计费方式与小区的物业服务模式不符",
+        ),
+        Code(
+            "M002",
+            Severity.WARNING,
+            "contract term has ended and no later contract of its kind exists",
+            "合同已到期且没有后续合同",
+        ),
+        Code(
+            "R001",
+            Severity.ERROR,
+            "release snapshot does not match its content hash",
+            "期次快照与其内容哈希不符",
+        ),
+        Code("R002", Severity.ERROR, "release snapshot is invalid", "期次快照无效"),
+        Code("K001", Severity.ERROR, "site configuration is invalid", "站点配置无效"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the content, at a place, with a stable code."""
+
+    code: str
+    location: Location
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def format(self, strict: bool = False) -> str:
+        severity = Severity.ERROR if strict else self.severity
+        return f"{self.location}: {self.code} {severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.code, self.message)
+
+
+class GeneratorError(Exception):
+    """An error the user can act on; the CLI prints it and exits non-zero."""
+
+
+class UsageError(GeneratorError):
+    """The command was asked for something that does not exist or cannot be done."""
+
+
+class ContentError(GeneratorError):
+    """The content has errors; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__(f"{len(diagnostics)} problem(s) in the content")

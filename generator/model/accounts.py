@@ -1,0 +1,195 @@
+"""Owners' votes and the three kinds of account statement.
+
+Each statement is one file, ``accounts/<kind>/<period-id>.yaml``, so a quarterly
+update adds files instead of editing long ones.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field
+
+from .base import Area, Base, Count, Date, Id, Money, Period, PositiveMoney, Price, Text
+from .estate import ManagementMode
+
+
+class VoteKind(StrEnum):
+    FUND_USE = "使用维修资金"
+    FUND_RAISE = "筹集维修资金"
+    COMMON_PARTS = "改变共有部分用途"
+    HIRE_FIRM = "选聘解聘物业"
+    RULES = "制定修改管理规约"
+    OTHER = "其他"
+
+
+class Tally(Base):
+    area: Area = Field(description="专有部分面积（㎡）/ floor area")
+    headcount: Count = Field(description="人数 / owners")
+
+
+class Vote(Base):
+    id: Id = Field(description="表决编号 / vote id")
+    date: Date = Field(description="表决截止日期 / date the vote closed")
+    matter: Text = Field(description="表决事项 / matter")
+    kind: VoteKind = Field(description="事项类型 / kind of matter")
+    method: Text | None = Field(default=None, description="表决方式，如 书面征求意见 / method")
+    total: Tally = Field(description="全体业主 / all owners")
+    participating: Tally = Field(description="参与表决 / owners who took part")
+    approving: Tally = Field(description="同意 / owners who approved")
+    resolution: Text | None = Field(default=None, description="决议公告 / resolution")
+
+
+class Votes(Base):
+    """votes.yaml: owners' votes."""
+
+    votes: list[Vote] = Field(description="业主表决 / owners' votes")
+
+
+class Entry(Base):
+    """One line of income or expenditure."""
+
+    id: Id = Field(description="明细编号 / entry id")
+    date: Date = Field(description="发生日期 / date")
+    category: Text = Field(description="类别 / category")
+    amount: PositiveMoney = Field(description="金额（元）/ amount in yuan")
+    summary: Text = Field(description="摘要 / summary")
+
+
+class FundExpenditure(Entry):
+    """Maintenance-fund spending: the project, who did it, who paid, who approved."""
+
+    project: Text = Field(description="工程项目 / project")
+    contractor: Text = Field(description="施工单位 / contractor")
+    buildings: list[Id] = Field(
+        default=[], description="分摊的楼幢编号 / buildings that bear the cost"
+    )
+    split: Text = Field(description="费用分摊方式 / how the cost was split among owners")
+    vote: Id | None = Field(default=None, description="业主表决编号 / id of the owners' vote")
+    emergency: Text | None = Field(
+        default=None, description="应急维修情形（可不经表决）/ emergency, when no vote was needed"
+    )
+    accepted: Date | None = Field(default=None, description="验收日期 / date accepted")
+
+
+class BuildingAccount(Base):
+    building: Id = Field(description="楼幢编号（estate.yaml）/ building id")
+    opening: Money = Field(description="期初余额 / opening balance")
+    income: Money = Field(description="本期收入 / income")
+    expenditure: Money = Field(description="本期支出 / expenditure")
+    closing: Money = Field(description="期末余额 / closing balance")
+
+
+class FundStatement(Base):
+    """accounts/maintenance-fund/<period>.yaml: the special maintenance fund."""
+
+    period: Period = Field(description="报表期间 / period")
+    opening: Money = Field(description="期初余额 / opening balance")
+    income: list[Entry] = Field(
+        default=[], description="收入：归集、续筹、利息、公共收益转入 / income"
+    )
+    expenditure: list[FundExpenditure] = Field(default=[], description="支出 / expenditure")
+    closing: Money = Field(description="期末余额 / closing balance")
+    buildings: list[BuildingAccount] = Field(
+        default=[], description="分幢账户 / per-building accounts"
+    )
+
+
+class RevenueStatement(Base):
+    """accounts/public-revenue/<period>.yaml: income from common parts and where it went."""
+
+    period: Period = Field(description="报表期间 / period")
+    opening: Money = Field(description="期初余额 / opening balance")
+    income: list[Entry] = Field(
+        default=[], description="收入：广告、停车、场地租赁、快递柜、充电桩 / income"
+    )
+    expenditure: list[Entry] = Field(
+        default=[],
+        description="支出和去向：成本、税费、转入维修资金、抵扣物业费 / costs and where the net went",
+    )
+    closing: Money = Field(description="期末余额（留存）/ closing balance, retained")
+
+
+class CostCategory(StrEnum):
+    STAFF = "人员费用"
+    SHARED_PARTS = "共用部位共用设施设备运行维护费"
+    CLEANING = "清洁卫生费"
+    GREENING = "绿化养护费"
+    SECURITY = "秩序维护费"
+    OFFICE = "办公费"
+    DEPRECIATION = "固定资产折旧"
+    INSURANCE = "共用部位共用设施设备及公众责任保险费"
+    APPROVED_OTHER = "经业主同意的其他费用"
+    TAX = "税费"
+
+
+class AccountingBasis(StrEnum):
+    ACCRUAL = "权责发生制"
+    CASH = "收付实现制"
+
+
+class CommissionMethod(StrEnum):
+    FIXED = "固定金额"
+    PERCENT = "按比例"
+
+
+class Collection(Base):
+    """Billing and collection for one class of property."""
+
+    id: Id = Field(description="编号 / id")
+    label: Text = Field(description="物业类型，如 高层住宅 / class of property")
+    area: Area = Field(description="计费面积（㎡）/ area billed")
+    receivable: Money = Field(description="应收（元）/ receivable")
+    received: Money = Field(description="实收（元）/ received")
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Collection rate (收缴率) in percent, two places."""
+        if not self.receivable:
+            return None
+        return (self.received * 100 / self.receivable).quantize(Decimal("0.01"))
+
+
+class Cost(Base):
+    category: CostCategory = Field(description="法定成本类别 / statutory cost category")
+    amount: Money = Field(description="金额（元）/ amount")
+    budget: Money | None = Field(default=None, description="预算（元）/ budget")
+    note: Text | None = Field(default=None, description="说明 / note")
+
+
+class Commission(Base):
+    method: CommissionMethod = Field(description="酬金计提方式 / how the commission is set")
+    rate: Price | None = Field(default=None, description="比例（%），按比例计提时填写 / percent")
+    amount: Money = Field(description="本期酬金（元）/ commission this period")
+
+
+class FeeStatement(Base):
+    """accounts/property-fees/<period>.yaml: property-fee income and expenditure."""
+
+    period: Period = Field(description="报表期间 / period")
+    regime: ManagementMode = Field(
+        description="包干制 或 酬金制，须与小区一致 / must match the estate"
+    )
+    basis: AccountingBasis = Field(description="权责发生制 或 收付实现制 / accrual or cash basis")
+    collection: list[Collection] = Field(
+        min_length=1, description="应收实收 / billing and collection by class"
+    )
+    arrears_recovered: Money = Field(
+        default=Decimal("0.00"),
+        description="追缴以前年度欠费（元）/ arrears recovered from earlier years",
+    )
+    other_income: list[Entry] = Field(default=[], description="其他收入 / other income")
+    expenditure: list[Cost] = Field(
+        min_length=1, description="支出（按法定成本类别）/ expenditure by category"
+    )
+    commission: Commission | None = Field(
+        default=None, description="酬金（酬金制）/ commission, under 酬金制"
+    )
+    surplus: Money = Field(description="本期结余（亏损为负数）/ surplus, negative for a deficit")
+    opening: Money | None = Field(
+        default=None, description="上期结转（酬金制）/ balance brought forward"
+    )
+    closing: Money | None = Field(
+        default=None, description="结转下期（酬金制）/ balance carried forward"
+    )

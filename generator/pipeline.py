@@ -1,0 +1,128 @@
+"""The stages in order: load the site, validate it; later stages build on these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig, load_config
+from .content import EstateSource, load_estate
+from .errors import ContentError, Diagnostic, Location, Severity, UsageError
+from .model import EstateData, Snapshot
+from .model.base import _ID
+from .model.estate import CommitteeKind
+from .model.notices import Release, SignerRole
+from .releases import load_releases, write_snapshot
+from .validate import validate
+
+
+@dataclass
+class LoadedEstate:
+    id: str
+    data: EstateData | None
+    source: EstateSource
+    releases: list[Snapshot]
+
+
+@dataclass
+class Site:
+    root: Path
+    config: SiteConfig | None
+    estates: list[LoadedEstate] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load_site(root: Path) -> Site:
+    """Load site.yaml and every estate with its releases; gather every problem."""
+    config, problems = load_config(root)
+    site = Site(root, config, diagnostics=problems)
+    if config is None:
+        return site
+    content = root / config.content_dir
+    for folder in sorted(content.iterdir()):
+        display = folder.relative_to(root).as_posix()
+        if folder.name.startswith((".", "_")) or (folder.is_file() and folder.suffix == ".md"):
+            continue
+        if not folder.is_dir():
+            site.diagnostics.append(
+                Diagnostic(
+                    "L006",
+                    Location(display, 1, 1),
+                    "content/ holds one folder per estate; this file is not read",
+                )
+            )
+            continue
+        if not _ID.match(folder.name):
+            site.diagnostics.append(
+                Diagnostic(
+                    "I001",
+                    Location(display, 1, 1),
+                    f"estate folder '{folder.name}' is not a URL-safe id (a-z, 0-9, '-')",
+                )
+            )
+        site.estates.append(_load_estate(folder, display, site.diagnostics))
+    return site
+
+
+def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> LoadedEstate:
+    data, source, found = load_estate(folder, display)
+    problems += found
+    if data is not None:
+        problems += validate(data, source)
+    releases, found = load_releases(folder, display)
+    problems += found
+    return LoadedEstate(folder.name, data, source, releases)
+
+
+def check(root: Path) -> list[Diagnostic]:
+    """Validate the whole site; return every problem, in file order."""
+    return sorted(load_site(root).diagnostics, key=Diagnostic.sort_key)
+
+
+def release(
+    root: Path,
+    estate_id: str,
+    release_date: dt.date,
+    release_id: str,
+    posting: tuple[dt.date, dt.date],
+) -> Path:
+    """Freeze an estate's working copy as a new release; refuse errors and existing ids."""
+    site = load_site(root)
+    estate = next((e for e in site.estates if e.id == estate_id), None)
+    if estate is None:
+        raise UsageError(f"no estate '{estate_id}' in the content folder")
+    own = [
+        d
+        for d in site.diagnostics
+        if d.location.file.startswith(estate.source.display + "/") or d.location.file == "site.yaml"
+    ]
+    if any(d.severity is Severity.ERROR for d in own) or estate.data is None:
+        raise ContentError(sorted(own, key=Diagnostic.sort_key))
+    if any(r.release.id == release_id for r in estate.releases):
+        raise UsageError(
+            f"release '{release_id}' of '{estate_id}' exists already; a published release is never replaced"
+        )
+    meta = Release.model_validate(
+        {
+            "id": release_id,
+            "date": release_date,
+            "posting": {"from": posting[0], "to": posting[1]},
+            "signers": signers(estate.data),
+        }
+    )
+    return write_snapshot(estate.source.folder, meta, estate.data)
+
+
+def signers(data: EstateData) -> list[dict[str, str]]:
+    """Who signs a release: the firm, and the committee where there is one."""
+    out = [{"role": SignerRole.FIRM, "name": data.estate.firm.name}]
+    committee = data.estate.committee
+    if committee is not None:
+        role = (
+            SignerRole.OWNERS_COMMITTEE
+            if committee.kind is CommitteeKind.OWNERS
+            else SignerRole.MANAGEMENT_COMMITTEE
+        )
+        out.append({"role": role, "name": committee.name})
+    return out

@@ -1,0 +1,102 @@
+"""Release snapshots: the canonical format, its content hash, and reading them back.
+
+A snapshot is ``releases/<id>.json``, written by the machine and never edited
+by hand. It is JSON with sorted keys, so the same data always gives the same
+bytes, and it parses far faster than YAML. Its ``sha256`` is the hash of the
+compact canonical JSON of ``{"format", "release", "data"}``; the first 12 hex
+characters are the release's fingerprint, printed on paper and web alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Diagnostic, Location
+from .load import dotted
+from .model import SNAPSHOT_FORMAT, EstateData, Snapshot
+from .model.notices import Release
+
+FINGERPRINT_LENGTH = 12
+
+
+def _payload(release: Release, data: EstateData) -> dict[str, Any]:
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "release": release.model_dump(mode="json", by_alias=True),
+        "data": data.model_dump(mode="json", by_alias=True),
+    }
+
+
+def content_hash(release: Release, data: EstateData) -> str:
+    """Return the SHA-256 of the release's canonical JSON."""
+    compact = json.dumps(
+        _payload(release, data), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(compact.encode("utf-8")).hexdigest()
+
+
+def fingerprint(sha256: str) -> str:
+    """Return the short fingerprint shown on sheets and pages."""
+    return sha256[:FINGERPRINT_LENGTH]
+
+
+def snapshot_text(release: Release, data: EstateData) -> str:
+    """Return the snapshot file's text: canonical, one value per line for readable git diffs."""
+    document = {**_payload(release, data), "sha256": content_hash(release, data)}
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def load_snapshot(path: Path, display: str) -> tuple[Snapshot | None, list[Diagnostic]]:
+    """Read a snapshot and verify its content hash and file name."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+        return None, [Diagnostic("L007", Location(display, line, column), str(exc))]
+    try:
+        snapshot = Snapshot.model_validate(document)
+    except ValidationError as exc:
+        return None, [
+            Diagnostic("R002", Location(display, 1, 1), f"{dotted(tuple(e['loc']))}: {e['msg']}")
+            for e in exc.errors(include_url=False)
+        ]
+    problems = []
+    if snapshot.release.id != path.stem:
+        problems.append(
+            Diagnostic(
+                "I004",
+                Location(display, 1, 1),
+                f"release id '{snapshot.release.id}' differs from the file name '{path.stem}'",
+            )
+        )
+    actual = content_hash(snapshot.release, snapshot.data)
+    if actual != snapshot.sha256:
+        message = f"content hash is {actual[:12]}…, the file says {snapshot.sha256[:12]}…: the snapshot was changed after it was written"
+        problems.append(Diagnostic("R001", Location(display, 1, 1), message))
+    return snapshot, problems
+
+
+def load_releases(folder: Path, display: str) -> tuple[list[Snapshot], list[Diagnostic]]:
+    """Read every snapshot of an estate, oldest release first."""
+    snapshots, problems = [], []
+    for path in sorted((folder / "releases").glob("*.json")):
+        snapshot, found = load_snapshot(path, f"{display}/releases/{path.name}")
+        problems += found
+        if snapshot is not None:
+            snapshots.append(snapshot)
+    snapshots.sort(key=lambda s: (s.release.date, s.release.id))
+    return snapshots, problems
+
+
+def write_snapshot(folder: Path, release: Release, data: EstateData) -> Path:
+    """Write a new snapshot; refuse to replace one that exists."""
+    path = folder / "releases" / f"{release.id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as out:
+        out.write(snapshot_text(release, data))
+    return path
