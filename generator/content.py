@@ -152,60 +152,55 @@ def _at(d: Diagnostic, location: Location) -> Diagnostic:
     return Diagnostic(d.code, location, d.message.replace("id:", "file name:", 1))
 
 
-def load_estate(
-    folder: Path, display: str
-) -> tuple[EstateData | None, EstateSource, list[Diagnostic]]:
-    """Load one estate folder; return its data (None if it has errors), sources, problems."""
+@dataclass
+class LoadedParts:
+    """An estate as loaded: the data of every file that passed, and whether all did."""
+
+    data: EstateData | None
+    source: EstateSource
+    problems: list[Diagnostic]
+    complete: bool
+
+
+def load_estate(folder: Path, display: str) -> LoadedParts:
+    """Load one estate folder, keeping every file that passes its schema."""
     source = EstateSource(folder, display)
     problems: list[Diagnostic] = []
     parts: dict[str, Any] = {}
-    ok = True
+    failed = 0
+    if not (folder / "estate.yaml").exists():
+        message = "estate.yaml is missing: every estate folder needs one"
+        problems.append(Diagnostic("S001", Location(f"{display}/estate.yaml", 1, 1), message))
     for name, (key, model) in SECTION_FILES.items():
-        path = folder / name
-        if not path.exists():
-            if key == "estate":
-                problems.append(
-                    Diagnostic(
-                        "S001",
-                        Location(f"{display}/{name}", 1, 1),
-                        "estate.yaml is missing: every estate folder needs one",
-                    )
-                )
-                ok = False
-            continue
-        value, found = _load_part(path, f"{display}/{name}", model, source, (key,))
-        problems += found
-        ok = ok and value is not None
-        parts[key] = value
+        if (folder / name).exists():
+            value, found = _load_part(folder / name, f"{display}/{name}", model, source, (key,))
+            problems += found
+            failed += value is None
+            if value is not None:
+                parts[key] = value
     accounts: dict[str, dict[str, Any]] = {name: {} for name, _ in ACCOUNT_DIRS.values()}
     for folder_name, (key, model) in ACCOUNT_DIRS.items():
         for path in sorted((folder / "accounts" / folder_name).glob("*.yaml")):
-            period_id = path.stem
-            value, found = _load_part(
-                path,
-                f"{display}/accounts/{folder_name}/{path.name}",
-                model,
-                source,
-                ("accounts", key, period_id),
-            )
+            shown = f"{display}/accounts/{folder_name}/{path.name}"
+            value, found = _load_part(path, shown, model, source, ("accounts", key, path.stem))
             problems += found
-            ok = ok and value is not None
-            accounts[key][period_id] = value
+            failed += value is None
+            if value is not None:
+                accounts[key][path.stem] = value
     notices: dict[str, Notice] = {}
     for path in sorted((folder / NOTICES_DIR).glob("*.md")):
-        located, notice, found = load_notice(
-            path, f"{display}/{NOTICES_DIR}/{path.name}", path.stem
-        )
+        shown = f"{display}/{NOTICES_DIR}/{path.name}"
+        located, notice, found = load_notice(path, shown, path.stem)
         source.files[("notices", path.stem)] = located
         problems += found
-        ok = ok and notice is not None
+        failed += notice is None
         if notice is not None:
             notices[notice.id] = notice
     problems += _stray_files(folder, display)
-    if not ok:
-        return None, source, problems
+    if "estate" not in parts:
+        return LoadedParts(None, source, problems, False)
     data, found = _assemble(parts, accounts, notices, source)
-    return data, source, problems + found
+    return LoadedParts(data, source, problems + found, failed == 0 and data is not None)
 
 
 def _load_part(

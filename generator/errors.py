@@ -163,12 +163,6 @@ CODES: dict[str, Code] = {
             "报表的计费方式与小区的物业服务模式不符",
         ),
         Code(
-            "M002",
-            Severity.WARNING,
-            "contract term has ended and no later contract of its kind exists",
-            "合同已到期且没有后续合同",
-        ),
-        Code(
             "R001",
             Severity.ERROR,
             "release snapshot does not match its content hash",
@@ -225,3 +219,10 @@ class ContentError(GeneratorError):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         super().__init__(f"{len(diagnostics)} problem(s) in the content")
+
+
+def code_table() -> str:
+    """The Markdown table of every code, as docs/diagnostics.md shows it."""
+    rows = ["| code | severity | meaning | 含义 |", "|---|---|---|---|"]
+    rows += [f"| {c.code} | {c.severity} | {c.title} | {c.title_zh} |" for c in CODES.values()]
+    return "\n".join(rows) + "\n"

@@ -66,13 +66,14 @@ def load_site(root: Path) -> Site:
 
 
 def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> LoadedEstate:
-    data, source, found = load_estate(folder, display)
-    problems += found
-    if data is not None:
-        problems += validate(data, source)
+    loaded = load_estate(folder, display)
+    problems += loaded.problems
+    if loaded.data is not None:
+        problems += validate(loaded.data, loaded.source, loaded.complete)
     releases, found = load_releases(folder, display)
     problems += found
-    return LoadedEstate(folder.name, data, source, releases)
+    data = loaded.data if loaded.complete else None
+    return LoadedEstate(folder.name, data, loaded.source, releases)
 
 
 def check(root: Path) -> list[Diagnostic]:

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerate the committed files that are made from the code: the JSON Schemas
+# in schemas/ and the code table in docs/diagnostics.md. The tests fail until
+# these match the code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/sunshine schemas
+.venv/bin/python - <<'PY'
+from pathlib import Path
+from generator.errors import code_table
+path = Path("docs/diagnostics.md")
+text = path.read_text(encoding="utf-8")
+start, end = "<!-- codes:start -->\n", "<!-- codes:end -->"
+head, rest = text.split(start)
+_, tail = rest.split(end)
+path.write_text(head + start + code_table() + end + tail, encoding="utf-8")
+PY

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Diagnostic
+from generator.pipeline import check
+from generator.scaffold import new_estate
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_YAML = """\
+title: 测试站点
+base_url: https://example.org/
+"""
+
+
+class Site:
+    """A throwaway site in tmp_path holding one estate made from the template."""
+
+    def __init__(self, root: Path, estate_id: str = "x"):
+        self.root = root
+        self.estate_id = estate_id
+        (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+        (root / "content").mkdir()
+        self.estate = new_estate(root, estate_id, "测试小区")
+
+    def write(self, relative: str, text: str) -> Path:
+        """Replace a file of the estate with dedented text."""
+        path = self.estate / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def check(self) -> list[Diagnostic]:
+        return check(self.root)
+
+    def found(self) -> list[tuple[str, int, int, str]]:
+        """(file, line, column, code) of every diagnostic, file relative to the estate."""
+        prefix = f"content/{self.estate_id}/"
+        return [
+            (d.location.file.removeprefix(prefix), d.location.line, d.location.column, d.code)
+            for d in self.check()
+        ]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    return Site(tmp_path)

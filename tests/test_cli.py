@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import REPO, Site
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_check_on_the_demo_content_is_clean() -> None:
+    code, output = run("-C", str(REPO), "check", "--strict")
+    assert code == 0, output
+    assert "no problems found" in output
+
+
+def test_check_exit_1_with_every_diagnostic(site: Site) -> None:
+    text = (site.estate / "votes.yaml").read_text(encoding="utf-8")
+    site.write("votes.yaml", text.replace("approving: {area: 7100.00", "approving: {area: 9100.00"))
+    code, output = run("-C", str(site.root), "check")
+    assert code == 1, output
+    assert output.splitlines()[0] == (
+        "content/x/votes.yaml:31:23: V001 error: vote 'vote-2025-roof': approving area 9100.00 is more than participating 8200.00"
+    )
+    assert output.splitlines()[-1] == "1 error(s), 0 warning(s)"
+
+
+def test_warnings_pass_unless_strict(site: Site) -> None:
+    text = (site.estate / "accounts/maintenance-fund/2025-h1.yaml").read_text(encoding="utf-8")
+    site.write(
+        "accounts/maintenance-fund/2025-h1.yaml",
+        text.replace("    vote: vote-2025-roof", "    # vote"),
+    )
+    code, output = run("-C", str(site.root), "check")
+    assert code == 0, output
+    assert "V002 warning:" in output
+    code, output = run("-C", str(site.root), "check", "--strict")
+    assert code == 1, output
+    assert "V002 error:" in output
+
+
+def test_check_json_format(site: Site) -> None:
+    site.write(
+        "estate.yaml",
+        (site.estate / "estate.yaml")
+        .read_text(encoding="utf-8")
+        .replace("households: 320 ", "households: -1 "),
+    )
+    result = CliRunner().invoke(main, ["-C", str(site.root), "check", "--format", "json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["errors"] == 1
+    assert payload["diagnostics"][0] | {"message": ""} == {
+        "file": "content/x/estate.yaml",
+        "line": 14,
+        "column": 13,
+        "code": "S003",
+        "severity": "error",
+        "message": "",
+    }
+
+
+def test_usage_errors_exit_2(tmp_path: object, site: Site) -> None:
+    code, output = run("-C", str(site.root / "content"), "check")
+    assert code == 2 and "no site.yaml" in output
+    code, _ = run("-C", str(site.root), "check", "--no-such-option")
+    assert code == 2
+    code, output = run("-C", str(site.root), "new", "x")
+    assert code == 2 and "exists already" in output
+    code, output = run("-C", str(site.root / "missing"), "check")
+    assert code == 2
+
+
+def test_site_config_errors_are_content_errors(site: Site) -> None:
+    (site.root / "site.yaml").write_text(
+        "title: x\nbase_url: javascript:alert(1)\n", encoding="utf-8"
+    )
+    code, output = run("-C", str(site.root), "check")
+    assert code == 1
+    assert output.startswith("site.yaml:2:11: K001 error: base_url:")
+
+
+def test_new_then_release_through_the_cli(site: Site) -> None:
+    code, output = run("-C", str(site.root), "new", "yang-guang-yuan", "--name", "阳光苑")
+    assert code == 0, output
+    args = ["--date", "2025-07-10", "--posting-from", "2025-07-10", "--posting-to", "2025-07-24"]
+    code, output = run("-C", str(site.root), "release", "yang-guang-yuan", "--id", "2025-h1", *args)
+    assert code == 0, output
+    assert (site.root / "content/yang-guang-yuan/releases/2025-h1.json").is_file()
+    code, output = run("-C", str(site.root), "release", "yang-guang-yuan", "--id", "2025-h1", *args)
+    assert code == 2 and "exists already" in output
+
+
+def test_python_dash_m_generator_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, cwd=REPO
+    )
+    assert result.returncode == 0
+    assert "check" in result.stdout and "release" in result.stdout
+
+
+def test_library_never_imports_click() -> None:
+    code = "import sys, generator.pipeline, generator.scaffold, generator.releases; print('click' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.stdout.strip() == "False"

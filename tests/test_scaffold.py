@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UsageError
+from generator.scaffold import new_estate
+
+from .conftest import Site
+
+
+def test_new_estate_passes_check_strictly(site: Site) -> None:
+    assert site.check() == []
+
+
+def test_new_estate_fills_id_and_name(site: Site) -> None:
+    text = (site.estate / "estate.yaml").read_text(encoding="utf-8")
+    assert "\nid: x " in text
+    assert "name: 测试小区" in text
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/estate.schema.json\n")
+    assert (site.root / "schemas" / "estate.schema.json").is_file()
+
+
+def test_new_estate_refuses_existing_and_unsafe_ids(site: Site) -> None:
+    with pytest.raises(UsageError, match="exists already"):
+        new_estate(site.root, "x")
+    with pytest.raises(UsageError, match="not a URL-safe id"):
+        new_estate(site.root, "Bad_ID")
+    assert not (site.root / "content" / "Bad_ID").exists()
+
+
+def test_template_reads_as_a_guide(site: Site) -> None:
+    """Every template file explains itself in Chinese comments."""
+    for path in sorted(site.estate.rglob("*.yaml")):
+        comments = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()[1:]
+            if line.lstrip().startswith("#")
+        ]
+        assert comments, f"{path} has no guiding comments"
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in "".join(comments)), path
+
+
+def test_schemas_dir_is_written_once(tmp_path: Path) -> None:
+    s = Site(tmp_path)
+    marker = s.root / "schemas" / "estate.schema.json"
+    marker.write_text("{}", encoding="utf-8")
+    new_estate(s.root, "y")
+    assert marker.read_text(encoding="utf-8") == "{}"

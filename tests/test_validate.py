@@ -1,0 +1,308 @@
+"""One small failing fixture per validation rule, each asserting the exact diagnostic."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Site
+
+FUND = "accounts/maintenance-fund/2025-h1.yaml"
+REVENUE = "accounts/public-revenue/2025-h1.yaml"
+FEES_STATEMENT = "accounts/property-fees/2024.yaml"
+
+VOTES = """\
+votes:
+  - id: vote-2023-renew
+    date: 2023-11-30
+    matter: 续聘
+    kind: 选聘解聘物业
+    total: {area: 100.00, headcount: 10}
+    participating: {area: 80.00, headcount: 8}
+    approving: {area: 70.00, headcount: 7}
+  - id: vote-2025-fee
+    date: 2025-05-20
+    matter: 调价
+    kind: 其他
+    total: {area: 100.00, headcount: 10}
+    participating: {area: 80.00, headcount: 8}
+    approving: {area: 70.00, headcount: 7}
+  - id: vote-2025-roof
+    date: 2025-03-10
+    matter: 屋面
+    kind: 使用维修资金
+    total: {area: 100.00, headcount: 10}
+    participating: {area: 80.00, headcount: 8}
+    approving: {area: 70.00, headcount: 7}
+"""
+
+FEE = """\
+standards:
+  - id: fee
+    item: 物业服务费
+    payer: 业主
+    applies_to: 住宅
+    unit: 元/㎡·月
+    calculation: 按月
+    periods:
+{periods}
+"""
+
+
+def fees(*periods: str) -> str:
+    return FEE.format(periods="\n".join("      - " + p for p in periods))
+
+
+def revenue(opening: str = "100.00", closing: str = "100.00", extra: str = "") -> str:
+    return f"period: {{from: 2025-01-01, to: 2025-06-30}}\nopening: {opening}\n{extra}closing: {closing}\n"
+
+
+CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
+    "S001 required field missing": (
+        {REVENUE: "period: {from: 2025-01-01, to: 2025-06-30}\nclosing: 1.00\n"},
+        [(REVENUE, 1, 1, "S001")],
+    ),
+    "S002 unknown field": (
+        {REVENUE: revenue(extra="closnig: 1.00\n")},
+        [(REVENUE, 3, 1, "S002")],
+    ),
+    "S003 wrong type": (
+        {
+            "votes.yaml": VOTES.replace(
+                "headcount: 10}\n    participating: {area: 80.00",
+                "headcount: many}\n    participating: {area: 80.00",
+                1,
+            )
+        },
+        [("votes.yaml", 6, 38, "S003")],
+    ),
+    "S004 amount not exact to the fen": (
+        {REVENUE: revenue(opening="100.001")},
+        [(REVENUE, 2, 10, "S004")],
+    ),
+    "S004 amount is not a number": (
+        {REVENUE: revenue(opening="一百元")},
+        [(REVENUE, 2, 10, "S004")],
+    ),
+    "S005 impossible date": (
+        {REVENUE: "period: {from: 2025-02-30, to: 2025-06-30}\nopening: 1.00\nclosing: 1.00\n"},
+        [(REVENUE, 1, 16, "S005")],
+    ),
+    "I001 id not URL-safe": (
+        {
+            "votes.yaml": VOTES.replace("id: vote-2025-roof", "id: Vote 2025/roof").replace(
+                "vote: vote-2025-roof", "vote: Vote 2025/roof"
+            )
+        },
+        [("votes.yaml", 16, 9, "I001")],
+    ),
+    "I002 duplicate id": (
+        {"votes.yaml": VOTES + VOTES.split("\n", 1)[1].split("  - id: vote-2025-fee")[0]},
+        [("votes.yaml", 23, 9, "I002")],
+    ),
+    "I003 unknown reference": (
+        {"votes.yaml": VOTES.replace("vote-2025-roof", "vote-2025-lift")},
+        [(FUND, 23, 11, "I003")],
+    ),
+    "I004 estate id differs from folder": (
+        {"estate.yaml": None},
+        [("estate.yaml", 6, 5, "I004")],
+    ),
+    "I005 attachment outside the estate": (
+        {"contracts.yaml": None},
+        [("contracts.yaml", 19, 17, "I005")],
+    ),
+    "C001 credit code check character": (
+        {"estate.yaml": None},
+        [("estate.yaml", 39, 16, "C001")],
+    ),
+    "D001 period ends before it starts": (
+        {REVENUE: "period: {from: 2025-06-30, to: 2025-01-01}\nopening: 1.00\nclosing: 1.00\n"},
+        [(REVENUE, 1, 9, "D001")],
+    ),
+    "D002 statement periods overlap": (
+        {
+            "accounts/public-revenue/2025-h2.yaml": "period: {from: 2025-06-01, to: 2025-12-31}\nopening: 18600.00\nclosing: 18600.00\n"
+        },
+        [("accounts/public-revenue/2025-h2.yaml", 1, 16, "D002")],
+    ),
+    "D003 gap between periods (warning)": (
+        {
+            "accounts/public-revenue/2025-q4.yaml": "period: {from: 2025-10-01, to: 2025-12-31}\nopening: 18600.00\nclosing: 18600.00\n"
+        },
+        [("accounts/public-revenue/2025-q4.yaml", 1, 16, "D003")],
+    ),
+    "D004 entry outside its period": (
+        {
+            REVENUE: revenue(
+                closing="110.00",
+                extra="income:\n  - {id: a, date: 2025-07-01, category: 停车, amount: 10.00, summary: 停车}\n",
+            )
+        },
+        [(REVENUE, 4, 19, "D004")],
+    ),
+    "A001 statement does not balance": (
+        {REVENUE: revenue(closing="100.01")},
+        [(REVENUE, 3, 10, "A001")],
+    ),
+    "A002 buildings do not add up": (
+        {FUND: None},
+        [(FUND, 27, 3, "A002"), (FUND, 27, 3, "A002")],
+    ),
+    "A003 opening differs from previous closing": (
+        {
+            "accounts/public-revenue/2025-h2.yaml": "period: {from: 2025-07-01, to: 2025-12-31}\nopening: 18000.00\nclosing: 18000.00\n"
+        },
+        [("accounts/public-revenue/2025-h2.yaml", 2, 10, "A003")],
+    ),
+    "A004 surplus differs from its lines": (
+        {FEES_STATEMENT: None},
+        [(FEES_STATEMENT, 25, 10, "A004")],
+    ),
+    "A005 received exceeds receivable": (
+        {FEES_STATEMENT: None},
+        [(FEES_STATEMENT, 13, 15, "A005"), (FEES_STATEMENT, 25, 10, "A004")],
+    ),
+    "F001 fee periods overlap": (
+        {
+            "fees.yaml": fees(
+                "{from: 2024-01-01, to: 2024-12-31, amount: 1.00, regime: 市场调节价, basis: {kind: 其他, ref: x}}",
+                "{from: 2024-06-01, amount: 1.20, regime: 市场调节价, basis: {kind: 其他, ref: x}}",
+            )
+        },
+        [("fees.yaml", 10, 16, "F001")],
+    ),
+    "F002 guided price outside its range": (
+        {
+            "fees.yaml": fees(
+                "{from: 2024-01-01, amount: 1.20, regime: 政府指导价, guide: {base: 0.85, lower: 0.68, upper: 1.02}, basis: {kind: 其他, ref: x}}"
+            )
+        },
+        [("fees.yaml", 9, 36, "F002")],
+    ),
+    "F003 guided price without its range": (
+        {
+            "fees.yaml": fees(
+                "{from: 2024-01-01, amount: 1.20, regime: 政府指导价, basis: {kind: 其他, ref: x}}"
+            )
+        },
+        [("fees.yaml", 9, 50, "F003")],
+    ),
+    "V001 approving more than participating": (
+        {
+            "votes.yaml": VOTES.replace(
+                "approving: {area: 70.00, headcount: 7}",
+                "approving: {area: 90.00, headcount: 7}",
+                1,
+            )
+        },
+        [("votes.yaml", 8, 23, "V001")],
+    ),
+    "V001 participating more than total": (
+        {
+            "votes.yaml": VOTES.replace(
+                "participating: {area: 80.00, headcount: 8}",
+                "participating: {area: 80.00, headcount: 11}",
+                1,
+            )
+        },
+        [("votes.yaml", 7, 45, "V001")],
+    ),
+    "V002 fund spending without a vote (warning)": (
+        {FUND: None},
+        [(FUND, 14, 9, "V002")],
+    ),
+    "N001 notice front matter invalid": (
+        {
+            "notices/2025-05-25-fee-adjustment.md": "---\ntitle: 通知\ndate: 2025-05-25\ncategory: 闲聊\n---\n正文\n"
+        },
+        [("notices/2025-05-25-fee-adjustment.md", 4, 11, "N001")],
+    ),
+    "N002 notice without a body (warning)": (
+        {
+            "notices/2025-05-25-fee-adjustment.md": "---\ntitle: 通知\ndate: 2025-05-25\ncategory: 日常通知\n---\n\n"
+        },
+        [("notices/2025-05-25-fee-adjustment.md", 2, 1, "N002")],
+    ),
+    "L005 notice without front matter": (
+        {"notices/2025-05-25-fee-adjustment.md": "# 通知\n\n正文\n"},
+        [("notices/2025-05-25-fee-adjustment.md", 1, 1, "L005")],
+    ),
+    "L006 stray file": (
+        {"fee.yaml": "standards: []\n"},
+        [("fee.yaml", 1, 1, "L006")],
+    ),
+    "M001 statement regime differs from the estate": (
+        {FEES_STATEMENT: None},
+        [(FEES_STATEMENT, 6, 9, "M001")],
+    ),
+}
+
+
+def _edit(site: Site, relative: str, case: str) -> str:
+    """Fixtures that change one line of a template file (text None in CASES)."""
+    text = (site.estate / relative).read_text(encoding="utf-8")
+    edits = {
+        "I004 estate id differs from folder": ("id: x ", "id: y "),
+        "C001 credit code check character": (
+            "credit_code: 91310115MA1K4A8B03",
+            "credit_code: 91310115MA1K4A8B04",
+        ),
+        "I005 attachment outside the estate": (
+            "    # attachment: attachments/service-2024.pdf",
+            "    attachment: ../../site.yaml",
+        ),
+        "A002 buildings do not add up": (
+            "{building: b2, opening: 490000.00, income: 2450.00, expenditure: 0.00, closing: 492450.00}",
+            "{building: b2, opening: 490000.00, income: 2400.00, expenditure: 0.00, closing: 492400.00}",
+        ),
+        "A004 surplus differs from its lines": ("surplus: 3356.00", "surplus: 3356.10"),
+        "A005 received exceeds receivable": ("received: 201756.00", "received: 219300.01"),
+        "V002 fund spending without a vote (warning)": (
+            "    vote: vote-2025-roof ",
+            "    # vote: vote-2025-roof ",
+        ),
+        "M001 statement regime differs from the estate": (
+            "regime: 包干制",
+            "regime: 酬金制\ncommission: {method: 固定金额, amount: 0.00}",
+        ),
+    }
+    old, new = edits[case]
+    assert old in text, (case, old)
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rule(site: Site, case: str) -> None:
+    files, expected = CASES[case]
+    for relative, text in files.items():
+        site.write(relative, text if text is not None else _edit(site, relative, case))
+    assert site.found() == sorted(expected)
+
+
+def test_every_rule_code_has_a_failing_fixture() -> None:
+    from generator.errors import CODES
+
+    covered = {code for _, expected in CASES.values() for *_, code in expected}
+    elsewhere = {
+        "L001",
+        "L002",
+        "L003",
+        "L004",
+        "L007",
+        "R001",
+        "R002",
+        "K001",
+    }  # test_load, test_releases, test_cli
+    assert set(CODES) - covered - elsewhere == set()
+
+
+def test_all_problems_are_collected_not_just_the_first(site: Site) -> None:
+    site.write(REVENUE, revenue(opening="1.001", extra="closnig: 1\n"))
+    site.write(
+        "votes.yaml",
+        VOTES.replace(
+            "approving: {area: 70.00, headcount: 7}", "approving: {area: 90.00, headcount: 7}", 1
+        ),
+    )
+    codes = [code for *_, code in site.found()]
+    assert sorted(codes) == ["S002", "S004", "V001"]
