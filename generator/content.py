@@ -17,9 +17,11 @@ An estate is a folder ``content/<estate-id>/``::
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -84,10 +86,10 @@ def parse(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_diagnostic(err, located) for err in exc.errors(include_url=False)]
+        return None, [_diagnostic(err, located, model) for err in exc.errors(include_url=False)]
 
 
-def _diagnostic(err: Any, located: Located) -> Diagnostic:
+def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnostic:
     path: DataPath = tuple(err["loc"])
     kind: str = err["type"]
     if kind == "missing":
@@ -97,9 +99,10 @@ def _diagnostic(err: Any, located: Located) -> Diagnostic:
             f"{dotted(path)}: required field '{path[-1]}' is missing",
         )
     if kind == "extra_forbidden":
-        return Diagnostic(
-            "S002", located.where(path, key=True), f"{dotted(path)}: unknown field '{path[-1]}'"
-        )
+        close = difflib.get_close_matches(str(path[-1]), fields_at(model, path[:-1]), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"{dotted(path)}: unknown field '{path[-1]}'{hint}"
+        return Diagnostic("S002", located.where(path, key=True), message)
     if kind.startswith("sunshine_"):
         return Diagnostic(
             kind.removeprefix("sunshine_"), located.where(path), f"{dotted(path)}: {err['msg']}"
@@ -108,6 +111,32 @@ def _diagnostic(err: Any, located: Located) -> Diagnostic:
     got = repr(err.get("input"))
     got = got if len(got) <= 60 else got[:57] + "..."
     return Diagnostic(code, located.where(path), f"{dotted(path)}: {err['msg']}, got {got}")
+
+
+def fields_at(model: type[BaseModel], path: DataPath) -> list[str]:
+    """The YAML keys allowed in the mapping at ``path`` of ``model``."""
+    current: Any = model
+    for part in path:
+        current = _bare(current)
+        if isinstance(part, int):
+            current = _bare(get_args(current)[0]) if get_origin(current) is list else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {f.alias or n: f.annotation for n, f in current.model_fields.items()}
+            current = fields.get(part)
+        else:
+            return []
+    current = _bare(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _bare(annotation: Any) -> Any:
+    """Strip Optional and Annotated from a type annotation."""
+    while get_origin(annotation) in (Annotated, Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = args[0]
+    return annotation
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:

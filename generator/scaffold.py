@@ -91,11 +91,11 @@ def new_estate(site: Path, estate_id: str, name: str | None = None) -> Path:
 
 
 def _fill(site: Path, folder: Path, path: Path, estate_id: str, name: str) -> None:
-    text = (
-        path.read_text(encoding="utf-8")
-        .replace(_PLACEHOLDER_ID, estate_id)
-        .replace(_PLACEHOLDER_NAME, name)
-    )
+    quoted = json.dumps(name, ensure_ascii=False)[
+        1:-1
+    ]  # the template quotes names: any text is safe
+    text = path.read_text(encoding="utf-8").replace(_PLACEHOLDER_ID, estate_id)
+    text = text.replace(_PLACEHOLDER_NAME, quoted if path.suffix == ".yaml" else name)
     stem = schema_for(path.relative_to(folder))
     if stem is not None:
         lines = text.split("\n")

@@ -77,7 +77,7 @@ def test_unknown_key_is_an_error_naming_its_line(site: Site) -> None:
         """,
     )
     assert [d.format() for d in site.check()] == [
-        "content/x/accounts/public-revenue/2025-h1.yaml:4:1: S002 error: clsoing: unknown field 'clsoing'"
+        "content/x/accounts/public-revenue/2025-h1.yaml:4:1: S002 error: clsoing: unknown field 'clsoing' (did you mean 'closing'?)"
     ]
 
 
@@ -118,3 +118,13 @@ def test_large_amount_survives_load_model_json_unchanged(site: Site) -> None:
         }
     )
     assert '"opening": "12345678901234.56"' in snapshot_text(release, data)
+
+
+def test_unknown_key_deep_in_a_list_suggests_the_field(site: Site) -> None:
+    text = (site.estate / "fees.yaml").read_text(encoding="utf-8")
+    site.write("fees.yaml", text.replace("        amount: 0.85", "        amuont: 0.85", 1))
+    (problem,) = [d for d in site.check() if d.code == "S002"]
+    assert (
+        problem.message
+        == "standards[0].periods[0].amuont: unknown field 'amuont' (did you mean 'amount'?)"
+    )

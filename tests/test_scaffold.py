@@ -17,7 +17,7 @@ def test_new_estate_passes_check_strictly(site: Site) -> None:
 def test_new_estate_fills_id_and_name(site: Site) -> None:
     text = (site.estate / "estate.yaml").read_text(encoding="utf-8")
     assert "\nid: x " in text
-    assert "name: 测试小区" in text
+    assert 'name: "测试小区"' in text
     assert text.startswith("# yaml-language-server: $schema=../../schemas/estate.schema.json\n")
     assert (site.root / "schemas" / "estate.schema.json").is_file()
 
@@ -48,3 +48,14 @@ def test_schemas_dir_is_written_once(tmp_path: Path) -> None:
     marker.write_text("{}", encoding="utf-8")
     new_estate(s.root, "y")
     assert marker.read_text(encoding="utf-8") == "{}"
+
+
+def test_any_name_is_safe_in_the_template(tmp_path: Path) -> None:
+    s = Site(tmp_path)
+    new_estate(s.root, "y", 'A: "B" #C')
+    assert s.check() == []
+    from generator.pipeline import load_site
+
+    estate = next(e for e in load_site(s.root).estates if e.id == "y")
+    assert estate.data is not None
+    assert estate.data.estate.name == 'A: "B" #C'
