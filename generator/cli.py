@@ -102,6 +102,26 @@ def check(ctx: click.Context, strict: bool, fmt: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: build/).",
+)
+@click.pass_context
+@_guard
+def build(ctx: click.Context, out: Path | None) -> None:
+    """Check the content, then build the website into build/ (or --out DIR).
+
+    The old output is replaced only when the new build is complete.
+
+    Example: sunshine build --out /srv/www/sunshine
+    """
+    target = pipeline.build(_site(ctx), out)
+    click.echo(f"built {target}")
+
+
+@main.command()
 @click.argument("estate_id")
 @click.option(
     "--name", default=None, help="The estate's name (小区名称); defaults to a placeholder."

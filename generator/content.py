@@ -29,6 +29,7 @@ from .errors import Diagnostic, Location
 from .load import DataPath, Located, dotted, load_file, load_text, read_text
 from .model import Accounts, EstateData
 from .model.accounts import FeeStatement, FundStatement, RevenueStatement, Votes
+from .model.base import ID_PATTERN
 from .model.contracts import Contracts, Services
 from .model.estate import Estate
 from .model.fees import Fees
@@ -167,18 +168,14 @@ def load_notice(
     meta, problems = parse(NoticeMeta, located)
     if meta is None:
         return located, None, [_as_notice_error(d) for d in problems]
-    notice, id_problems = parse(Notice, located, {"id": notice_id, "body": parts[1]})
-    return located, notice, [_at(d, located.where(())) for d in id_problems]
+    notice = Notice.model_validate({**located.data, "id": notice_id, "body": parts[1]})
+    return located, notice, []
 
 
 def _as_notice_error(d: Diagnostic) -> Diagnostic:
     return (
         Diagnostic("N001", d.location, f"{d.message} ({d.code})") if d.code.startswith("S") else d
     )
-
-
-def _at(d: Diagnostic, location: Location) -> Diagnostic:
-    return Diagnostic(d.code, location, d.message.replace("id:", "file name:", 1))
 
 
 @dataclass
@@ -211,6 +208,9 @@ def load_estate(folder: Path, display: str) -> LoadedParts:
     for folder_name, (key, model) in ACCOUNT_DIRS.items():
         for path in sorted((folder / "accounts" / folder_name).glob("*.yaml")):
             shown = f"{display}/accounts/{folder_name}/{path.name}"
+            if not _file_id_ok(path, shown, problems):
+                failed += 1
+                continue
             value, found = _load_part(path, shown, model, source, ("accounts", key, path.stem))
             problems += found
             failed += value is None
@@ -219,6 +219,9 @@ def load_estate(folder: Path, display: str) -> LoadedParts:
     notices: dict[str, Notice] = {}
     for path in sorted((folder / NOTICES_DIR).glob("*.md")):
         shown = f"{display}/{NOTICES_DIR}/{path.name}"
+        if not _file_id_ok(path, shown, problems):
+            failed += 1
+            continue
         located, notice, found = load_notice(path, shown, path.stem)
         source.files[("notices", path.stem)] = located
         problems += found
@@ -228,8 +231,8 @@ def load_estate(folder: Path, display: str) -> LoadedParts:
     problems += _stray_files(folder, display)
     if "estate" not in parts:
         return LoadedParts(None, source, problems, False)
-    data, found = _assemble(parts, accounts, notices, source)
-    return LoadedParts(data, source, problems + found, failed == 0 and data is not None)
+    data = EstateData(**parts, accounts=Accounts(**accounts), notices=notices)
+    return LoadedParts(data, source, problems, failed == 0)
 
 
 def _load_part(
@@ -243,26 +246,13 @@ def _load_part(
     return (None if problems else value), problems + found
 
 
-def _assemble(
-    parts: dict[str, Any],
-    accounts: dict[str, dict[str, Any]],
-    notices: dict[str, Notice],
-    source: EstateSource,
-) -> tuple[EstateData | None, list[Diagnostic]]:
-    try:
-        return EstateData(**parts, accounts=Accounts(**accounts), notices=notices), []
-    except ValidationError as exc:  # file names used as ids (period, notice) that are not URL-safe
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = err["loc"]
-            part = (
-                ("accounts", str(loc[1]), str(loc[2]))
-                if loc[0] == "accounts"
-                else ("notices", str(loc[1]))
-            )
-            message = f"file name '{part[-1]}': {err['msg']}"
-            problems.append(Diagnostic("I001", source.at(part), message))
-        return None, problems
+def _file_id_ok(path: Path, shown: str, problems: list[Diagnostic]) -> bool:
+    """A statement's or notice's file name is its id: it must be URL-safe."""
+    if ID_PATTERN.match(path.stem):
+        return True
+    message = f"file name '{path.stem}' is not a URL-safe id: use a-z, 0-9 and '-' (e.g. 2025-q1)"
+    problems.append(Diagnostic("I001", Location(shown, 1, 1), message))
+    return False
 
 
 _KNOWN_DIRS = {"accounts", NOTICES_DIR, RELEASES_DIR, ATTACHMENTS_DIR}
@@ -295,7 +285,7 @@ def _stray_files(folder: Path, display: str) -> list[Diagnostic]:
                 Diagnostic(
                     "L006",
                     Location(f"{display}/{rel.as_posix()}", 1, 1),
-                    "this file is not read: see docs/content.md for where each kind of file goes (scans go under attachments/)",
+                    "this file is not read: see docs/content.zh.md (docs/content.en.md) for where each kind of file goes (scans go under attachments/)",
                 )
             )
     return problems

@@ -42,8 +42,8 @@ CODES: dict[str, Code] = {
         Code(
             "L004",
             Severity.ERROR,
-            "YAML feature not allowed (anchor, alias, tag, complex key)",
-            "不允许的 YAML 写法（锚点、别名、标签、复杂键）",
+            "YAML feature not allowed (alias, merge key, tag, complex key)",
+            "不允许的 YAML 写法（别名、合并键、标签、复杂键）",
         ),
         Code(
             "L005", Severity.ERROR, "notice has no front matter", "公告缺少文件头（front matter）"
@@ -129,6 +129,12 @@ CODES: dict[str, Code] = {
             "合计数与明细之和不符",
         ),
         Code("A005", Severity.ERROR, "received exceeds receivable", "实收大于应收"),
+        Code(
+            "A006",
+            Severity.ERROR,
+            "buildings' initial fund deposits do not add up to the estate's",
+            "各楼幢维修资金首期归集额之和与小区总额不符",
+        ),
         Code("F001", Severity.ERROR, "fee periods overlap", "收费标准的执行期间重叠"),
         Code(
             "F002",

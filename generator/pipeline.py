@@ -10,7 +10,7 @@ from .config import SiteConfig, load_config
 from .content import EstateSource, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
 from .model import EstateData, Snapshot
-from .model.base import _ID
+from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
 from .model.notices import Release, SignerRole
 from .releases import load_releases, write_snapshot
@@ -53,7 +53,7 @@ def load_site(root: Path) -> Site:
                 )
             )
             continue
-        if not _ID.match(folder.name):
+        if not ID_PATTERN.match(folder.name):
             site.diagnostics.append(
                 Diagnostic(
                     "I001",
@@ -100,6 +100,14 @@ def release(
     ]
     if any(d.severity is Severity.ERROR for d in own) or estate.data is None:
         raise ContentError(sorted(own, key=Diagnostic.sort_key))
+    if not ID_PATTERN.match(release_id):
+        raise UsageError(
+            f"release id '{release_id}' is not URL-safe: use a-z, 0-9 and '-', e.g. 2025-q3"
+        )
+    if posting[1] < posting[0]:
+        raise UsageError(
+            f"the posting period ends on {posting[1]}, before it starts on {posting[0]}"
+        )
     if any(r.release.id == release_id for r in estate.releases):
         raise UsageError(
             f"release '{release_id}' of '{estate_id}' exists already; a published release is never replaced"
@@ -127,3 +135,20 @@ def signers(data: EstateData) -> list[dict[str, str]]:
         )
         out.append({"role": role, "name": committee.name})
     return out
+
+
+def build(root: Path, out: Path | None = None) -> Path:
+    """Check the site, then render it into ``out`` (build/ by default), atomically."""
+    from .build import render_site
+    from .render.opendata import manifest
+    from .write import Writer
+
+    site = load_site(root)
+    errors = [d for d in site.diagnostics if d.severity is Severity.ERROR]
+    if errors or site.config is None:
+        raise ContentError(sorted(errors, key=Diagnostic.sort_key))
+    target = out if out is not None else root / "build"
+    with Writer(target) as writer:
+        render_site(site, writer.write)
+        writer.write("manifest.json", manifest(writer.digests))
+    return target

@@ -15,7 +15,7 @@ from .config import SiteConfig, require_config
 from .content import ACCOUNT_DIRS, SECTION_FILES
 from .errors import UsageError
 from .model import Snapshot
-from .model.base import _ID
+from .model.base import ID_PATTERN
 from .model.notices import NoticeMeta
 
 SCHEMA_DIR = "schemas"
@@ -74,7 +74,7 @@ def schema_line(site: Path, file: Path, stem: str) -> str:
 def new_estate(site: Path, estate_id: str, name: str | None = None) -> Path:
     """Copy the annotated template into content/<estate_id>/; refuse an existing id."""
     config = require_config(site)
-    if not _ID.match(estate_id):
+    if not ID_PATTERN.match(estate_id):
         raise UsageError(f"'{estate_id}' is not a URL-safe id: use a-z, 0-9 and '-'")
     folder = site / config.content_dir / estate_id
     if folder.exists():

@@ -10,7 +10,7 @@ from typing import Any
 from .content import EstateSource
 from .errors import Diagnostic
 from .model import EstateData
-from .model.accounts import FeeStatement, FundStatement, RevenueStatement
+from .model.accounts import AccountingBasis, FeeStatement, FundStatement, RevenueStatement
 from .model.estate import ManagementMode
 from .model.fees import PricePeriod, PricingRegime
 
@@ -333,8 +333,11 @@ def _fee_statement(
                 src.at(part, ("collection", i, "received")),
                 f"{pid}: '{c.label}' received {_money(c.received)} is more than receivable {_money(c.receivable)}",
             )
+    billed = (
+        c.receivable if st.basis is AccountingBasis.ACCRUAL else c.received for c in st.collection
+    )
     income = (
-        sum((c.received for c in st.collection), Decimal(0))
+        sum(billed, Decimal(0))
         + st.arrears_recovered
         + sum((e.amount for e in st.other_income), Decimal(0))
     )
@@ -356,25 +359,45 @@ def _fee_statement(
 
 
 def regime(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
-    mode = data.estate.management_mode
-    for pid, st in data.accounts.property_fees.items():
+    """Each statement states a commission exactly under 酬金制; the newest matches the estate.
+
+    Older statements may differ from the estate's mode: a mode can change.
+    """
+    statements = newest_first_ids(data.accounts.property_fees)
+    for pid in statements:
+        st = data.accounts.property_fees[pid]
         part = (*_ACCOUNTS, "property_fees", pid)
-        if st.regime is not mode:
-            yield Diagnostic(
-                "M001",
-                src.at(part, ("regime",)),
-                f"{pid}: statement is {st.regime}, the estate is under {mode}",
-            )
-        elif mode is ManagementMode.COMMISSION and st.commission is None:
-            yield Diagnostic(
-                "M001",
-                src.at(part, ("regime",)),
-                f"{pid}: under 酬金制 the statement states the commission ('commission')",
-            )
-        elif mode is ManagementMode.LUMP_SUM and st.commission is not None:
+        if st.regime is ManagementMode.COMMISSION and st.commission is None:
+            message = f"{pid}: under 酬金制 the statement states the commission ('commission')"
+            yield Diagnostic("M001", src.at(part, ("regime",)), message)
+        elif st.regime is ManagementMode.LUMP_SUM and st.commission is not None:
             yield Diagnostic(
                 "M001", src.at(part, ("commission",)), f"{pid}: under 包干制 there is no commission"
             )
+    mode = data.estate.management_mode
+    if statements and data.accounts.property_fees[statements[0]].regime is not mode:
+        pid = statements[0]
+        message = f"{pid}: the newest statement is {data.accounts.property_fees[pid].regime}, the estate is under {mode}"
+        yield Diagnostic("M001", src.at((*_ACCOUNTS, "property_fees", pid), ("regime",)), message)
+
+
+def newest_first_ids(statements: Mapping[str, Statement]) -> list[str]:
+    return sorted(statements, key=lambda pid: statements[pid].period.start, reverse=True)
+
+
+def initial_deposits(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    fund = data.estate.maintenance_fund
+    deposits = [
+        b.fund_initial_deposit for b in data.estate.buildings if b.fund_initial_deposit is not None
+    ]
+    if fund is None or not deposits:
+        return
+    added = sum(deposits, Decimal(0))
+    if added != fund.initial_deposit:
+        message = f"buildings' fund_initial_deposit add up to {_money(added)}, maintenance_fund.initial_deposit is {_money(fund.initial_deposit)}"
+        yield Diagnostic(
+            "A006", src.at(("estate",), ("maintenance_fund", "initial_deposit")), message
+        )
 
 
 def periods_chain(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
@@ -462,6 +485,7 @@ RULES: list[Rule] = [
     votes,
     statements_balance,
     regime,
+    initial_deposits,
     periods_chain,
     entry_dates,
     fund_votes,

@@ -82,3 +82,10 @@ def test_snapshot_renamed_or_broken(site: Site) -> None:
     assert ("releases/2025-h2.json", 1, 1, "I004") in found
     assert [f for f in found if f[0] == "releases/bad.json"][0][3] == "L007"
     assert {f[3] for f in found if f[0] == "releases/wrong.json"} == {"R002"}
+
+
+def test_release_refuses_bad_ids_and_periods(site: Site) -> None:
+    with pytest.raises(UsageError, match="not URL-safe"):
+        release(site.root, "x", dt.date(2025, 7, 10), "Bad_ID", POSTING)
+    with pytest.raises(UsageError, match="before it starts"):
+        release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", (POSTING[1], POSTING[0]))

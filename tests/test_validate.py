@@ -111,6 +111,16 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
         {"contracts.yaml": None},
         [("contracts.yaml", 19, 17, "I005")],
     ),
+    "A006 building deposits do not add up": (
+        {"estate.yaml": None},
+        [("estate.yaml", 60, 20, "A006")],
+    ),
+    "I001 file name is not a URL-safe id": (
+        {
+            "accounts/public-revenue/2025_H2.yaml": "period: {from: 2025-07-01, to: 2025-12-31}\nopening: 18600.00\nclosing: 18600.00\n"
+        },
+        [("accounts/public-revenue/2025_H2.yaml", 1, 1, "I001")],
+    ),
     "C001 credit code check character": (
         {"estate.yaml": None},
         [("estate.yaml", 39, 16, "C001")],
@@ -243,6 +253,10 @@ def _edit(site: Site, relative: str, case: str) -> str:
     text = (site.estate / relative).read_text(encoding="utf-8")
     edits = {
         "I004 estate id differs from folder": ("id: x ", "id: y "),
+        "A006 building deposits do not add up": (
+            "fund_initial_deposit: 540000.00",
+            "fund_initial_deposit: 540000.01",
+        ),
         "C001 credit code check character": (
             "credit_code: 91310115MA1K4A8B03",
             "credit_code: 91310115MA1K4A8B04",

@@ -28,7 +28,7 @@ def _fail(diagnostic: str, message: str, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(f"sunshine_{diagnostic}", message, context)
 
 
-_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
+ID_PATTERN = _ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 
 
 def _id(value: Any) -> str:
@@ -166,7 +166,7 @@ _NUM_SCHEMA: dict[str, Any] = {"type": ["number", "string"]}
 Id = Annotated[
     str,
     BeforeValidator(_id),
-    WithJsonSchema({"type": "string", "pattern": _ID.pattern.rstrip("\\Z") + "$"}),
+    WithJsonSchema({"type": "string", "pattern": "^" + _ID.pattern.removesuffix("\\Z") + "$"}),
 ]
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": ["string", "number"]})]
 Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema(_NUM_SCHEMA)]
@@ -181,7 +181,7 @@ Date = Annotated[
 CreditCode = Annotated[
     str,
     BeforeValidator(_credit_code),
-    WithJsonSchema({"type": "string", "minLength": 18, "maxLength": 18}),
+    WithJsonSchema({"type": ["string", "integer"], "minLength": 18, "maxLength": 18}),
 ]
 Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "integer"]})]
 Url = Annotated[str, BeforeValidator(_url), WithJsonSchema(_STR_SCHEMA)]

@@ -1,0 +1,258 @@
+"""The website: every page, feed and data file of a loaded site, handed to the writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import views
+from .config import SiteConfig
+from .i18n import DEFAULT, LANGUAGES
+from .pipeline import LoadedEstate, Site
+from .render import charts, feeds, opendata, qr
+from .render.html import Theme
+from .views import ACCOUNT_PAGES, View, release_folder
+
+# release pages: output name -> template
+RELEASE_PAGES = {
+    "index.html": "overview.html",
+    "fees.html": "fees.html",
+    "contracts.html": "contracts.html",
+    "services.html": "services.html",
+    "fund.html": "fund.html",
+    "revenue.html": "revenue.html",
+    "property-fees.html": "property_fees.html",
+    "votes.html": "votes.html",
+    "notices.html": "notices.html",
+}
+
+
+@dataclass
+class EstatePages:
+    """One estate's views, oldest release first; the last is what residents see."""
+
+    loaded: LoadedEstate
+    views: list[View]
+
+    @property
+    def latest(self) -> View | None:
+        return self.views[-1] if self.views else None
+
+    @property
+    def sort_key(self) -> tuple[str, ...]:
+        data = self.latest.data if self.latest else self.loaded.data
+        if data is None:
+            return ("", "", "", self.loaded.id)
+        e = data.estate
+        return (e.city, e.district, e.street, e.name, self.loaded.id)
+
+
+@dataclass
+class Output:
+    """Where rendered files go; the sitemap and manifest are built from what passed through."""
+
+    write: Callable[[str, bytes], None]
+    pages: list[tuple[str, dt.date | None]] = field(default_factory=list)
+
+    def page(self, path: str, html: str, day: dt.date | None) -> None:
+        self.write(path, html.encode("utf-8"))
+        self.pages.append((path, day))
+
+
+def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
+    """Published releases as views; the working copy last when the site shows it."""
+    out = [
+        View(estate.id, s.data, s.release, s.sha256, release_folder(estate.id, s.release.id), i + 1)
+        for i, s in enumerate(estate.releases)
+    ]
+    if config.show_working_copy and estate.data is not None:
+        out.append(
+            View(
+                estate.id,
+                estate.data,
+                None,
+                None,
+                release_folder(estate.id, "current"),
+                len(out) + 1,
+            )
+        )
+    return out
+
+
+def render_site(site: Site, write: Callable[[str, bytes], None]) -> None:
+    """Render the whole website for a site whose content passed check."""
+    assert site.config is not None
+    config = site.config
+    estates = [EstatePages(e, estate_views(e, config)) for e in site.estates]
+    out = Output(write)
+    themes = {lang: Theme(site.root, config.theme, lang) for lang in LANGUAGES}
+    for lang, theme in themes.items():
+        prefix = "" if lang == DEFAULT else f"{lang}/"
+        common = _common(config, theme, estates, prefix)
+        out.page(
+            f"{prefix}index.html", theme.render("index.html", f"{prefix}index.html", **common), None
+        )
+        for pages in estates:
+            _estate_pages(out, theme, common, pages, prefix)
+    for name, path in themes[DEFAULT].static_files():
+        write(f"assets/{name}", path.read_bytes())
+    for pages in estates:
+        _estate_data(out, config, pages)
+    _feeds(out, config, estates)
+    urls = [
+        (config.base_url.rstrip("/") + "/" + p.removesuffix("index.html"), d) for p, d in out.pages
+    ]
+    write("sitemap.xml", feeds.sitemap(urls))
+
+
+def _common(
+    config: SiteConfig, theme: Theme, estates: list[EstatePages], prefix: str
+) -> dict[str, Any]:
+    return {
+        "site": config,
+        "estates": estates,
+        "prefix": prefix,
+        "languages": LANGUAGES,
+        "default_language": DEFAULT,
+        **views.TEMPLATE_GLOBALS,
+    }
+
+
+def _estate_pages(
+    out: Output, theme: Theme, common: dict[str, Any], pages: EstatePages, prefix: str
+) -> None:
+    estate_id = pages.loaded.id
+    if pages.latest is None:
+        path = f"{prefix}{estate_id}/index.html"
+        name = pages.loaded.data.estate.name if pages.loaded.data else estate_id
+        out.page(
+            path,
+            theme.render("unpublished.html", path, name=name, estate_id=estate_id, **common),
+            None,
+        )
+        return
+    charts_for = _charts(pages)
+    for view in pages.views:
+        targets = [view.folder] + ([f"{estate_id}/"] if view is pages.latest else [])
+        for folder in targets:
+            for name, template in RELEASE_PAGES.items():
+                path = f"{prefix}{folder}{name}"
+                context = {
+                    "view": view,
+                    "history": pages,
+                    "here": folder,
+                    "charts": charts_for(view),
+                    **common,
+                }
+                out.page(path, theme.render(template, path, **context), view.day)
+            for notice in view.data.notices.values():
+                path = f"{prefix}{folder}notices/{notice.id}.html"
+                out.page(
+                    path,
+                    theme.render(
+                        "notice.html",
+                        path,
+                        view=view,
+                        history=pages,
+                        here=folder,
+                        notice=notice,
+                        **common,
+                    ),
+                    view.day,
+                )
+    path = f"{prefix}{estate_id}/history.html"
+    out.page(
+        path,
+        theme.render(
+            "history.html", path, history=pages, view=pages.latest, here=f"{estate_id}/", **common
+        ),
+        pages.latest.day,
+    )
+    path = f"{prefix}{estate_id}/poster.html"
+    out.page(
+        path,
+        theme.render("poster.html", path, view=pages.latest, here=f"{estate_id}/", **common),
+        pages.latest.day,
+    )
+
+
+def _charts(pages: EstatePages) -> Callable[[View], dict[str, str]]:
+    def for_view(view: View) -> dict[str, str]:
+        upto = views.fund_series(pages.views[: pages.views.index(view) + 1])
+        spent = [e for st in view.data.accounts.maintenance_fund.values() for e in st.expenditure]
+        revenue = [e for st in view.data.accounts.public_revenue.values() for e in st.income]
+        return {
+            "fund_balance": charts.bar_chart("维修资金余额（各期）", upto) if len(upto) > 1 else "",
+            "fund_spending": charts.bar_chart("维修资金支出（按类别）", views.by_category(spent)),
+            "revenue_income": charts.bar_chart(
+                "公共收益收入（按类别）", views.by_category(revenue)
+            ),
+        }
+
+    return for_view
+
+
+def _estate_data(out: Output, config: SiteConfig, pages: EstatePages) -> None:
+    base = config.base_url.rstrip("/") + "/"
+    estate_id = pages.loaded.id
+    if pages.latest is None:
+        return
+    name = pages.latest.data.estate.name
+    out.write(f"{estate_id}/qr.svg", qr.qr_svg(f"{base}{estate_id}/", title=f"{name} 阳光物业公示"))
+    for view in pages.views:
+        folder = view.folder
+        out.write(
+            f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=f"{name} {view.release_id}")
+        )
+        out.write(f"{folder}data.json", opendata.release_json(view))
+        for kind, statements in _accounts(view).items():
+            for period_id, statement in statements.items():
+                out.write(
+                    f"{folder}csv/{ACCOUNT_PAGES[kind].removesuffix('.html')}-{period_id}.csv",
+                    opendata.statement_csv(statement),
+                )
+
+
+def _accounts(view: View) -> dict[str, dict[str, Any]]:
+    a = view.data.accounts
+    return {
+        "maintenance_fund": a.maintenance_fund,
+        "public_revenue": a.public_revenue,
+        "property_fees": a.property_fees,
+    }
+
+
+def _feeds(out: Output, config: SiteConfig, estates: list[EstatePages]) -> None:
+    base = config.base_url.rstrip("/") + "/"
+    everything = []
+    for pages in estates:
+        entries = [
+            feeds.FeedEntry(
+                f"{base}{v.folder}", f"{v.data.estate.name} {v.release_id}", v.day, _summary(v)
+            )
+            for v in pages.views
+            if v.day is not None
+        ]
+        everything += entries
+        if pages.latest is not None:
+            title = f"{pages.latest.data.estate.name} · {config.title}"
+            out.write(
+                f"{pages.loaded.id}/feed.xml",
+                feeds.atom(
+                    f"{base}{pages.loaded.id}/feed.xml", f"{base}{pages.loaded.id}/", title, entries
+                ),
+            )
+    out.write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything))
+
+
+def _summary(view: View) -> str:
+    assert view.release is not None
+    p = view.release.posting
+    return f"第 {view.number} 期公示，公示期 {p.start.isoformat()} 至 {p.end.isoformat()}；指纹 {view.fingerprint}"
+
+
+def output_path(root: Path, out: Path | None) -> Path:
+    return out if out is not None else root / "build"

@@ -1,0 +1,70 @@
+"""Keep the message catalogs in step with the templates and the model's Chinese values.
+
+``python -m generator.catalog`` extracts every message from the default theme
+and every enumerated value of the model, and merges them into each catalog;
+new messages arrive untranslated, for a translator to fill in.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from . import i18n
+from .model import accounts, contracts, estate, fees, notices
+from .render.html import DEFAULT_THEME
+
+
+def enum_values() -> list[str]:
+    """Every Chinese value of an enumeration that pages show."""
+    out: list[str] = []
+    for module in (estate, fees, contracts, accounts, notices):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum:
+                out += [str(member.value) for member in value]
+    return sorted(set(out))
+
+
+def template_catalog() -> Catalog:
+    """The messages of the default theme and the model, without translations."""
+    catalog = Catalog(project="sunshine", fuzzy=False)
+    method_map = [("**.html", "jinja2")]
+    options = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(DEFAULT_THEME / "templates"), method_map, options
+    ):
+        catalog.add(
+            message,
+            locations=[(f"themes/default/templates/{filename}", lineno)],
+            auto_comments=comments,
+            context=context,
+        )
+    for value in enum_values():
+        catalog.add(value, locations=[("generator/model", 0)])
+    return catalog
+
+
+def update(language: str) -> Catalog:
+    """Merge the current messages into one language's catalog and write it."""
+    path = i18n.catalog_path(language)
+    if path.exists():
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=language)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        catalog = Catalog(locale=language, project="sunshine")
+    catalog.update(template_catalog(), no_fuzzy_matching=True)
+    catalog.obsolete.clear()
+    with path.open("wb") as po:
+        write_po(po, catalog, omit_header=True, sort_output=True, include_lineno=False, width=0)
+    return catalog
+
+
+if __name__ == "__main__":
+    for lang in i18n.LANGUAGES:
+        if lang != i18n.DEFAULT:
+            missing = [m.id for m in update(lang) if m.id and not m.string]
+            print(f"{lang}: {len(missing)} message(s) to translate")

@@ -1,0 +1,1 @@
+"""Renderers: data in, bytes out; none of them touches the file system."""

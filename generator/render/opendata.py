@@ -1,0 +1,80 @@
+"""Open data: a release as JSON, each statement as CSV, the manifest of every file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..model.accounts import FeeStatement, FundStatement, RevenueStatement
+from ..views import View, public_data
+
+BOM = "\ufeff"
+
+
+def release_json(view: View) -> bytes:
+    """The release's published data, with its metadata and the snapshot's hash."""
+    document = {
+        "format": "sunshine.release/1",
+        "estate_id": view.estate_id,
+        "release": view.release.model_dump(mode="json", by_alias=True) if view.release else None,
+        "sha256": view.sha256,
+        "fingerprint": view.fingerprint,
+        "data": public_data(view.data),
+    }
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode(
+        "utf-8"
+    )
+
+
+def _csv(rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    out.write(BOM)  # so Excel and WPS read the Chinese as UTF-8
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[("" if v is None else str(v)) for v in row] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+def statement_csv(statement: FundStatement | RevenueStatement | FeeStatement) -> bytes:
+    """One statement as CSV: its lines, then its totals."""
+    if isinstance(statement, FeeStatement):
+        return _fee_csv(statement)
+    rows: list[list[Any]] = [["类型", "编号", "日期", "类别", "摘要", "金额（元）"]]
+    rows.append(["期初余额", "", statement.period.start, "", "", statement.opening])
+    rows += [["收入", e.id, e.date, e.category, e.summary, e.amount] for e in statement.income]
+    rows += [["支出", e.id, e.date, e.category, e.summary, e.amount] for e in statement.expenditure]
+    rows.append(["期末余额", "", statement.period.end, "", "", statement.closing])
+    if isinstance(statement, FundStatement) and statement.buildings:
+        rows.append([])
+        rows.append(["楼幢", "期初余额", "本期收入", "本期支出", "期末余额"])
+        rows += [
+            [b.building, b.opening, b.income, b.expenditure, b.closing] for b in statement.buildings
+        ]
+    return _csv(rows)
+
+
+def _fee_csv(statement: FeeStatement) -> bytes:
+    rows: list[list[Any]] = [
+        ["物业类型", "计费面积（㎡）", "应收（元）", "实收（元）", "收缴率（%）"]
+    ]
+    rows += [[c.label, c.area, c.receivable, c.received, c.rate] for c in statement.collection]
+    rows.append([])
+    rows.append(["项目", "金额（元）", "预算（元）"])
+    rows.append(["追缴以前年度欠费", statement.arrears_recovered, ""])
+    rows += [[f"其他收入：{e.summary}", e.amount, ""] for e in statement.other_income]
+    rows += [[c.category, c.amount, c.budget] for c in statement.expenditure]
+    if statement.commission:
+        rows.append(["酬金", statement.commission.amount, ""])
+    rows.append(["结余", statement.surplus, ""])
+    return _csv(rows)
+
+
+def manifest(digests: dict[str, tuple[int, str]]) -> bytes:
+    """Every published file with its size and SHA-256, sorted by path."""
+    listing = {
+        path: {"bytes": size, "sha256": digest} for path, (size, digest) in sorted(digests.items())
+    }
+    return (
+        json.dumps({"files": listing}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    ).encode("utf-8")

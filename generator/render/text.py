@@ -1,0 +1,73 @@
+"""Text for residents: money the Chinese way, dates, and untrusted Markdown made inert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import markdown
+import nh3
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from markupsafe import Markup
+
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_TAGS = {
+    "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+_WAN = Decimal(10000)
+
+
+def yuan(amount: Decimal | None) -> str:
+    """¥12,345.67 (zh_CN style for every interface language)."""
+    if amount is None:
+        return "—"
+    return format_currency(amount, "CNY", locale="zh_CN")
+
+
+def wan(amount: Decimal) -> str:
+    """12.35 万元, for large sums where the exact figure sits beside it."""
+    return f"{format_decimal((amount / _WAN).quantize(Decimal('0.01')), format='#,##0.00', locale='zh_CN')} 万元"
+
+
+def number(value: Decimal | int) -> str:
+    """A plain number with group separators and the places it was written with."""
+    if isinstance(value, int):
+        return format_decimal(value, locale="zh_CN")
+    places = max(0, -int(value.as_tuple().exponent))
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale="zh_CN")
+
+
+def long_date(day: dt.date | None, locale: str) -> str:
+    """2025年7月1日 / July 1, 2025."""
+    if day is None:
+        return "—"
+    return format_date(day, format="long", locale=locale.replace("-", "_"))
+
+
+def notice_html(source: str) -> Markup:
+    """Render a notice's untrusted Markdown; raw HTML and unsafe links do not survive."""
+    html = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes={
+            "a": {"href", "title"},
+            "img": {"src", "alt", "title"},
+            "th": {"align"},
+            "td": {"align"},
+        },
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def tel(phone: str) -> str:
+    """A tel: link for a phone number as written (extensions after 转 dropped)."""
+    digits = "".join(ch for ch in phone.split("转")[0] if ch.isdigit() or ch == "+")
+    return f"tel:{digits}"
