@@ -122,6 +122,23 @@ def build(ctx: click.Context, out: Path | None) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, help="Port to listen on (0: any free port)."
+)
+@click.pass_context
+@_guard
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Preview the site locally; rebuild on save and reload the browser.
+
+    Example: sunshine serve --port 8000
+    """
+    from . import serve as preview
+
+    preview.serve(_site(ctx), pipeline.build, host, port, lambda line: click.echo(line, err=True))
+
+
+@main.command()
 @click.argument("estate_id")
 @click.option(
     "--name", default=None, help="The estate's name (小区名称); defaults to a placeholder."

@@ -34,9 +34,17 @@ def _payload(release: Release, data: EstateData) -> dict[str, Any]:
 
 def content_hash(release: Release, data: EstateData) -> str:
     """Return the SHA-256 of the release's canonical JSON."""
-    compact = json.dumps(
-        _payload(release, data), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+    return document_hash(_payload(release, data))
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of a snapshot document as stored, without its own ``sha256``.
+
+    Hashing the stored JSON, not a re-serialised model, keeps old snapshots
+    valid when later versions add optional fields to the model.
+    """
+    payload = {k: v for k, v in document.items() if k != "sha256"}
+    compact = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(compact.encode("utf-8")).hexdigest()
 
 
@@ -74,7 +82,7 @@ def load_snapshot(path: Path, display: str) -> tuple[Snapshot | None, list[Diagn
                 f"release id '{snapshot.release.id}' differs from the file name '{path.stem}'",
             )
         )
-    actual = content_hash(snapshot.release, snapshot.data)
+    actual = document_hash(document)
     if actual != snapshot.sha256:
         message = f"content hash is {actual[:12]}…, the file says {snapshot.sha256[:12]}…: the snapshot was changed after it was written"
         problems.append(Diagnostic("R001", Location(display, 1, 1), message))

@@ -173,6 +173,10 @@ def references(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
     if data.contracts:
         for i, c in enumerate(data.contracts.contracts):
             yield from ref(c.vote, votes, "vote", ("contracts",), ("contracts", i, "vote"))
+            for j, a in enumerate(c.amendments):
+                yield from ref(
+                    a.vote, votes, "vote", ("contracts",), ("contracts", i, "amendments", j, "vote")
+                )
     if data.services:
         for k in ("cleaning", "security", "greening", "repairs"):
             yield from ref(

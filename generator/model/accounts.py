@@ -162,6 +162,9 @@ class Commission(Base):
     method: CommissionMethod = Field(description="酬金计提方式 / how the commission is set")
     rate: Price | None = Field(default=None, description="比例（%），按比例计提时填写 / percent")
     amount: Money = Field(description="本期酬金（元）/ commission this period")
+    note: Text | None = Field(
+        default=None, description="计提基数等说明 / what the percentage is of, and other notes"
+    )
 
 
 class FeeStatement(Base):

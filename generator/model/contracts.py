@@ -17,6 +17,7 @@ class ContractKind(StrEnum):
     GREENING = "绿化养护"
     SECURITY = "秩序维护"
     FACILITIES = "设施设备维保"
+    WORKS = "维修工程"
     OTHER = "其他"
 
 
@@ -50,6 +51,9 @@ class Amendment(Base):
         default=None, description="变更后的金额 / amount after the change"
     )
     end: Date | None = Field(default=None, description="变更后的到期日 / new end of term")
+    vote: Id | None = Field(
+        default=None, description="依据的业主表决编号 / id of the owners' vote behind it"
+    )
 
 
 class Contract(Base):
