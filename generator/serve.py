@@ -104,7 +104,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         try:
             while True:
                 with preview.changed:
-                    preview.changed.wait_for(lambda: preview.version != seen, timeout=15)
+                    preview.changed.wait_for(functools.partial(_moved, preview, seen), timeout=15)
                 if preview.version != seen:
                     seen = preview.version
                     self.wfile.write(b"data: reload\n\n")
@@ -113,6 +113,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _moved(preview: Preview, seen: int) -> bool:
+    return preview.version != seen
 
 
 def make_server(preview: Preview, host: str, port: int) -> http.server.ThreadingHTTPServer:
