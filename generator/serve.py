@@ -15,6 +15,7 @@ from pathlib import Path
 
 from watchfiles import watch
 
+from .config import load_config
 from .errors import ContentError, GeneratorError
 
 EVENTS = "/__sunshine/events"
@@ -59,11 +60,9 @@ class Preview:
 
     def watch_forever(self, stop: threading.Event) -> None:
         """Rebuild whenever content, themes or site.yaml change."""
-        paths = [
-            p
-            for p in (self.root / "content", self.root / "themes", self.root / "site.yaml")
-            if p.exists()
-        ]
+        config = load_config(self.root)[0]
+        content = self.root / (config.content_dir if config else "content")
+        paths = [p for p in (content, self.root / "themes", self.root / "site.yaml") if p.exists()]
         for _ in watch(*paths, stop_event=stop, debounce=300):
             self.rebuild()
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up, then check the demo content (the site build joins here when it exists).
+# Set up, then build the demo site into build/ (HTML now; the PDF sheets join it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/sunshine check
+.venv/bin/sunshine build

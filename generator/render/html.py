@@ -32,7 +32,8 @@ class Theme:
             [jinja2.FileSystemLoader(str(f / "templates")) for f in dict.fromkeys(self.folders)]
             + [
                 jinja2.PrefixLoader(
-                    {"default": jinja2.FileSystemLoader(str(DEFAULT_THEME / "templates"))}
+                    {"default": jinja2.FileSystemLoader(str(DEFAULT_THEME / "templates"))},
+                    delimiter=":",
                 )
             ]
         )

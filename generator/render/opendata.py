@@ -28,11 +28,21 @@ def release_json(view: View) -> bytes:
     )
 
 
+def _cell(value: Any) -> str:
+    """A CSV cell; text that a spreadsheet would run as a formula is quoted with '."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
 def _csv(rows: list[list[Any]]) -> bytes:
     out = io.StringIO()
     out.write(BOM)  # so Excel and WPS read the Chinese as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[("" if v is None else str(v)) for v in row] for row in rows])
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 

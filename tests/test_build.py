@@ -1,0 +1,193 @@
+"""The website build on the demo content and on small fixture sites."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.errors import ContentError
+from generator.pipeline import build, load_site
+
+from .conftest import REPO, Site
+
+DEMO_ESTATES = sorted(p.name for p in (REPO / "content").iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(REPO, tmp_path_factory.mktemp("demo") / "site")
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_every_estate_has_its_pages_data_and_codes(demo: Path) -> None:
+    site = load_site(REPO)
+    for estate in site.estates:
+        latest = estate.releases[-1].release.id
+        for release in estate.releases:
+            folder = demo / estate.id / "releases" / release.release.id
+            for page in build_module.RELEASE_PAGES:
+                assert (folder / page).is_file(), folder / page
+                assert (demo / "en" / estate.id / "releases" / release.release.id / page).is_file()
+            assert (folder / "qr.svg").read_bytes().startswith(b"<svg")
+            assert (
+                json.loads((folder / "data.json").read_bytes())["release"]["id"]
+                == release.release.id
+            )
+        overview = (demo / estate.id / "index.html").read_text(encoding="utf-8")
+        assert f"期次 {latest}" in overview
+        assert estate.releases[-1].sha256[:12] in overview
+        assert (demo / estate.id / "feed.xml").is_file() and (
+            demo / estate.id / "poster.html"
+        ).is_file()
+
+
+def test_index_lists_every_estate_without_script(demo: Path) -> None:
+    index = (demo / "index.html").read_text(encoding="utf-8")
+    for estate in load_site(REPO).estates:
+        assert f'href="{estate.id}/index.html"' in index
+        assert estate.releases[-1].data.estate.name in index
+
+
+def test_statements_as_csv_open_in_excel(demo: Path) -> None:
+    sheets = sorted(demo.glob("*/releases/*/csv/*.csv"))
+    assert len(sheets) >= 6
+    for sheet in sheets:
+        raw = sheet.read_bytes()
+        assert raw.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0][0] in ("类型", "物业类型")
+
+
+def test_feeds_sitemap_and_manifest(demo: Path) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(demo / "feed.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == sum(len(e.releases) for e in load_site(REPO).estates)
+    updated = [e.find(f"{atom}updated").text for e in entries]  # type: ignore[union-attr]
+    assert updated == sorted(updated, reverse=True)
+    urls = [
+        u.text
+        for u in ET.parse(demo / "sitemap.xml")
+        .getroot()
+        .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    assert "https://sunshine.example.org/" in urls
+    listing = json.loads((demo / "manifest.json").read_bytes())["files"]
+    on_disk = files(demo)
+    assert set(listing) == set(on_disk) - {"manifest.json"}
+    for path, entry in listing.items():
+        assert entry["sha256"] == hashlib.sha256(on_disk[path]).hexdigest()
+
+
+def test_two_builds_are_byte_identical(demo: Path, tmp_path: Path) -> None:
+    again = build(REPO, tmp_path / "again")
+    assert files(again) == files(demo)
+
+
+def test_overview_page_weighs_at_most_50_kb(demo: Path) -> None:
+    css = (demo / "assets" / "style.css").stat().st_size
+    for estate in DEMO_ESTATES:
+        html = (demo / estate / "index.html").stat().st_size
+        assert html + css <= 50 * 1024, (estate, html, css)
+
+
+def test_amounts_the_chinese_way(demo: Path) -> None:
+    fund = (demo / "jia-he-jin-yuan" / "fund.html").read_text(encoding="utf-8")
+    assert "¥1,127,600.00" in fund
+    assert "万元" in fund
+
+
+def test_withheld_people_never_reach_an_output(demo: Path) -> None:
+    withheld = {
+        m.name
+        for e in load_site(REPO).estates
+        for s in e.releases
+        if s.data.estate.committee
+        for m in s.data.estate.committee.members
+        if not m.public
+    }
+    assert withheld
+    for path, data in files(demo).items():
+        text = data.decode("utf-8", errors="ignore")
+        assert not [name for name in withheld if name in text], path
+
+
+def test_a_failed_build_leaves_the_previous_one_intact(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = site.root / "build"
+    build(site.root, None)
+    before = files(out)
+
+    def half_then_fail(loaded: object, write: object) -> None:
+        write("x/index.html", b"half")  # type: ignore[operator]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "render_site", half_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build(site.root, None)
+    assert files(out) == before
+    assert sorted(p.name for p in site.root.iterdir() if p.name.startswith(".build")) == []
+
+
+def test_content_errors_stop_the_build_before_it_writes(site: Site) -> None:
+    out = site.root / "build"
+    build(site.root, None)
+    before = files(out)
+    votes = site.estate / "votes.yaml"
+    votes.write_text(
+        votes.read_text(encoding="utf-8").replace(
+            "approving: {area: 7100.00", "approving: {area: 9100.00"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError):
+        build(site.root, None)
+    assert files(out) == before
+
+
+def test_a_site_theme_overrides_single_templates(site: Site) -> None:
+    custom = site.root / "themes" / "civic" / "templates"
+    custom.mkdir(parents=True)
+    (custom / "fees.html").write_text(
+        '{% extends "default:fees.html" %}{% block page_title %}本街道定制{% endblock %}',
+        encoding="utf-8",
+    )
+    (site.root / "site.yaml").write_text(
+        (site.root / "site.yaml").read_text(encoding="utf-8")
+        + "theme: civic\nshow_working_copy: true\n",
+        encoding="utf-8",
+    )
+    out = build(site.root, None)
+    assert "<title>本街道定制 · 测试小区" in (out / "x" / "fees.html").read_text(encoding="utf-8")
+    assert "<title>概况 · 测试小区" in (out / "x" / "index.html").read_text(encoding="utf-8")
+
+
+def test_english_catalog_translates_every_message() -> None:
+    from generator.catalog import template_catalog
+    from generator.i18n import translations
+
+    english = translations("en")
+    untranslated = [m.id for m in template_catalog() if m.id and english.gettext(str(m.id)) == m.id]
+    assert untranslated == []
+
+
+def test_english_pages_speak_english(demo: Path) -> None:
+    page = (demo / "en" / "jia-he-jin-yuan" / "fees.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert "收费标准" not in page.split("<main", 1)[0]  # navigation and headings are translated
+    assert 'hreflang="zh-CN"' in page
