@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import views
+from . import sheets, views
 from .config import SiteConfig
 from .i18n import DEFAULT, LANGUAGES
 from .pipeline import LoadedEstate, Site
@@ -82,8 +82,8 @@ def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
     return out
 
 
-def render_site(site: Site, write: Callable[[str, bytes], None]) -> None:
-    """Render the whole website for a site whose content passed check."""
+def render_site(site: Site, write: Callable[[str, bytes], None], paper: str | None = None) -> None:
+    """Render the whole website and the noticeboard sheets for a site whose content passed check."""
     assert site.config is not None
     config = site.config
     estates = [EstatePages(e, estate_views(e, config)) for e in site.estates]
@@ -95,13 +95,18 @@ def render_site(site: Site, write: Callable[[str, bytes], None]) -> None:
         out.page(
             f"{prefix}index.html", theme.render("index.html", f"{prefix}index.html", **common), None
         )
+        path = f"{prefix}print.html"
+        out.page(
+            path, theme.render("print.html", path, streets=sheets.streets(estates), **common), None
+        )
         for pages in estates:
             _estate_pages(out, theme, common, pages, prefix)
-    for name, path in themes[DEFAULT].static_files():
-        write(f"assets/{name}", path.read_bytes())
+    for name, static in themes[DEFAULT].static_files():
+        write(f"assets/{name}", static.read_bytes())
     for pages in estates:
         _estate_data(out, config, pages)
     _feeds(out, config, estates)
+    sheets.render_sheets(out, themes[DEFAULT], config, estates, paper or config.paper.value)
     urls = [
         (config.base_url.rstrip("/") + "/" + p.removesuffix("index.html"), d) for p, d in out.pages
     ]

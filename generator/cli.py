@@ -18,7 +18,7 @@ import click
 from . import pipeline, scaffold
 from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_MACHINE = 0, 1, 2, 3
 
 
 def _site(ctx: click.Context) -> Path:
@@ -108,16 +108,22 @@ def check(ctx: click.Context, strict: bool, fmt: str) -> None:
     default=None,
     help="Output folder (default: build/).",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "A3"]),
+    default=None,
+    help="Paper of the noticeboard sheets (default: site.yaml's paper, A4).",
+)
 @click.pass_context
 @_guard
-def build(ctx: click.Context, out: Path | None) -> None:
+def build(ctx: click.Context, out: Path | None, paper: str | None) -> None:
     """Check the content, then build the website into build/ (or --out DIR).
 
     The old output is replaced only when the new build is complete.
 
     Example: sunshine build --out /srv/www/sunshine
     """
-    target = pipeline.build(_site(ctx), out)
+    target = pipeline.build(_site(ctx), out, paper)
     click.echo(f"built {target}")
 
 
@@ -200,6 +206,25 @@ def release(
         (posting_from.date(), posting_to.date()),
     )
     click.echo(f"wrote {path}: commit it; it must never be edited")
+
+
+@main.command()
+@click.pass_context
+@_guard
+def doctor(ctx: click.Context) -> None:
+    """Check that this machine can build: fonts for Chinese, HarfBuzz, the content's characters.
+
+    Exits 0 when everything is in place, 3 when something is missing.
+
+    Example: sunshine doctor
+    """
+    from .doctor import diagnose
+
+    root: Path = ctx.obj["root"]
+    findings = diagnose(root if (root / "site.yaml").is_file() else None)
+    for f in findings:
+        click.echo(f"{'ok' if f.ok else 'MISSING':8} {f.what}: {f.detail}")
+    sys.exit(EXIT_OK if all(f.ok for f in findings) else EXIT_MACHINE)
 
 
 @main.command()

@@ -137,7 +137,7 @@ def signers(data: EstateData) -> list[dict[str, str]]:
     return out
 
 
-def build(root: Path, out: Path | None = None) -> Path:
+def build(root: Path, out: Path | None = None, paper: str | None = None) -> Path:
     """Check the site, then render it into ``out`` (build/ by default), atomically."""
     from .build import render_site
     from .render.opendata import manifest
@@ -149,6 +149,6 @@ def build(root: Path, out: Path | None = None) -> Path:
         raise ContentError(sorted(errors, key=Diagnostic.sort_key))
     target = out if out is not None else root / "build"
     with Writer(target) as writer:
-        render_site(site, writer.write)
+        render_site(site, writer.write, paper)
         writer.write("manifest.json", manifest(writer.digests))
     return target

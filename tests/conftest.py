@@ -49,3 +49,11 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     return Site(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo content built once for every test that reads the output."""
+    from generator.pipeline import build
+
+    return build(REPO, tmp_path_factory.mktemp("demo") / "site")

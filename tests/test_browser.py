@@ -37,8 +37,8 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = build(REPO, tmp_path_factory.mktemp("browser") / "site")
+def served(demo_build: Path) -> Iterator[str]:
+    out = demo_build
     handler = functools.partial(_Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

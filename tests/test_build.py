@@ -20,9 +20,9 @@ from .conftest import REPO, Site
 DEMO_ESTATES = sorted(p.name for p in (REPO / "content").iterdir() if p.is_dir())
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(REPO, tmp_path_factory.mktemp("demo") / "site")
+@pytest.fixture
+def demo(demo_build: Path) -> Path:
+    return demo_build
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -133,7 +133,7 @@ def test_a_failed_build_leaves_the_previous_one_intact(
     build(site.root, None)
     before = files(out)
 
-    def half_then_fail(loaded: object, write: object) -> None:
+    def half_then_fail(loaded: object, write: object, paper: object = None) -> None:
         write("x/index.html", b"half")  # type: ignore[operator]
         raise RuntimeError("disk full")
 

@@ -7,10 +7,12 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel
+from pypdf import PdfReader
 
 from generator.content import ACCOUNT_DIRS, SECTION_FILES, _bare
 from generator.load import load_file
@@ -92,6 +94,22 @@ def poison_estate(site: Site) -> int:
     return count
 
 
+def _pdf_links(path: Path) -> list[str]:
+    """Script actions or script links in a PDF: none may exist."""
+    reader = PdfReader(path)
+    bad = ["/OpenAction"] if "/OpenAction" in reader.trailer["/Root"] else []
+    bad += ["/JavaScript"] if "/JavaScript" in reader.trailer["/Root"].get("/Names", {}) else []
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A", {})
+            uri = str(action.get("/URI", ""))
+            if action.get("/S") == "/JavaScript" or re.match(
+                r"\s*(javascript|vbscript|data):", uri, re.I
+            ):
+                bad.append(uri or "/JavaScript")
+    return bad
+
+
 class _Markup(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -142,6 +160,9 @@ def test_payload_in_every_field_never_survives_as_markup(site: Site) -> None:
     seen_payload = 0
     for path in sorted(out.rglob("*")):
         if path.is_dir():
+            continue
+        if path.suffix == ".pdf":
+            assert _pdf_links(path) == [], path
             continue
         data = path.read_text(encoding="utf-8-sig")
         seen_payload += "alert(" in data

@@ -54,6 +54,7 @@ class Theme:
             number=text.number,
             tel=text.tel,
             markdown=text.notice_html,
+            css_string=text.css_string,
             date=lambda d: text.long_date(d, language),
         )
 

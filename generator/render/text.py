@@ -71,3 +71,12 @@ def tel(phone: str) -> str:
     """A tel: link for a phone number as written (extensions after 转 dropped)."""
     digits = "".join(ch for ch in phone.split("转")[0] if ch.isdigit() or ch == "+")
     return f"tel:{digits}"
+
+
+def css_string(value: str) -> Markup:
+    """A quoted CSS string for untrusted text: every ASCII symbol hex-escaped."""
+    escaped = "".join(
+        ch if ch.isalnum() or ord(ch) > 0x7F and ch.isprintable() else f"\\{ord(ch):06x}"
+        for ch in value
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704 - nothing but letters and escapes

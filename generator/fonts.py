@@ -1,0 +1,72 @@
+"""Which characters the installed fonts can draw, as fontconfig (and so WeasyPrint) sees them.
+
+A PDF must never print a missing glyph as a box: the build asks fontconfig
+for the union of every font's character set and stops, naming the character
+and where it occurs, when one has no glyph anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class FontReport:
+    fonts: int
+    chinese_families: tuple[str, ...]
+    harfbuzz_subset: bool
+
+
+def _fc_list(*args: str) -> str:
+    if shutil.which("fc-list") is None:
+        return ""
+    result = subprocess.run(["fc-list", *args], capture_output=True, text=True, check=False)
+    return result.stdout
+
+
+@cache
+def _coverage(config_key: str) -> frozenset[int]:
+    del config_key  # the cache is per fontconfig setup
+    covered: set[int] = set()
+    for line in set(_fc_list("--format", "%{charset}\n").splitlines()):
+        for span in line.split():
+            first, _, last = span.partition("-")
+            covered.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(covered)
+
+
+def coverage() -> frozenset[int]:
+    """Every code point some installed font has a glyph for."""
+    return _coverage(
+        os.environ.get("FONTCONFIG_FILE", "") + "|" + os.environ.get("FONTCONFIG_PATH", "")
+    )
+
+
+def missing(text: str) -> list[str]:
+    """Characters of ``text`` (spaces and controls aside) no installed font can draw."""
+    covered = coverage()
+    return sorted(
+        {ch for ch in text if ord(ch) > 0x20 and not ch.isspace() and ord(ch) not in covered}
+    )
+
+
+def harfbuzz_subset_available() -> bool:
+    """True when WeasyPrint can subset fonts with HarfBuzz (fast) instead of fontTools."""
+    try:
+        from weasyprint.text.ffi import harfbuzz_subset
+    except (ImportError, OSError):
+        return False
+    return harfbuzz_subset is not None
+
+
+def report() -> FontReport:
+    """What doctor tells: fonts, Chinese families, HarfBuzz subsetting."""
+    fonts = len(set(_fc_list("--format", "%{file}\n").splitlines()))
+    families = sorted(
+        set(_fc_list(":lang=zh-cn", "--format", "%{family[0]}\n").splitlines()) - {""}
+    )
+    return FontReport(fonts, tuple(families), harfbuzz_subset_available())

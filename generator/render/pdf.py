@@ -1,0 +1,50 @@
+"""Noticeboard sheets: HTML from the theme's print template, laid out by WeasyPrint.
+
+Rendering never reaches the network: the fetcher hands WeasyPrint only the
+data: URLs the generator itself wrote (the QR code); any other resource in a
+notice is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .. import fonts
+from ..errors import GeneratorError
+
+
+class GlyphError(GeneratorError):
+    """A character no installed font can draw: the sheet would print a box."""
+
+
+_FONTS: FontConfiguration | None = None
+
+
+def _font_config() -> FontConfiguration:
+    global _FONTS
+    if _FONTS is None:
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+def document(html: str) -> weasyprint.Document:
+    """Lay out one sheet."""
+    offline = URLFetcher(allowed_protocols={"data"})
+    return weasyprint.HTML(string=html, url_fetcher=offline).render(font_config=_font_config())
+
+
+def pdf(documents: Iterable[weasyprint.Document]) -> bytes:
+    """One PDF of the pages of several laid-out sheets, in order."""
+    docs = list(documents)
+    pages = [page for doc in docs for page in doc.pages]
+    data: bytes = docs[0].copy(pages).write_pdf()
+    return data
+
+
+def check_glyphs(text: str) -> list[str]:
+    """Characters in ``text`` that no installed font can draw."""
+    return fonts.missing(text)

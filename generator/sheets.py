@@ -1,0 +1,140 @@
+"""The noticeboard sheets: a PDF per estate per release, and one per street for the office."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import defaultdict
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from .render import pdf, qr
+from .views import View, changed_sections
+
+if TYPE_CHECKING:
+    import weasyprint
+
+    from .build import EstatePages, Output
+    from .config import SiteConfig
+    from .render.html import Theme
+
+
+class _Text(HTMLParser):
+    """The text a sheet prints (style sheets aside)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip = tag == "style"
+        self.parts += [v for k, v in attrs if k in ("alt", "title") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def sheet_html(theme: Theme, config: SiteConfig, pages: EstatePages, view: View, paper: str) -> str:
+    """The print HTML of one release's sheet."""
+    index = pages.views.index(view)
+    previous = pages.views[index - 1] if index else None
+    url = config.base_url.rstrip("/") + "/" + view.folder
+    code = base64.b64encode(qr.qr_svg(url, scale=8)).decode("ascii")
+    css = next(path for name, path in theme.static_files() if name == "sheet.css").read_text(
+        encoding="utf-8"
+    )
+    return theme.render(
+        "sheet.html",
+        f"{view.folder}sheet.pdf",
+        view=view,
+        previous=previous,
+        changes=changed_sections(previous, view),
+        paper=paper,
+        site=config,
+        sheet_css=css,
+        qr_data_url=f"data:image/svg+xml;base64,{code}",
+        **_globals(),
+    )
+
+
+def _globals() -> dict[str, Any]:
+    from .views import TEMPLATE_GLOBALS
+
+    return dict(TEMPLATE_GLOBALS)
+
+
+def check_glyphs(html: str, view: View, where: str) -> None:
+    """Stop with the character and where it occurs when no font can draw it."""
+    parser = _Text()
+    parser.feed(html)
+    absent = pdf.check_glyphs("".join(parser.parts))
+    if not absent:
+        return
+    dump = view.data.model_dump(mode="json", by_alias=True)
+    lines = []
+    for char in absent[:10]:
+        places = list(_find(char, dump, "data"))[:3] or ["the sheet's own text"]
+        lines.append(
+            f"{where}: character '{char}' (U+{ord(char):04X}) has no glyph in any installed font; it occurs in {', '.join(places)}"
+        )
+    lines.append(
+        "install a font that covers it (Debian: fonts-noto-cjk), or write the character differently; run 'sunshine doctor'"
+    )
+    raise pdf.GlyphError("\n".join(lines))
+
+
+def _find(char: str, value: Any, path: str) -> Any:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _find(char, item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _find(char, item, f"{path}[{i}]")
+    elif isinstance(value, str) and char in value:
+        yield path
+
+
+def render_sheets(
+    out: Output, theme: Theme, config: SiteConfig, estates: list[EstatePages], paper: str
+) -> None:
+    """Write every release's sheet, and for each street the current sheets of its estates."""
+    latest: dict[str, weasyprint.Document] = {}
+    for pages in estates:
+        for view in pages.views:
+            html = sheet_html(theme, config, pages, view, paper)
+            source = (
+                f"{pages.loaded.source.display}/releases/{view.release_id}.json"
+                if view.release
+                else pages.loaded.source.display
+            )
+            check_glyphs(html, view, source)
+            document = pdf.document(html)
+            out.write(f"{view.folder}sheet.pdf", pdf.pdf([document]))
+            if view is pages.latest:
+                latest[pages.loaded.id] = document
+    for name, group in streets(estates):
+        out.write(f"print/{name}", pdf.pdf([latest[p.loaded.id] for p in group]))
+
+
+def streets(estates: list[EstatePages]) -> list[tuple[str, list[EstatePages]]]:
+    """Estates with a published release, grouped by the file of their street, in order."""
+    groups: dict[str, list[EstatePages]] = defaultdict(list)
+    for pages in sorted(estates, key=lambda p: p.sort_key):
+        if pages.latest is not None:
+            e = pages.latest.data.estate
+            groups[street_file(e.city, e.district, e.street)].append(pages)
+    return sorted(groups.items())
+
+
+def street_file(city: str, district: str, street: str) -> str:
+    """The combined sheet's file name: the street's full name in letters and digits only."""
+    full = f"{city}{district}{street}"
+    name = "".join(ch for ch in full if ch.isalnum())
+    if len(name) > 40 or not name:  # names are data: keep them short and distinct
+        name = f"{name[:32]}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
+    return name + ".pdf"

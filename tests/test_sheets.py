@@ -1,0 +1,246 @@
+"""Noticeboard sheets read back as a person and a scanner would: text, size, QR code, glyphs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from generator.pipeline import build, load_site, release
+from generator.views import fee_in_force
+
+from .conftest import REPO, Site
+
+A4 = (595.28, 841.89)
+A3 = (841.89, 1190.55)
+NOTO = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def text_of(pdf: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def body_size(pdf: Path) -> float:
+    """The font size (pt) most of the text is set in."""
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes[round(size * tm[3] * cm[3], 1)] += len(text)
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0]
+
+
+def page_size(pdf: Path) -> tuple[float, float]:
+    box = PdfReader(pdf).pages[0].mediabox
+    return (round(float(box.width), 2), round(float(box.height), 2))
+
+
+def test_each_release_sheet_carries_estate_release_fees_and_fingerprint(demo_build: Path) -> None:
+    for estate in load_site(REPO).estates:
+        for snapshot in estate.releases:
+            sheet = demo_build / estate.id / "releases" / snapshot.release.id / "sheet.pdf"
+            text = text_of(sheet)
+            assert snapshot.data.estate.name in text
+            assert f"期次 {snapshot.release.id}" in text
+            assert f"指纹 {snapshot.sha256[:12]}" in text
+            assert snapshot.data.fees is not None
+            for fee in snapshot.data.fees.standards:
+                assert f"{fee_in_force(fee, snapshot.release.date).amount}" in text
+            reader = PdfReader(sheet)
+            for number, page in enumerate(reader.pages, start=1):
+                assert f"第 {number} 页 / 共 {len(reader.pages)} 页" in page.extract_text()
+                assert snapshot.sha256[:12] in page.extract_text()
+            assert page_size(sheet) == A4
+
+
+def test_sheet_body_text_is_at_least_11_pt_on_a4_and_larger_on_a3(
+    site: Site, demo_build: Path
+) -> None:
+    a4 = demo_build / "yun-lian-xin-cun" / "releases" / "2026-q2" / "sheet.pdf"
+    assert body_size(a4) >= 11
+    release(
+        site.root,
+        "x",
+        dt.date(2025, 7, 10),
+        "2025-h1",
+        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
+    )
+    out = build(site.root, None, paper="A3")
+    a3 = out / "x" / "releases" / "2025-h1" / "sheet.pdf"
+    assert page_size(a3) == A3
+    assert body_size(a3) >= 15
+
+
+def test_the_qr_code_on_the_sheet_leads_to_its_release(demo_build: Path, tmp_path: Path) -> None:
+    assert shutil.which("pdftoppm") and shutil.which("zbarimg"), (
+        "bash scripts/setup.sh --test installs poppler-utils and zbar-tools"
+    )
+    sheet = demo_build / "jia-he-jin-yuan" / "releases" / "2025-h2" / "sheet.pdf"
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(sheet), str(tmp_path / "page")],
+        check=True,
+    )
+    (image,) = tmp_path.glob("page*.png")
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True)
+    assert (
+        decoded.stdout.strip() == "https://sunshine.example.org/jia-he-jin-yuan/releases/2025-h2/"
+    )
+
+
+def test_combined_street_pdf_holds_every_estate_in_order(demo_build: Path) -> None:
+    for path in sorted((demo_build / "print").glob("*.pdf")):
+        text = text_of(path)
+        estates = [
+            e
+            for e in load_site(REPO).estates
+            if f"{e.releases[-1].data.estate.city}{e.releases[-1].data.estate.district}{e.releases[-1].data.estate.street}.pdf"
+            == path.name
+        ]
+        assert estates
+        for e in estates:
+            latest = e.releases[-1]
+            assert f"期次 {latest.release.id}" in text and latest.sha256[:12] in text
+            alone = demo_build / e.id / "releases" / latest.release.id / "sheet.pdf"
+            assert len(PdfReader(alone).pages) <= len(PdfReader(path).pages)
+
+
+def test_long_ledger_breaks_across_pages_with_repeated_headers(site: Site) -> None:
+    entries = "\n".join(
+        f"  - {{id: i{n}, date: 2025-03-{1 + n % 28:02d}, category: 利息, amount: 10.00, summary: 第 {n} 笔利息收入}}"
+        for n in range(90)
+    )
+    statement = site.estate / "accounts/maintenance-fund/2025-h1.yaml"
+    text = statement.read_text(encoding="utf-8")
+    text = text.replace("income:\n", f"income:\n{entries}\n", 1).replace(
+        "closing: 898900.00", "closing: 899800.00"
+    )
+    text = text.replace(
+        "income: 2450.00, expenditure: 86000.00, closing: 406450.00",
+        "income: 3350.00, expenditure: 86000.00, closing: 407350.00",
+    )
+    statement.write_text(text, encoding="utf-8")
+    assert [d.format() for d in site.check()] == []
+    release(
+        site.root,
+        "x",
+        dt.date(2025, 7, 10),
+        "2025-h1",
+        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
+    )
+    sheet = build(site.root, None) / "x" / "releases" / "2025-h1" / "sheet.pdf"
+    pages = [p.extract_text() for p in PdfReader(sheet).pages]
+    holding = [t for t in pages if "笔利息收入" in t]
+    assert len(holding) >= 2
+    for page in holding:
+        assert "日期 收支 类别 摘要 金额（元）" in page
+    found = sorted(
+        int(n) for t in holding for n in __import__("re").findall(r"第 (\d+) 笔利息收入", t)
+    )
+    assert found == list(range(90))  # every row printed once: none cut in half or lost
+
+
+def _fontconfig(folder: Path, fonts: list[Path]) -> dict[str, str]:
+    for font in fonts:
+        shutil.copy(font, folder / font.name)
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{folder}</dir><cachedir>{folder / "cache"}</cachedir></fontconfig>',
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def _build_cli(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(root), "build"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _site_with(site: Site, char: str) -> None:
+    estate = site.estate / "estate.yaml"
+    estate.write_text(
+        estate.read_text(encoding="utf-8").replace("name: 王经理", f"name: {char}经理"),
+        encoding="utf-8",
+    )
+    release(
+        site.root,
+        "x",
+        dt.date(2025, 7, 10),
+        "2025-h1",
+        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
+    )
+
+
+def test_a_rare_character_prints_when_a_font_has_it_and_stops_the_build_when_none_does(
+    site: Site, tmp_path: Path
+) -> None:
+    _site_with(site, "𠮷")
+    out = build(site.root, None)  # Noto CJK has CJK Extension B's 𠮷
+    sheet = out / "x" / "releases" / "2025-h1" / "sheet.pdf"
+    printed = text_of(sheet)
+    assert "𠮷经理" in printed
+    # now only fonts without it: a Chinese font cut down to what the sheet uses, less 𠮷
+    small = tmp_path / "fonts"
+    small.mkdir()
+    font = TTFont(NOTO, fontNumber=2, lazy=True)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=printed.replace("𠮷", ""))
+    cutter.subset(font)
+    font.save(small / "cut.otf")
+    before = sheet.read_bytes()
+    result = _build_cli(site.root, _fontconfig(small, [DEJAVU]))
+    assert result.returncode == 1, result.stderr
+    assert "character '𠮷' (U+20BB7) has no glyph in any installed font" in result.stderr
+    assert (
+        "content/x/releases/2025-h1.json" in result.stderr
+        and "data.estate.firm.manager.name" in result.stderr
+    )
+    assert sheet.read_bytes() == before  # the previous build stands
+
+
+def test_without_a_chinese_font_the_build_stops_naming_the_character(
+    site: Site, tmp_path: Path
+) -> None:
+    release(
+        site.root,
+        "x",
+        dt.date(2025, 7, 10),
+        "2025-h1",
+        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
+    )
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    result = _build_cli(site.root, _fontconfig(folder, [DEJAVU]))
+    assert result.returncode == 1
+    assert "has no glyph in any installed font" in result.stderr
+    assert "fonts-noto-cjk" in result.stderr
+    assert not (site.root / "build").exists()
+    doctor = subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(site.root), "doctor"],
+        capture_output=True,
+        text=True,
+        env=_fontconfig(folder, []),
+    )
+    assert doctor.returncode == 3
+    assert "MISSING  Chinese fonts" in doctor.stdout
+    assert "MISSING  content characters" in doctor.stdout
