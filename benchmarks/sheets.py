@@ -59,9 +59,7 @@ def main() -> None:
         two_page_site(root)
         site = load_site(root)
         assert site.config is not None
-        pages = site_build.EstatePages(
-            site.estates[0], site_build.estate_views(site.estates[0], site.config)
-        )
+        pages = site_build.estate_pages(site.estates[0], site.config)
         view = pages.views[0]
         theme = Theme(root, site.config.theme, "zh-CN")
         html = sheets.sheet_html(theme, site.config, pages, view, "A4")

@@ -10,9 +10,13 @@ from typing import Any
 
 from . import sheets, views
 from .config import SiteConfig
+from .diff import tree
+from .errors import Diagnostic
+from .history import compare
 from .i18n import DEFAULT, LANGUAGES
-from .pipeline import LoadedEstate, Site
+from .pipeline import LoadedEstate, Site, estate_sides
 from .render import charts, feeds, opendata, qr
+from .render.changes import Line, describe_all
 from .render.html import Theme
 from .views import ACCOUNT_PAGES, View, release_folder
 
@@ -36,10 +40,19 @@ class EstatePages:
 
     loaded: LoadedEstate
     views: list[View]
+    changes: dict[str, ChangeSet] = field(default_factory=dict)  # by the newer view's release id
 
     @property
     def latest(self) -> View | None:
         return self.views[-1] if self.views else None
+
+    def previous(self, view: View) -> View | None:
+        index = self.views.index(view)
+        return self.views[index - 1] if index else None
+
+    def following(self, view: View) -> View | None:
+        index = self.views.index(view)
+        return self.views[index + 1] if index + 1 < len(self.views) else None
 
     @property
     def sort_key(self) -> tuple[str, ...]:
@@ -48,6 +61,36 @@ class EstatePages:
             return ("", "", "", self.loaded.id)
         e = data.estate
         return (e.city, e.district, e.street, e.name, self.loaded.id)
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What changed into a release since the one before it, described, with the audit's findings."""
+
+    previous: View
+    lines: list[Line]
+    findings: list[Diagnostic]
+
+    def sections(self) -> list[tuple[str, list[Line]]]:
+        grouped: dict[str, list[Line]] = {}
+        for line in self.lines:
+            grouped.setdefault(line.section, []).append(line)
+        return list(grouped.items())
+
+
+def estate_pages(estate: LoadedEstate, config: SiteConfig) -> EstatePages:
+    """An estate's views with the changes and findings between consecutive ones."""
+    pages = EstatePages(estate, estate_views(estate, config))
+    sides = estate_sides(estate, config.show_working_copy)
+    for (old_view, new_view), (old, new) in zip(
+        zip(pages.views, pages.views[1:], strict=False),
+        zip(sides, sides[1:], strict=False),
+        strict=True,
+    ):
+        step = compare(old, new)
+        lines = describe_all(step.changes, tree(old.data), tree(new.data))
+        pages.changes[new_view.release_id] = ChangeSet(old_view, lines, step.findings)
+    return pages
 
 
 @dataclass
@@ -86,7 +129,7 @@ def render_site(site: Site, write: Callable[[str, bytes], None], paper: str | No
     """Render the whole website and the noticeboard sheets for a site whose content passed check."""
     assert site.config is not None
     config = site.config
-    estates = [EstatePages(e, estate_views(e, config)) for e in site.estates]
+    estates = [estate_pages(e, config) for e in site.estates]
     out = Output(write)
     themes = {lang: Theme(site.root, config.theme, lang) for lang in LANGUAGES}
     for lang, theme in themes.items():
@@ -153,6 +196,16 @@ def _estate_pages(
                     **common,
                 }
                 out.page(path, theme.render(template, path, **context), view.day)
+            if view.release_id in pages.changes:
+                path = f"{prefix}{folder}changes.html"
+                context = {
+                    "view": view,
+                    "history": pages,
+                    "here": folder,
+                    "changeset": pages.changes[view.release_id],
+                    **common,
+                }
+                out.page(path, theme.render("changes.html", path, **context), view.day)
             for notice in view.data.notices.values():
                 path = f"{prefix}{folder}notices/{notice.id}.html"
                 out.page(
@@ -236,7 +289,10 @@ def _feeds(out: Output, config: SiteConfig, estates: list[EstatePages]) -> None:
     for pages in estates:
         entries = [
             feeds.FeedEntry(
-                f"{base}{v.folder}", f"{v.data.estate.name} {v.release_id}", v.day, _summary(v)
+                f"{base}{v.folder}",
+                f"{v.data.estate.name} {v.release_id}",
+                v.day,
+                _summary(v, pages),
             )
             for v in pages.views
             if v.day is not None
@@ -253,10 +309,16 @@ def _feeds(out: Output, config: SiteConfig, estates: list[EstatePages]) -> None:
     out.write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything))
 
 
-def _summary(view: View) -> str:
+def _summary(view: View, pages: EstatePages) -> str:
     assert view.release is not None
     p = view.release.posting
-    return f"第 {view.number} 期公示，公示期 {p.start.isoformat()} 至 {p.end.isoformat()}；指纹 {view.fingerprint}"
+    text = f"第 {view.number} 期公示，公示期 {p.start.isoformat()} 至 {p.end.isoformat()}；指纹 {view.fingerprint}。"
+    changes = pages.changes.get(view.release_id)
+    if changes is not None:
+        text += f"\n本期变更 {len(changes.lines)} 处，审核发现 {len(changes.findings)} 项：\n"
+        text += "\n".join(line.text() for line in changes.lines[:8])
+        text += "\n……" if len(changes.lines) > 8 else ""
+    return text
 
 
 def output_path(root: Path, out: Path | None) -> Path:

@@ -44,6 +44,8 @@ def template_catalog() -> Catalog:
         )
     for value in enum_values():
         catalog.add(value, locations=[("generator/model", 0)])
+    for word in ("新增", "删除", "变更", "错误", "警告", "提示"):  # theme filters
+        catalog.add(word, locations=[("generator/render/html.py", 0)])
     return catalog
 
 

@@ -65,8 +65,8 @@ def main(ctx: click.Context, directory: Path) -> None:
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: bool) -> None:
-    errors = sum(1 for d in diagnostics if strict or d.severity is Severity.ERROR)
-    warnings = len(diagnostics) - errors
+    errors = sum(1 for d in diagnostics if d.fails(strict))
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING and not d.fails(strict))
     if as_json:
         payload = {
             "errors": errors,
@@ -77,7 +77,11 @@ def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: boo
         return
     for d in diagnostics:
         click.echo(d.format(strict), err=False)
-    summary = f"{errors} error(s), {warnings} warning(s)" if diagnostics else "no problems found"
+    notes = len(diagnostics) - errors - warnings
+    summary = (
+        f"{errors} error(s), {warnings} warning(s)" if errors or warnings else "no problems found"
+    )
+    summary += f" ({notes} note(s))" if notes else ""
     click.echo(summary, err=True)
 
 
@@ -97,7 +101,7 @@ def check(ctx: click.Context, strict: bool, fmt: str) -> None:
     """
     diagnostics = pipeline.check(_site(ctx))
     _print_diagnostics(diagnostics, strict, fmt == "json")
-    failed = any(strict or d.severity is Severity.ERROR for d in diagnostics)
+    failed = any(d.fails(strict) for d in diagnostics)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
@@ -206,6 +210,50 @@ def release(
         (posting_from.date(), posting_to.date()),
     )
     click.echo(f"wrote {path}: commit it; it must never be edited")
+
+
+@main.command()
+@click.argument("estate_id")
+@click.argument("old_id")
+@click.argument("new_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+)
+@click.pass_context
+@_guard
+def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str) -> None:
+    """Show what changed in ESTATE_ID from release OLD_ID to NEW_ID, and the audit findings.
+
+    NEW_ID may be 'current', the working copy. Exits 1 when the audit finds errors.
+
+    Example: sunshine diff jia-he-jin-yuan 2025-h2 2026-h1
+    """
+    from .diff import tree
+    from .render.changes import describe_all
+
+    root = _site(ctx)
+    step, old, new = pipeline.diff_data(root, estate_id, old_id, new_id)
+    lines = describe_all(step.changes, tree(old), tree(new))
+    if fmt == "json":
+        payload = {
+            "estate": estate_id,
+            "from": old_id,
+            "to": new_id,
+            "changes": [
+                c.as_dict() | {"text": line.text()}
+                for c, line in zip(step.changes, lines, strict=True)
+            ],
+            "findings": [f.as_dict() for f in step.findings],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        colours = {"added": "green", "removed": "red", "changed": "yellow"}
+        click.echo(f"{estate_id}: {old_id} → {new_id}, {len(lines)} change(s)")
+        for line in lines:
+            click.echo(click.style(line.text(), fg=colours[line.kind]))
+        for finding in step.findings:
+            click.echo(click.style(finding.format(), fg="red" if finding.fails() else "magenta"))
+    sys.exit(EXIT_CONTENT if any(f.fails() for f in step.findings) else EXIT_OK)
 
 
 @main.command()

@@ -9,6 +9,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # information only; never fails a command, not even under --strict
 
 
 @dataclass(frozen=True, order=True)
@@ -175,6 +176,63 @@ CODES: dict[str, Code] = {
             "期次快照与其内容哈希不符",
         ),
         Code("R002", Severity.ERROR, "release snapshot is invalid", "期次快照无效"),
+        Code(
+            "H001",
+            Severity.ERROR,
+            "history rewritten: a published account line or total changed or vanished",
+            "篡改历史：已公示的账目明细或合计被修改或删除",
+        ),
+        Code(
+            "H002",
+            Severity.ERROR,
+            "opening balance differs from the previous period's closing",
+            "期初余额与上期期末余额不符",
+        ),
+        Code(
+            "H003", Severity.WARNING, "fee raised without a new basis", "收费标准上调但没有新的依据"
+        ),
+        Code(
+            "H004",
+            Severity.WARNING,
+            "contract amount or term changed without an amendment",
+            "合同金额或期限变更但没有补充协议",
+        ),
+        Code(
+            "H005",
+            Severity.ERROR,
+            "maintenance-fund spending without a recorded owners' vote",
+            "维修资金支出没有业主表决记录",
+        ),
+        Code(
+            "H006",
+            Severity.WARNING,
+            "collection rate fell by more than the threshold",
+            "物业费收缴率下降超过阈值",
+        ),
+        Code(
+            "H007",
+            Severity.WARNING,
+            "maintenance-fund balance fell by more than the threshold",
+            "维修资金余额下降超过阈值",
+        ),
+        Code(
+            "H008",
+            Severity.WARNING,
+            "maintenance-fund balance below the top-up trigger",
+            "维修资金余额低于续筹标准",
+        ),
+        Code(
+            "R003",
+            Severity.ERROR,
+            "release snapshot modified after the commit that added it",
+            "期次快照在提交后被修改",
+        ),
+        Code(
+            "R004",
+            Severity.NOTE,
+            "history check skipped (no git history here)",
+            "未做提交历史核对（无 git 历史）",
+        ),
         Code("K001", Severity.ERROR, "site configuration is invalid", "站点配置无效"),
     ]
 }
@@ -193,8 +251,12 @@ class Diagnostic:
         return CODES[self.code].severity
 
     def format(self, strict: bool = False) -> str:
-        severity = Severity.ERROR if strict else self.severity
+        severity = Severity.ERROR if strict and self.severity is Severity.WARNING else self.severity
         return f"{self.location}: {self.code} {severity}: {self.message}"
+
+    def fails(self, strict: bool = False) -> bool:
+        """True for errors, and for warnings under --strict; notes never fail."""
+        return self.severity is Severity.ERROR or (strict and self.severity is Severity.WARNING)
 
     def as_dict(self) -> dict[str, object]:
         return {

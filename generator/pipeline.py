@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .audit import Side
 from .config import SiteConfig, load_config
 from .content import EstateSource, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
+from .history import WORKING_COPY, Step, compare, git_witness, snapshot_side, steps, working_locator
 from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
@@ -77,8 +79,43 @@ def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> Load
 
 
 def check(root: Path) -> list[Diagnostic]:
-    """Validate the whole site; return every problem, in file order."""
-    return sorted(load_site(root).diagnostics, key=Diagnostic.sort_key)
+    """Validate the whole site and its history; return every problem, in file order."""
+    site = load_site(root)
+    found = list(site.diagnostics)
+    if site.config is not None:
+        found += git_witness(root, root / site.config.content_dir)
+        for estate in site.estates:
+            found += [f for step in estate_steps(estate) for f in step.findings]
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def estate_sides(estate: LoadedEstate, with_working_copy: bool = False) -> list[Side]:
+    """The estate at each release, oldest first, and optionally its working copy last."""
+    sides = [snapshot_side(s, estate.source) for s in estate.releases]
+    if with_working_copy and estate.data is not None:
+        sides.append(Side(estate.data, None, working_locator(estate.source)))
+    return sides
+
+
+def estate_steps(estate: LoadedEstate, with_working_copy: bool = False) -> list[Step]:
+    """Diff and audit each consecutive pair of the estate's releases."""
+    return list(steps(estate_sides(estate, with_working_copy)))
+
+
+def diff_data(
+    root: Path, estate_id: str, old_id: str, new_id: str
+) -> tuple[Step, EstateData, EstateData]:
+    """Compare two releases of an estate (``current`` names the working copy)."""
+    site = load_site(root)
+    estate = next((e for e in site.estates if e.id == estate_id), None)
+    if estate is None:
+        raise UsageError(f"no estate '{estate_id}' in the content folder")
+    sides = {(s.release.id if s.release else WORKING_COPY): s for s in estate_sides(estate, True)}
+    for wanted in (old_id, new_id):
+        if wanted not in sides:
+            known = ", ".join(sides) or "none"
+            raise UsageError(f"'{estate_id}' has no release '{wanted}' (releases: {known})")
+    return compare(sides[old_id], sides[new_id]), sides[old_id].data, sides[new_id].data
 
 
 def release(

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from .render import pdf, qr
-from .views import View, changed_sections
+from .views import View
 
 if TYPE_CHECKING:
     import weasyprint
@@ -41,8 +41,7 @@ class _Text(HTMLParser):
 
 def sheet_html(theme: Theme, config: SiteConfig, pages: EstatePages, view: View, paper: str) -> str:
     """The print HTML of one release's sheet."""
-    index = pages.views.index(view)
-    previous = pages.views[index - 1] if index else None
+    previous = pages.previous(view)
     url = config.base_url.rstrip("/") + "/" + view.folder
     code = base64.b64encode(qr.qr_svg(url, scale=8)).decode("ascii")
     css = next(path for name, path in theme.static_files() if name == "sheet.css").read_text(
@@ -53,7 +52,7 @@ def sheet_html(theme: Theme, config: SiteConfig, pages: EstatePages, view: View,
         f"{view.folder}sheet.pdf",
         view=view,
         previous=previous,
-        changes=changed_sections(previous, view),
+        changeset=pages.changes.get(view.release_id),
         paper=paper,
         site=config,
         sheet_css=css,

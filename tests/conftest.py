@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -17,15 +18,37 @@ base_url: https://example.org/
 """
 
 
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "物业",
+    "GIT_AUTHOR_EMAIL": "a@example.org",
+    "GIT_COMMITTER_NAME": "物业",
+    "GIT_COMMITTER_EMAIL": "a@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "HOME": "/nonexistent",
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def run_git(root: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=GIT_ENV
+    )
+    return result.stdout.strip()
+
+
 class Site:
     """A throwaway site in tmp_path holding one estate made from the template."""
 
-    def __init__(self, root: Path, estate_id: str = "x"):
+    def __init__(self, root: Path, estate_id: str = "x", git: bool = True):
         self.root = root
         self.estate_id = estate_id
         (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
         (root / "content").mkdir()
         self.estate = new_estate(root, estate_id, "测试小区")
+        if git:  # sites live in git; check then also asks git about the snapshots
+            run_git(root, "init", "-q", "-b", "main")
+            run_git(root, "add", ".")
+            run_git(root, "commit", "-q", "-m", "estate")
 
     def write(self, relative: str, text: str) -> Path:
         """Replace a file of the estate with dedented text."""

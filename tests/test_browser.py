@@ -82,6 +82,7 @@ PAGES = {
     "votes": f"{ESTATE}/votes.html",
     "notices": f"{ESTATE}/notices.html",
     "history": f"{ESTATE}/history.html",
+    "changes": f"{ESTATE}/changes.html",
     "old-release": f"{ESTATE}/releases/2025-h2/index.html",
     "en-overview": f"en/{ESTATE}/index.html",
     "en-fund": f"en/{ESTATE}/fund.html",
@@ -131,7 +132,10 @@ def test_resident_sees_fees_balance_and_who_to_call(served: str, phone: Page) ->
     )
     assert hotline.first.is_visible()
     assert phone.get_by_text("发现数字有误？点此纠错").is_visible()
-    assert phone.locator(".release").inner_text().count(estate.sha256[:12]) == 1
+    assert phone.locator(".release").first.inner_text().count(estate.sha256[:12]) == 1
+    phone.get_by_role("link", name="本期变更").click()
+    assert phone.locator("h1").inner_text() == "本期变更"
+    assert phone.locator(".diff li").count() > 5
 
 
 def test_every_page_reads_without_javascript(served: str, browser: Browser) -> None:

@@ -191,3 +191,28 @@ def test_english_pages_speak_english(demo: Path) -> None:
     assert '<html lang="en">' in page
     assert "收费标准" not in page.split("<main", 1)[0]  # navigation and headings are translated
     assert 'hreflang="zh-CN"' in page
+
+
+def test_changes_page_for_each_consecutive_pair_linked_from_both(demo: Path) -> None:
+    for estate in load_site(REPO).estates:
+        older, newer = estate.releases[0].release.id, estate.releases[1].release.id
+        page = (demo / estate.id / "releases" / newer / "changes.html").read_text(encoding="utf-8")
+        assert "<ins>" in page or "新增" in page
+        assert f'href="../{older}/index.html"' in page
+        assert 'href="changes.html"' in (
+            demo / estate.id / "releases" / newer / "index.html"
+        ).read_text(encoding="utf-8")
+        assert f'href="../{newer}/changes.html"' in (
+            demo / estate.id / "releases" / older / "index.html"
+        ).read_text(encoding="utf-8")
+        assert not (demo / estate.id / "releases" / older / "changes.html").exists()
+
+
+def test_sheet_and_feed_carry_the_changes(demo: Path) -> None:
+    from pypdf import PdfReader
+
+    sheet = demo / "jia-he-jin-yuan" / "releases" / "2026-h1" / "sheet.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(sheet).pages)
+    assert "共 13 处变更" in text and "180.00" in text
+    feed = (demo / "jia-he-jin-yuan" / "feed.xml").read_text(encoding="utf-8")
+    assert "本期变更 13 处，审核发现 0 项" in feed

@@ -305,8 +305,11 @@ def test_every_rule_code_has_a_failing_fixture() -> None:
         "L007",
         "R001",
         "R002",
+        "R003",
+        "R004",
         "K001",
-    }  # test_load, test_releases, test_cli
+    }  # test_load, test_releases, test_history, test_cli
+    elsewhere |= {code for code in CODES if code.startswith("H")}  # test_audit
     assert set(CODES) - covered - elsewhere == set()
 
 

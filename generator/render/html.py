@@ -47,7 +47,9 @@ class Theme:
             keep_trailing_newline=True,
         )
         self.language = language
-        self.env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+        translations = i18n.translations(language)
+        gettext = translations.gettext
+        self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters.update(
             yuan=text.yuan,
             wan=text.wan,
@@ -55,6 +57,12 @@ class Theme:
             tel=text.tel,
             markdown=text.notice_html,
             css_string=text.css_string,
+            change_word=lambda kind: gettext(
+                {"added": "新增", "removed": "删除", "changed": "变更"}[kind]
+            ),
+            severity_word=lambda sev: gettext(
+                {"error": "错误", "warning": "警告", "note": "提示"}[str(sev)]
+            ),
             date=lambda d: text.long_date(d, language),
         )
 

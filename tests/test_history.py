@@ -1,0 +1,80 @@
+"""Git as a second witness: a snapshot edited after the commit that added it is reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import check, release
+from generator.releases import document_hash
+
+from .conftest import Site, run_git
+
+R1 = (dt.date(2025, 7, 10), "2025-h1", (dt.date(2025, 7, 10), dt.date(2025, 7, 24)))
+
+
+git = run_git
+
+
+def rewrite(snapshot: Path) -> None:
+    """Change a published amount and recompute the hash, so only history can tell."""
+    document = json.loads(snapshot.read_text(encoding="utf-8"))
+    document["data"]["accounts"]["maintenance_fund"]["2025-h1"]["income"][0]["summary"] = "改写"
+    document["sha256"] = document_hash(document)
+    snapshot.write_text(
+        json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+def committed_site(site: Site) -> Path:
+    release(site.root, "x", *R1)
+    git(site.root, "add", ".")
+    git(site.root, "commit", "-q", "-m", "release 2025-h1")
+    return site.estate / "releases" / "2025-h1.json"
+
+
+def codes(root: Path) -> list[tuple[str, str]]:
+    return [(d.code, d.location.file) for d in check(root)]
+
+
+def test_untouched_history_is_clean(site: Site) -> None:
+    committed_site(site)
+    assert codes(site.root) == []
+
+
+def test_a_snapshot_edited_and_committed_after_its_commit_is_reported(site: Site) -> None:
+    snapshot = committed_site(site)
+    added = git(site.root, "rev-parse", "HEAD")
+    rewrite(snapshot)
+    git(site.root, "commit", "-q", "-am", "tidy")
+    edited = git(site.root, "rev-parse", "HEAD")
+    found = [d for d in check(site.root) if d.code == "R003"]
+    assert [(d.location.file, d.location.line) for d in found] == [
+        ("content/x/releases/2025-h1.json", 1)
+    ]
+    assert f"changed in commit {edited[:10]} after commit {added[:10]} added it" in found[0].message
+
+
+def test_an_uncommitted_edit_is_reported(site: Site) -> None:
+    rewrite(committed_site(site))
+    assert ("R003", "content/x/releases/2025-h1.json") in codes(site.root)
+
+
+def test_shallow_clone_and_no_git_say_the_check_was_skipped(
+    site: Site, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    plain = Site(tmp_path_factory.mktemp("plain"), git=False)
+    assert [(d.code, d.severity) for d in check(plain.root)] == [("R004", "note")]
+    assert "not a git repository" in check(plain.root)[0].message
+    committed_site(site)
+    clone = tmp_path_factory.mktemp("clones") / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone)], check=True
+    )
+    found = check(clone)
+    assert [(d.code, d.severity) for d in found] == [("R004", "note")]
+    assert "shallow clone" in found[0].message
