@@ -27,7 +27,6 @@ class Thresholds:
 
     collection_rate_drop: Decimal = Decimal("5")  # percentage points between two statements
     fund_drop_percent: Decimal = Decimal("30")  # of the fund's balance between two releases
-    top_up_percent: Decimal = Decimal("30")  # of the initial deposit: below it, a top-up is due
 
 
 @dataclass(frozen=True)
@@ -201,25 +200,15 @@ def _latest_fund(data: EstateData) -> tuple[str, Any] | None:
 
 
 def fund_balance_drops(a: Audit) -> Iterator[Diagnostic]:
-    """H007: the fund's balance fell by more than the threshold since the previous release;
-    H008: it is below the top-up trigger (a share of the initial deposit)."""
-    latest = _latest_fund(a.new.data)
-    if latest is None:
+    """H007: the fund's balance fell by more than the threshold since the previous release."""
+    latest, before = _latest_fund(a.new.data), _latest_fund(a.old.data)
+    if latest is None or before is None or before[1].closing <= 0:
         return
     pid, st = latest
-    where = a.at("accounts", "maintenance_fund", pid, "closing")
-    before = _latest_fund(a.old.data)
-    if before is not None and before[1].closing > 0:
-        fall = (before[1].closing - st.closing) * 100 / before[1].closing
-        if fall > a.limits.fund_drop_percent:
-            message = f"maintenance fund fell {fall.quantize(Decimal('0.1'))}% from {before[1].closing} ({before[0]}) to {st.closing} ({pid})"
-            yield Diagnostic("H007", where, message)
-    fund = a.new.data.estate.maintenance_fund
-    if fund is not None and fund.initial_deposit > 0:
-        trigger = fund.initial_deposit * a.limits.top_up_percent / 100
-        if st.closing < trigger:
-            message = f"maintenance fund balance {st.closing} is below {a.limits.top_up_percent}% of the initial deposit ({trigger.quantize(Decimal('0.01'))}): a top-up is due"
-            yield Diagnostic("H008", where, message)
+    fall = (before[1].closing - st.closing) * 100 / before[1].closing
+    if fall > a.limits.fund_drop_percent:
+        message = f"maintenance fund fell {fall.quantize(Decimal('0.1'))}% from {before[1].closing} ({before[0]}) to {st.closing} ({pid})"
+        yield Diagnostic("H007", a.at("accounts", "maintenance_fund", pid, "closing"), message)
 
 
 RULES: list[Rule] = [

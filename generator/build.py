@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import sheets, views
+from .clock import today
 from .config import SiteConfig
 from .diff import tree
 from .errors import Diagnostic
@@ -132,6 +133,8 @@ def render_site(site: Site, write: Callable[[str, bytes], None], paper: str | No
     estates = [estate_pages(e, config) for e in site.estates]
     out = Output(write)
     themes = {lang: Theme(site.root, config.theme, lang) for lang in LANGUAGES}
+    as_of = today()
+    overview = sheets.overview_rows(site, estates, as_of)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
         common = _common(config, theme, estates, prefix)
@@ -142,6 +145,10 @@ def render_site(site: Site, write: Callable[[str, bytes], None], paper: str | No
         out.page(
             path, theme.render("print.html", path, streets=sheets.streets(estates), **common), None
         )
+        path = f"{prefix}street.html"
+        out.page(
+            path, theme.render("street.html", path, streets=overview, as_of=as_of, **common), None
+        )
         for pages in estates:
             _estate_pages(out, theme, common, pages, prefix)
     for name, static in themes[DEFAULT].static_files():
@@ -150,6 +157,7 @@ def render_site(site: Site, write: Callable[[str, bytes], None], paper: str | No
         _estate_data(out, config, pages)
     _feeds(out, config, estates)
     sheets.render_sheets(out, themes[DEFAULT], config, estates, paper or config.paper.value)
+    write("street-overview.pdf", sheets.overview_pdf(themes[DEFAULT], config, overview, as_of))
     urls = [
         (config.base_url.rstrip("/") + "/" + p.removesuffix("index.html"), d) for p, d in out.pages
     ]

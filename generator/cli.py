@@ -88,18 +88,25 @@ def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: boo
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Evaluate the rule profiles as of this day (default: SOURCE_DATE_EPOCH or today).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
 )
 @click.pass_context
 @_guard
-def check(ctx: click.Context, strict: bool, fmt: str) -> None:
+def check(ctx: click.Context, strict: bool, as_of: Any, fmt: str) -> None:
     """Validate every estate; print each problem as path:line:col: CODE message.
 
     Exits 0 when clean, 1 on errors (and on warnings with --strict), 2 on usage errors.
 
     Example: sunshine check --strict
     """
-    diagnostics = pipeline.check(_site(ctx))
+    diagnostics = pipeline.check(_site(ctx), as_of.date() if as_of else None)
     _print_diagnostics(diagnostics, strict, fmt == "json")
     failed = any(d.fails(strict) for d in diagnostics)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)

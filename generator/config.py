@@ -76,6 +76,16 @@ def load_config(site: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         Diagnostic("K001", d.location, f"{d.message} ({d.code})") if d.code.startswith("S") else d
         for d in problems
     ]
+    if config is not None:
+        from .profiles import ProfileError, load_profile
+
+        try:
+            load_profile(config.rule_profile, site)
+        except ProfileError as exc:
+            problems.append(
+                Diagnostic("K001", located.where(("rule_profile",)), f"rule_profile: {exc}")
+            )
+            config = None
     if config is not None and not (site / config.content_dir).is_dir():
         where = located.where(("content_dir",))
         problems.append(

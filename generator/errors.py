@@ -216,7 +216,37 @@ CODES: dict[str, Code] = {
             "维修资金余额下降超过阈值",
         ),
         Code(
-            "H008",
+            "P001",
+            Severity.WARNING,
+            "a section the rule profile requires is missing",
+            "缺少规则要求公示的内容",
+        ),
+        Code(
+            "P002",
+            Severity.WARNING,
+            "a statement the rule profile requires is late",
+            "规则要求的报表逾期未公示",
+        ),
+        Code(
+            "P003",
+            Severity.WARNING,
+            "posting period shorter than the rule profile requires",
+            "公示期短于规则要求",
+        ),
+        Code(
+            "P004",
+            Severity.WARNING,
+            "fee change posted with less notice than required",
+            "调价公示提前时间不足",
+        ),
+        Code(
+            "P005",
+            Severity.ERROR,
+            "vote below the threshold in force on its date",
+            "表决未达到表决日适用的法定比例",
+        ),
+        Code(
+            "P006",
             Severity.WARNING,
             "maintenance-fund balance below the top-up trigger",
             "维修资金余额低于续筹标准",
@@ -245,6 +275,7 @@ class Diagnostic:
     code: str
     location: Location
     message: str
+    summary_zh: str = ""  # for residents' pages: the finding in one Chinese sentence
 
     @property
     def severity(self) -> Severity:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audit import Side
+from .clock import today
 from .config import SiteConfig, load_config
 from .content import EstateSource, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
@@ -15,6 +16,7 @@ from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
 from .model.notices import Release, SignerRole
+from .profiles import ProfileError, Published, RuleProfile, evaluate, load_profile
 from .releases import load_releases, write_snapshot
 from .validate import validate
 
@@ -78,15 +80,50 @@ def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> Load
     return LoadedEstate(folder.name, data, loaded.source, releases)
 
 
-def check(root: Path) -> list[Diagnostic]:
-    """Validate the whole site and its history; return every problem, in file order."""
+def check(root: Path, as_of: dt.date | None = None) -> list[Diagnostic]:
+    """Validate the whole site, its history and its rule profiles; every problem, in file order."""
     site = load_site(root)
     found = list(site.diagnostics)
     if site.config is not None:
         found += git_witness(root, root / site.config.content_dir)
+        day = as_of or today()
         for estate in site.estates:
             found += [f for step in estate_steps(estate) for f in step.findings]
+            found += profile_findings(site, estate, day)
     return sorted(found, key=Diagnostic.sort_key)
+
+
+def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
+    """The rule profile an estate falls under: its own, else the site's."""
+    assert site.config is not None
+    data = estate.data or (
+        estate.releases[-1].data if estate.releases else None
+    )  # settings, not disclosure
+    name = (
+        data.estate.rule_profile
+        if data is not None and data.estate.rule_profile
+        else site.config.rule_profile
+    )
+    return load_profile(name, site.root)
+
+
+def profile_findings(site: Site, estate: LoadedEstate, as_of: dt.date) -> list[Diagnostic]:
+    """What the estate's rule profile requires and its published releases do not meet, as of a day."""
+    try:
+        profile = estate_profile(site, estate)
+    except ProfileError as exc:
+        return [Diagnostic("K001", estate.source.at(("estate",), ("rule_profile",)), str(exc))]
+    published = [
+        Published(
+            s.data,
+            s.release.id,
+            s.release.date,
+            (s.release.posting.start, s.release.posting.end),
+            snapshot_side(s, estate.source).locate,
+        )
+        for s in estate.releases
+    ]
+    return evaluate(profile, published, as_of, estate.source.at(("estate",)))
 
 
 def estate_sides(estate: LoadedEstate, with_working_copy: bool = False) -> list[Side]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+from .errors import Severity
 from .render import pdf, qr
 from .views import View
 
@@ -16,6 +19,7 @@ if TYPE_CHECKING:
 
     from .build import EstatePages, Output
     from .config import SiteConfig
+    from .pipeline import Site
     from .render.html import Theme
 
 
@@ -137,3 +141,57 @@ def street_file(city: str, district: str, street: str) -> str:
     if len(name) > 40 or not name:  # names are data: keep them short and distinct
         name = f"{name[:32]}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
     return name + ".pdf"
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    estate_id: str
+    name: str
+    community: str
+    profile: str
+    release: str | None
+    released: dt.date | None
+    late: list[str]
+    errors: int
+    warnings: int
+
+
+def overview_rows(
+    site: Site, estates: list[EstatePages], as_of: dt.date
+) -> list[tuple[str, list[OverviewRow]]]:
+    """Every estate with its latest release, what is late or missing, and its open findings."""
+    from .pipeline import estate_profile, profile_findings
+
+    streets: dict[str, list[OverviewRow]] = defaultdict(list)
+    for pages in sorted(estates, key=lambda p: p.sort_key):
+        data = pages.latest.data if pages.latest else pages.loaded.data
+        if data is None:
+            continue
+        e = data.estate
+        found = profile_findings(site, pages.loaded, as_of)
+        latest = pages.latest
+        if latest is not None and latest.release_id in pages.changes:
+            found += pages.changes[latest.release_id].findings
+        late = [d.summary_zh or d.message for d in found if d.code in ("P001", "P002")]
+        row = OverviewRow(
+            pages.loaded.id, e.name, e.community, estate_profile(site, pages.loaded).name,
+            latest.release_id if latest and latest.release else None, latest.day if latest else None,
+            late, sum(d.severity is Severity.ERROR for d in found), sum(d.severity is Severity.WARNING for d in found),
+        )  # fmt: skip
+        streets[f"{e.city}{e.district}{e.street}"].append(row)
+    return sorted(streets.items())
+
+
+def overview_pdf(
+    theme: Theme, config: SiteConfig, streets: list[tuple[str, list[OverviewRow]]], as_of: dt.date
+) -> bytes:
+    """The street office's overview on A4 landscape."""
+    css = next(path for name, path in theme.static_files() if name == "sheet.css").read_text(
+        encoding="utf-8"
+    )
+    rows = [row for _, group in streets for row in group]
+    html = theme.render(
+        "street_print.html", "street-overview.pdf", site=config, streets=streets, as_of=as_of, sheet_css=css,
+        total=len(rows), late_count=sum(1 for r in rows if r.late), prefix="", link=False,
+    )  # fmt: skip
+    return pdf.pdf([pdf.document(html)])

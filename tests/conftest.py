@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -11,6 +12,9 @@ from generator.pipeline import check
 from generator.scaffold import new_estate
 
 REPO = Path(__file__).resolve().parent.parent
+
+# One clock for the whole suite: builds and rule profiles see 2026-11-24, whatever day it is.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795478400")
 
 SITE_YAML = """\
 title: 测试站点
@@ -58,7 +62,8 @@ class Site:
         return path
 
     def check(self) -> list[Diagnostic]:
-        return check(self.root)
+        """Validation and audit findings; rule-profile findings (P codes) have their own tests."""
+        return [d for d in check(self.root) if not d.code.startswith("P")]
 
     def found(self) -> list[tuple[str, int, int, str]]:
         """(file, line, column, code) of every diagnostic, file relative to the estate."""

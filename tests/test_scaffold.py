@@ -59,3 +59,13 @@ def test_any_name_is_safe_in_the_template(tmp_path: Path) -> None:
     estate = next(e for e in load_site(s.root).estates if e.id == "y")
     assert estate.data is not None
     assert estate.data.estate.name == 'A: "B" #C'
+
+
+def test_new_estate_checks_clean_and_is_reported_as_unpublished(site: Site) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["-C", str(site.root), "check", "--as-of", "2025-08-01"])
+    assert result.exit_code == 0, result.output
+    assert "P001 warning: no release published by 2025-08-01" in result.output

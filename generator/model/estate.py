@@ -130,3 +130,7 @@ class Estate(Base):
     complaints: list[Channel] = Field(
         min_length=1, description="投诉和监督渠道 / complaint channels"
     )
+    rule_profile: Id | None = Field(
+        default=None,
+        description="本小区适用的规则配置，不填则用 site.yaml 的 / rule profile, overriding site.yaml's",
+    )

@@ -1,0 +1,380 @@
+"""Rule profiles: what a regulation requires, as data; and an estate checked against one as of a date.
+
+Profiles are YAML files in ``generator/profiles/`` (a site may add its own in
+``profiles/`` beside site.yaml). A profile may extend another: requirements
+are replaced by id, every other setting by name. Each finding names the
+article it enforces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import chinese_calendar
+from pydantic import Field
+
+from .content import parse
+from .errors import Diagnostic, GeneratorError, Location
+from .load import load_file
+from .model import EstateData
+from .model.accounts import VoteKind
+from .model.base import Base, Date, Id, Text
+from .model.estate import ManagementMode
+
+PACKAGED = Path(__file__).resolve().parent / "profiles"
+RELEASE = "__release__"  # a locator path into the release's metadata rather than its data
+
+
+class Frequency(StrEnum):
+    CONTINUOUS = "continuous"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half-yearly"
+    YEARLY = "yearly"
+
+
+class Section(StrEnum):
+    FEES = "fees"
+    CONTRACTS = "contracts"
+    SERVICES = "services"
+    VOTES = "votes"
+    FUND = "maintenance_fund"
+    REVENUE = "public_revenue"
+    PROPERTY_FEES = "property_fees"
+    NOTICES = "notices"
+
+
+class Requirement(Base):
+    id: Id = Field(
+        description="要求编号；子配置用同一编号替换 / id; a child profile replaces it by id"
+    )
+    section: Section = Field(description="须公示的内容 / what must be disclosed")
+    title: Text = Field(description="名称 / title")
+    frequency: Frequency = Field(description="continuous、quarterly、half-yearly 或 yearly")
+    due_days: int = Field(
+        default=30, ge=0, description="期末后多少日内公布 / days after the period's end"
+    )
+    applies_to: list[ManagementMode] = Field(
+        default=[], description="只适用于这些收费方式（空：全部）/ modes it applies to"
+    )
+    article: Text = Field(description="依据条款 / the article it comes from")
+
+
+class DayUnit(StrEnum):
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+class Posting(Base):
+    days: int = Field(ge=1, description="公示期至少多少日 / minimum posting period")
+    unit: DayUnit = Field(description="calendar（自然日）或 working（工作日）")
+    article: Text
+
+
+class FeeNotice(Base):
+    days: int = Field(ge=0, description="调价须提前公示的天数 / days of notice before a fee change")
+    article: Text
+
+
+class VoteBasis(StrEnum):
+    ALL_OWNERS = "all_owners"
+    PARTICIPATING = "participating"
+
+
+class VoteRule(Base):
+    since: Date | None = Field(default=None, description="自该日起适用 / applies from")
+    until: Date | None = Field(default=None, description="适用至该日 / applies until")
+    basis: VoteBasis = Field(
+        description="all_owners：按全体业主计；participating：按参与表决的业主计"
+    )
+    participation: Text = Field(
+        default="0",
+        description="参与比例下限，如 2/3（面积和人数）/ minimum share taking part, e.g. 2/3",
+    )
+    approval: Text = Field(description="同意比例，如 1/2 / share that must approve, e.g. 1/2")
+    more_than: bool = Field(
+        default=False, description="true：须超过该比例；false：达到即可 / strictly more than"
+    )
+    kinds: list[VoteKind] = Field(min_length=1, description="适用的表决事项 / matters it governs")
+    article: Text
+
+
+class TopUp(Base):
+    percent: Decimal = Field(
+        description="余额低于首期归集的百分比时须续筹 / top-up trigger, percent of the initial deposit"
+    )
+    article: Text
+
+
+class RuleProfile(Base):
+    id: Id
+    name: Text
+    extends: Id | None = None
+    requirements: list[Requirement] = []
+    posting: Posting | None = None
+    fee_notice: FeeNotice | None = None
+    votes: list[VoteRule] = []
+    fund_top_up: TopUp | None = None
+
+
+class ProfileError(GeneratorError):
+    """A rule profile that does not exist or does not load."""
+
+
+def _load_one(name: str, site: Path | None) -> RuleProfile:
+    for folder in ([site / "profiles"] if site else []) + [PACKAGED]:
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            located, problems = load_file(path, path.name)
+            profile, found = parse(RuleProfile, located) if not problems else (None, problems)
+            if profile is None:
+                raise ProfileError("\n".join(d.format() for d in found))
+            assert isinstance(profile, RuleProfile)
+            return profile
+    raise ProfileError(f"rule profile '{name}' not found (shipped: {', '.join(available())})")
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in PACKAGED.glob("*.yaml"))
+
+
+@cache
+def load_profile(name: str, site: Path | None = None) -> RuleProfile:
+    """A profile with everything it extends merged in."""
+    profile = _load_one(name, site)
+    if profile.extends is None:
+        return profile
+    base = load_profile(profile.extends, site)
+    mine = {r.id for r in profile.requirements}
+    return RuleProfile(
+        id=profile.id,
+        name=profile.name,
+        extends=profile.extends,
+        requirements=[r for r in base.requirements if r.id not in mine]
+        + list(profile.requirements),
+        posting=profile.posting or base.posting,
+        fee_notice=profile.fee_notice or base.fee_notice,
+        votes=profile.votes or base.votes,
+        fund_top_up=profile.fund_top_up or base.fund_top_up,
+    )
+
+
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Working days from start to end, both included, by the mainland China calendar.
+
+    The calendar (chinese-calendar) knows each year's holidays once the State
+    Council announces them; for a year it does not know yet, weekdays count.
+    """
+    days = 0
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        try:
+            days += chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            days += day.weekday() < 5
+    return days
+
+
+def period_ends(frequency: Frequency, before: dt.date) -> Iterator[dt.date]:
+    """Ends of the periods of a frequency, newest first, up to ``before``."""
+    months = {
+        Frequency.QUARTERLY: (3, 6, 9, 12),
+        Frequency.HALF_YEARLY: (6, 12),
+        Frequency.YEARLY: (12,),
+    }[frequency]
+    year = before.year
+    while year > before.year - 3:
+        for month in reversed(months):
+            end = dt.date(year, month, 1).replace(day=28) + dt.timedelta(days=4)
+            end -= dt.timedelta(days=end.day)
+            if end <= before:
+                yield end
+        year -= 1
+
+
+@dataclass(frozen=True)
+class Published:
+    """One release of an estate, as the profile check sees it."""
+
+    data: EstateData
+    release_id: str
+    day: dt.date
+    posting: tuple[dt.date, dt.date]
+    locate: Any  # Locator: data path -> Location
+
+
+def evaluate(
+    profile: RuleProfile, releases: list[Published], as_of: dt.date, fallback: Location
+) -> list[Diagnostic]:
+    """Check an estate's published releases against a profile as of a date."""
+    published = [r for r in releases if r.day <= as_of]
+    if not published:
+        message = f"no release published by {as_of}: nothing is disclosed ({profile.name})"
+        return [Diagnostic("P001", fallback, message, "尚未发布任何一期公示")]
+    latest = published[-1]
+    out = list(_sections(profile, published, latest, as_of))
+    out += _posting(profile, published)
+    out += _fee_notice(profile, latest)
+    out += _votes(profile, latest)
+    out += _top_up(profile, latest)
+    return out
+
+
+def _present(data: EstateData, section: Section) -> bool:
+    if section in (Section.FUND, Section.REVENUE, Section.PROPERTY_FEES):
+        return bool(getattr(data.accounts, section.value))
+    part = getattr(data, section.value)
+    return bool(part) if section is Section.NOTICES else part is not None
+
+
+def _sections(
+    profile: RuleProfile, published: list[Published], latest: Published, as_of: dt.date
+) -> Iterator[Diagnostic]:
+    mode = latest.data.estate.management_mode
+    for req in profile.requirements:
+        if req.applies_to and mode not in req.applies_to:
+            continue
+        if req.frequency is Frequency.CONTINUOUS:
+            if not _present(latest.data, req.section):
+                message = f"{req.title} is missing from release {latest.release_id} ({req.article})"
+                yield Diagnostic(
+                    "P001", latest.locate(()), message, f"{req.title}：最新一期公示中没有"
+                )
+            continue
+        yield from _late(req, published, as_of)
+
+
+def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Iterator[Diagnostic]:
+    latest = published[-1]
+    for end in period_ends(req.frequency, as_of):
+        due = end + dt.timedelta(days=req.due_days)
+        if due >= as_of:
+            continue  # not due yet: look at the period before
+        first = next(
+            (
+                r
+                for r in published
+                if any(
+                    s.period.end >= end
+                    for s in getattr(r.data.accounts, req.section.value).values()
+                )
+            ),
+            None,
+        )
+        if first is None:
+            message = f"{req.title} for the period ending {end} was due by {due} and is not published as of {as_of} ({req.article})"
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至 {as_of} 仍未公布"
+            yield Diagnostic("P002", latest.locate(("accounts",)), message, zh)
+        elif first.day > due:
+            message = f"{req.title} for the period ending {end} was due by {due}, published {first.day} in release {first.release_id} ({req.article})"
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，{first.day} 才公布"
+            yield Diagnostic("P002", first.locate(("accounts",)), message, zh)
+        return  # only the most recent period that is due
+
+
+def _posting(profile: RuleProfile, published: list[Published]) -> Iterator[Diagnostic]:
+    rule = profile.posting
+    if rule is None:
+        return
+    for r in published:
+        start, end = r.posting
+        length = (
+            working_days(start, end) if rule.unit is DayUnit.WORKING else (end - start).days + 1
+        )
+        if length < rule.days:
+            unit = "working days" if rule.unit is DayUnit.WORKING else "days"
+            message = f"release {r.release_id} is posted {length} {unit} ({start} to {end}); at least {rule.days} are required ({rule.article})"
+            yield Diagnostic("P003", r.locate((RELEASE, "posting")), message)
+
+
+def _fee_notice(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
+    rule, fees = profile.fee_notice, latest.data.fees
+    if rule is None or fees is None:
+        return
+    for i, fee in enumerate(fees.standards):
+        ordered = sorted(enumerate(fee.periods), key=lambda ip: ip[1].start)
+        for (_, prev), (j, period) in zip(ordered, ordered[1:], strict=False):
+            if period.amount <= prev.amount:
+                continue
+            deadline = period.start - dt.timedelta(days=rule.days)
+            if period.posted is None or period.posted > deadline:
+                when = f"posted {period.posted}" if period.posted else "with no posting date"
+                message = f"fee '{fee.id}' rises to {period.amount} from {period.start}, {when}; it must be posted by {deadline} ({rule.article})"
+                yield Diagnostic(
+                    "P004",
+                    latest.locate(
+                        (
+                            "fees",
+                            "standards",
+                            i,
+                            "periods",
+                            j,
+                            "posted" if period.posted else "from",
+                        )
+                    ),
+                    message,
+                )
+
+
+def vote_rule(profile: RuleProfile, kind: VoteKind, day: dt.date) -> VoteRule | None:
+    """The rule in force for a matter on a day."""
+    for rule in profile.votes:
+        if (
+            kind in rule.kinds
+            and (rule.since is None or rule.since <= day)
+            and (rule.until is None or day <= rule.until)
+        ):
+            return rule
+    return None
+
+
+def vote_passes(
+    rule: VoteRule,
+    total: tuple[Decimal, int],
+    taking_part: tuple[Decimal, int],
+    yes: tuple[Decimal, int],
+) -> bool:
+    """Whether (area, headcount) tallies meet a rule, on area and on headcount alike."""
+    taking, approving = Fraction(rule.participation), Fraction(rule.approval)  # exact: 2/3 is 2/3
+    for measure in (0, 1):
+        whole, part, approve = (Fraction(Decimal(t[measure])) for t in (total, taking_part, yes))
+        if rule.basis is VoteBasis.PARTICIPATING and (whole == 0 or part < whole * taking):
+            return False
+        base = whole if rule.basis is VoteBasis.ALL_OWNERS else part
+        need = base * approving
+        if base == 0 or (approve <= need if rule.more_than else approve < need):
+            return False
+    return True
+
+
+def _votes(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
+    votes = latest.data.votes.votes if latest.data.votes else []
+    for i, vote in enumerate(votes):
+        rule = vote_rule(profile, vote.kind, vote.date)
+        if rule is None:
+            continue
+        tallies = [(t.area, t.headcount) for t in (vote.total, vote.participating, vote.approving)]
+        if not vote_passes(rule, *tallies):
+            message = f"vote '{vote.id}' of {vote.date} ({vote.kind}) does not meet the threshold in force on its date ({rule.article})"
+            yield Diagnostic("P005", latest.locate(("votes", "votes", i, "approving")), message)
+
+
+def _top_up(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
+    rule, fund = profile.fund_top_up, latest.data.estate.maintenance_fund
+    statements = latest.data.accounts.maintenance_fund
+    if rule is None or fund is None or not statements or fund.initial_deposit <= 0:
+        return
+    pid, last = max(statements.items(), key=lambda kv: kv[1].period.start)
+    trigger = fund.initial_deposit * rule.percent / 100
+    if last.closing < trigger:
+        message = f"maintenance fund balance {last.closing} ({pid}) is below {rule.percent}% of the initial deposit ({trigger.quantize(Decimal('0.01'))}): a top-up is due ({rule.article})"
+        yield Diagnostic(
+            "P006", latest.locate(("accounts", "maintenance_fund", pid, "closing")), message
+        )

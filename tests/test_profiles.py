@@ -1,0 +1,259 @@
+"""Rule profiles at their boundaries: the day before, on and after a deadline; votes either side of 2021."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Location
+from generator.model import EstateData
+from generator.pipeline import check, load_site
+from generator.profiles import (
+    Published,
+    available,
+    evaluate,
+    load_profile,
+    vote_passes,
+    vote_rule,
+    working_days,
+)
+
+from .conftest import REPO, Site
+
+HERE = Location("snapshot.json", 1, 1)
+D = dt.date
+
+
+def data(site: Site) -> EstateData:
+    loaded = load_site(site.root).estates[0].data
+    assert loaded is not None
+    return loaded
+
+
+def published(
+    estate: EstateData,
+    day: dt.date,
+    posting: tuple[dt.date, dt.date] | None = None,
+    rid: str = "r1",
+) -> Published:
+    return Published(
+        estate, rid, day, posting or (day, day + dt.timedelta(days=13)), lambda at: HERE
+    )
+
+
+def codes(profile: str, releases: list[Published], as_of: dt.date) -> list[str]:
+    return [d.code for d in evaluate(load_profile(profile), releases, as_of, HERE)]
+
+
+def test_shipped_profiles_load_and_extend() -> None:
+    assert {"national", "shanghai-2020", "beijing-2024"} <= set(available())
+    national, shanghai = load_profile("national"), load_profile("shanghai-2020")
+    by_id = {r.id: r for r in shanghai.requirements}
+    assert by_id["revenue-statement"].frequency == "quarterly"  # replaced by id
+    assert by_id["fee-board"] == next(
+        r for r in national.requirements if r.id == "fee-board"
+    )  # inherited
+    assert shanghai.votes == national.votes and all(r.article for r in shanghai.requirements)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "late"), [(D(2025, 10, 29), False), (D(2025, 10, 30), False), (D(2025, 10, 31), True)]
+)
+def test_quarterly_statement_deadline(site: Site, as_of: dt.date, late: bool) -> None:
+    """Shanghai: public revenue each quarter, within 30 days; Q3 2025 is due on 2025-10-30."""
+    found = codes("shanghai-2020", [published(data(site), D(2025, 7, 10))], as_of)
+    assert ("P002" in found) is late
+
+
+@pytest.mark.parametrize(
+    ("released", "late"), [(D(2025, 7, 29), False), (D(2025, 7, 30), False), (D(2025, 7, 31), True)]
+)
+def test_statement_published_after_its_deadline(site: Site, released: dt.date, late: bool) -> None:
+    """Shanghai: the half-year ending 2025-06-30 is due by 2025-07-30."""
+    found = evaluate(
+        load_profile("shanghai-2020"), [published(data(site), released)], D(2025, 8, 15), HERE
+    )
+    messages = [d.message for d in found if d.code == "P002"]
+    assert bool(messages) is late
+    if late:
+        assert "was due by 2025-07-30, published 2025-07-31" in messages[0]
+
+
+def test_yearly_statement_under_the_national_baseline(site: Site) -> None:
+    """Yearly within 90 days: 2024's statements were due by 2025-03-31."""
+    estate = data(site)
+    assert "P002" not in codes("national", [published(estate, D(2025, 3, 31))], D(2025, 5, 1))
+    assert "P002" in codes("national", [published(estate, D(2025, 4, 1))], D(2025, 5, 1))
+
+
+def _vote_counts() -> tuple[tuple[Decimal, int], tuple[Decimal, int], tuple[Decimal, int]]:
+    return (Decimal(100), 10), (Decimal(70), 7), (Decimal(40), 4)
+
+
+@pytest.mark.parametrize(("day", "passes"), [(D(2020, 12, 31), False), (D(2021, 1, 1), True)])
+def test_fund_vote_threshold_changes_on_2021_01_01(day: dt.date, passes: bool) -> None:
+    """40 % of all owners approve, 70 % take part: short of two-thirds of all (old rule), enough under art. 278."""
+    rule = vote_rule(load_profile("national"), "使用维修资金", day)  # type: ignore[arg-type]
+    assert rule is not None
+    assert vote_passes(rule, *_vote_counts()) is passes
+
+
+def test_vote_thresholds_are_exact_fractions() -> None:
+    rule = vote_rule(load_profile("national"), "使用维修资金", D(2022, 1, 1))  # type: ignore[arg-type]
+    assert rule is not None
+    exactly_two_thirds = ((Decimal(3), 3), (Decimal(2), 2), (Decimal("1.01"), 2))
+    assert vote_passes(rule, *exactly_two_thirds)  # 2 of 3 take part: two-thirds, not less
+    half = ((Decimal(3), 3), (Decimal(2), 2), (Decimal(1), 1))
+    assert not vote_passes(rule, *half)  # approval must be more than half of those taking part
+    raise_fund = vote_rule(load_profile("national"), "筹集维修资金", D(2022, 1, 1))  # type: ignore[arg-type]
+    assert raise_fund is not None and raise_fund.approval == "3/4"
+
+
+@pytest.mark.parametrize(("day", "code"), [(D(2020, 12, 31), ["P005"]), (D(2021, 1, 1), [])])
+def test_vote_in_the_data_is_judged_by_its_date(site: Site, day: dt.date, code: list[str]) -> None:
+    text = (site.estate / "votes.yaml").read_text(encoding="utf-8")
+    text = text.replace("date: 2025-03-10", f"date: {day.isoformat()}")
+    text = text.replace(
+        "total: {area: 10700.00, headcount: 160}\n    participating: {area: 8200.00, headcount: 122}\n    approving: {area: 7100.00, headcount: 105}",
+        "total: {area: 10000.00, headcount: 100}\n    participating: {area: 7000.00, headcount: 70}\n    approving: {area: 4000.00, headcount: 40}",
+    )
+    site.write("votes.yaml", text)
+    assert [
+        c
+        for c in codes("national", [published(data(site), D(2025, 7, 10))], D(2025, 8, 1))
+        if c == "P005"
+    ] == code
+
+
+def test_posting_period_in_calendar_days(site: Site) -> None:
+    estate = data(site)
+    assert "P003" not in codes(
+        "national",
+        [published(estate, D(2025, 7, 10), (D(2025, 7, 10), D(2025, 7, 16)))],
+        D(2025, 8, 1),
+    )
+    assert "P003" in codes(
+        "national",
+        [published(estate, D(2025, 7, 10), (D(2025, 7, 10), D(2025, 7, 15)))],
+        D(2025, 8, 1),
+    )
+
+
+def test_posting_period_in_working_days_skips_the_national_day_holiday(site: Site) -> None:
+    estate = data(site)
+    assert working_days(D(2025, 10, 1), D(2025, 10, 8)) == 0  # 国庆节、中秋节 2025
+    assert working_days(D(2025, 9, 29), D(2025, 10, 3)) == 2
+    holiday = published(
+        estate, D(2025, 9, 29), (D(2025, 9, 29), D(2025, 10, 9))
+    )  # 11 days, 3 of them working
+    assert "P003" in codes("beijing-2024", [holiday], D(2025, 11, 1))
+    assert "P003" not in codes("national", [holiday], D(2025, 11, 1))
+    ordinary = published(
+        estate, D(2025, 11, 3), (D(2025, 11, 3), D(2025, 11, 7))
+    )  # Monday to Friday
+    assert "P003" not in codes("beijing-2024", [ordinary], D(2025, 11, 10))
+
+
+@pytest.mark.parametrize(
+    ("posted", "late"),
+    [("2025-05-31", False), ("2025-06-01", False), ("2025-06-02", True), (None, True)],
+)
+def test_fee_rise_needs_a_month_of_notice(site: Site, posted: str | None, late: bool) -> None:
+    """The rise from 0.85 to 1.00 takes effect on 2025-07-01: posted by 2025-06-01 at the latest."""
+    text = (site.estate / "fees.yaml").read_text(encoding="utf-8")
+    replacement = f"        posted: {posted}" if posted else ""
+    site.write(
+        "fees.yaml",
+        text.replace(
+            "        posted: 2025-05-25           # 调价公示日期：须在执行前公示", replacement
+        ),
+    )
+    assert (
+        "P004" in codes("national", [published(data(site), D(2025, 7, 10))], D(2025, 8, 1))
+    ) is late
+
+
+def test_missing_section_and_top_up(site: Site) -> None:
+    (site.estate / "services.yaml").unlink()
+    text = (site.estate / "estate.yaml").read_text(encoding="utf-8")
+    text = text.replace("initial_deposit: 1075000.00", "initial_deposit: 3100000.00")
+    text = text.replace(
+        "    fund_initial_deposit: 535000.00   # 首期归集的维修资金（元）\n", ""
+    ).replace("    fund_initial_deposit: 540000.00\n", "")
+    site.write("estate.yaml", text)
+    found = evaluate(
+        load_profile("national"), [published(data(site), D(2025, 3, 1))], D(2025, 3, 15), HERE
+    )
+    assert sorted(d.code for d in found if d.code != "P002") == ["P001", "P006"]
+    assert next(d for d in found if d.code == "P001").message.startswith(
+        "服务内容和标准（四保） is missing"
+    )
+    assert "30% of the initial deposit" in next(d for d in found if d.code == "P006").message
+
+
+def test_no_release_at_all(site: Site) -> None:
+    assert codes("national", [], D(2025, 8, 1)) == ["P001"]
+
+
+def test_unknown_profile_is_a_site_error(site: Site) -> None:
+    (site.root / "site.yaml").write_text(
+        (site.root / "site.yaml").read_text(encoding="utf-8") + "rule_profile: atlantis\n",
+        encoding="utf-8",
+    )
+    assert [(d.code, d.location.file) for d in check(site.root)] == [("K001", "site.yaml")]
+
+
+def test_check_as_of_through_the_cli(site: Site) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.pipeline import release
+
+    release(site.root, "x", D(2025, 7, 10), "2025-h1", (D(2025, 7, 10), D(2025, 7, 24)))
+    (site.root / "site.yaml").write_text(
+        (site.root / "site.yaml").read_text(encoding="utf-8") + "rule_profile: shanghai-2020\n",
+        encoding="utf-8",
+    )
+    on_time = CliRunner().invoke(main, ["-C", str(site.root), "check", "--as-of", "2025-10-30"])
+    assert on_time.exit_code == 0 and "P002" not in on_time.output
+    late = CliRunner().invoke(
+        main, ["-C", str(site.root), "check", "--as-of", "2025-10-31", "--strict"]
+    )
+    assert late.exit_code == 1
+    assert (
+        "content/x/releases/2025-h1.json:" in late.output
+        and "P002 error: 公共收益收支情况（按季度） for the period ending 2025-09-30 was due by 2025-10-30"
+        in late.output
+    )
+
+
+def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 11, 24, tzinfo=dt.UTC).timestamp())),
+    }
+    out = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(REPO), "build", "--out", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    page = (out / "street.html").read_text(encoding="utf-8")
+    assert "统计日期 2026-11-24" in page
+    assert (
+        "公共收益收支情况（按季度）：截至 2026-09-30 的一期应于 2026-10-30 前公布，至 2026-11-24 仍未公布"
+        in page
+    )
+    assert page.count('class="late"') == 1  # the other estates are on time
+    assert 'href="street.html"' in (out / "index.html").read_text(encoding="utf-8")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(out / "street-overview.pdf").pages)
+    assert "共 3 个小区，其中 1 个有逾期或缺失" in text and "云莲新村" in text
