@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import sheets, views
-from .clock import today
 from .config import SiteConfig
 from .diff import tree
 from .errors import Diagnostic
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
 from .pipeline import LoadedEstate, Site, estate_sides
-from .render import charts, feeds, opendata, qr
+from .render import charts, feeds, opendata, pdf, qr
 from .render.changes import Line, describe_all
 from .render.html import Theme
 from .views import ACCOUNT_PAGES, View, release_folder
@@ -126,47 +126,132 @@ def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
     return out
 
 
-def render_site(site: Site, write: Callable[[str, bytes], None], paper: str | None = None) -> None:
-    """Render the whole website and the noticeboard sheets for a site whose content passed check."""
+@dataclass
+class EstateSummary:
+    """What the site-wide pages need of an estate, kept between builds so an unchanged estate is not read again."""
+
+    id: str
+    sort_key: tuple[str, ...]
+    name: str
+    city: str
+    district: str
+    street: str
+    community: str
+    address: str
+    latest_release: str | None
+    latest_day: dt.date | None
+    feed_entries: list[feeds.FeedEntry]
+    pages: list[tuple[str, dt.date | None]]
+    overview: sheets.OverviewRow | None
+    latest_sheet: str | None
+    files: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
+
+    @property
+    def find_text(self) -> str:
+        return f"{self.name} {self.district} {self.street} {self.community} {self.address}"
+
+
+def render_estate(
+    site: Site,
+    estate: LoadedEstate,
+    write: Callable[[str, bytes], None],
+    paper: str | None,
+    as_of: dt.date,
+) -> EstateSummary:
+    """Every page, data file, feed and sheet of one estate; returns its summary."""
     assert site.config is not None
     config = site.config
-    estates = [estate_pages(e, config) for e in site.estates]
+    pages = estate_pages(estate, config)
     out = Output(write)
-    themes = {lang: Theme(site.root, config.theme, lang) for lang in LANGUAGES}
-    as_of = today()
-    overview = sheets.overview_rows(site, estates, as_of)
+    themes = _themes(site.root, config.theme)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
-        common = _common(config, theme, estates, prefix)
+        _estate_pages(out, theme, _common(config, theme, [], prefix), pages, prefix)
+    _estate_data(out, config, pages)
+    entries = _estate_feed(out, config, pages)
+    if paper is not None:  # None: HTML only
+        sheets.render_sheets(out, themes[DEFAULT], config, [pages], paper)
+    data = pages.latest.data if pages.latest else estate.data
+    e = data.estate if data is not None else None
+    latest = pages.latest
+    return EstateSummary(
+        id=estate.id, sort_key=pages.sort_key, name=e.name if e else estate.id, city=e.city if e else "",
+        district=e.district if e else "", street=e.street if e else "", community=e.community if e else "",
+        address=e.address if e else "", latest_release=latest.release_id if latest and latest.release else None,
+        latest_day=latest.day if latest else None, feed_entries=entries, pages=out.pages,
+        overview=sheets.overview_row(site, pages, as_of) if data is not None else None,
+        latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,
+    )  # fmt: skip
+
+
+_THEMES: dict[tuple[Path, str], dict[str, Theme]] = {}
+
+
+def _themes(root: Path, name: str) -> dict[str, Theme]:
+    """One theme per language, made once per process."""
+    key = (root, name)
+    if key not in _THEMES:
+        _THEMES[key] = {lang: Theme(root, name, lang) for lang in LANGUAGES}
+    return _THEMES[key]
+
+
+def render_site_pages(
+    root: Path,
+    config: SiteConfig,
+    summaries: list[EstateSummary],
+    write: Callable[[str, bytes], None],
+    read: Callable[[str], bytes],
+    as_of: dt.date,
+    carry: Callable[[str, object, Callable[[], bytes]], None],
+    with_pdf: bool,
+) -> None:
+    """The pages over all estates: index, street overview, print lists, feeds, sitemap.
+
+    ``carry(path, inputs, make)`` writes ``make()`` unless the previous build
+    made the same path from equal inputs: the combined PDFs are costly.
+    """
+    ordered = sorted(summaries, key=lambda s: s.sort_key)
+    out = Output(write)
+    themes = _themes(root, config.theme)
+    streets = sheets.group_streets(ordered)
+    overview = sheets.overview_table(ordered)
+    for lang, theme in themes.items():
+        prefix = "" if lang == DEFAULT else f"{lang}/"
+        common = _common(config, theme, ordered, prefix)
         out.page(
             f"{prefix}index.html", theme.render("index.html", f"{prefix}index.html", **common), None
         )
         path = f"{prefix}print.html"
-        out.page(
-            path, theme.render("print.html", path, streets=sheets.streets(estates), **common), None
-        )
+        out.page(path, theme.render("print.html", path, streets=streets, **common), None)
         path = f"{prefix}street.html"
         out.page(
             path, theme.render("street.html", path, streets=overview, as_of=as_of, **common), None
         )
-        for pages in estates:
-            _estate_pages(out, theme, common, pages, prefix)
     for name, static in themes[DEFAULT].static_files():
         write(f"assets/{name}", static.read_bytes())
-    for pages in estates:
-        _estate_data(out, config, pages)
-    _feeds(out, config, estates)
-    sheets.render_sheets(out, themes[DEFAULT], config, estates, paper or config.paper.value)
-    write("street-overview.pdf", sheets.overview_pdf(themes[DEFAULT], config, overview, as_of))
-    urls = [
-        (config.base_url.rstrip("/") + "/" + p.removesuffix("index.html"), d) for p, d in out.pages
-    ]
-    write("sitemap.xml", feeds.sitemap(urls))
+    base = config.base_url.rstrip("/") + "/"
+    everything = [entry for s in ordered for entry in s.feed_entries]
+    write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything))
+    for name, group in streets:
+        sheets_of = [s.latest_sheet for s in group if s.latest_sheet]
+        carry(
+            f"print/{name}",
+            tuple(s.files[p][1] for s, p in zip(group, sheets_of, strict=True)),
+            functools.partial(_merge, read, sheets_of),
+        )
+    if with_pdf:
+        carry(
+            "street-overview.pdf",
+            (as_of, overview),
+            lambda: sheets.overview_pdf(themes[DEFAULT], config, overview, as_of),
+        )
+    pages = out.pages + [p for s in ordered for p in s.pages]
+    write(
+        "sitemap.xml", feeds.sitemap([(base + p.removesuffix("index.html"), d) for p, d in pages])
+    )
 
 
-def _common(
-    config: SiteConfig, theme: Theme, estates: list[EstatePages], prefix: str
-) -> dict[str, Any]:
+def _common(config: SiteConfig, theme: Theme, estates: list[Any], prefix: str) -> dict[str, Any]:
     return {
         "site": config,
         "estates": estates,
@@ -291,30 +376,27 @@ def _accounts(view: View) -> dict[str, dict[str, Any]]:
     }
 
 
-def _feeds(out: Output, config: SiteConfig, estates: list[EstatePages]) -> None:
+def _merge(read: Callable[[str], bytes], paths: list[str]) -> bytes:
+    return pdf.merge([read(p) for p in paths])
+
+
+def _estate_feed(out: Output, config: SiteConfig, pages: EstatePages) -> list[feeds.FeedEntry]:
+    """The estate's Atom feed; returns its entries for the site-wide feed."""
     base = config.base_url.rstrip("/") + "/"
-    everything = []
-    for pages in estates:
-        entries = [
-            feeds.FeedEntry(
-                f"{base}{v.folder}",
-                f"{v.data.estate.name} {v.release_id}",
-                v.day,
-                _summary(v, pages),
-            )
-            for v in pages.views
-            if v.day is not None
-        ]
-        everything += entries
-        if pages.latest is not None:
-            title = f"{pages.latest.data.estate.name} · {config.title}"
-            out.write(
-                f"{pages.loaded.id}/feed.xml",
-                feeds.atom(
-                    f"{base}{pages.loaded.id}/feed.xml", f"{base}{pages.loaded.id}/", title, entries
-                ),
-            )
-    out.write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything))
+    entries = [
+        feeds.FeedEntry(
+            f"{base}{v.folder}", f"{v.data.estate.name} {v.release_id}", v.day, _summary(v, pages)
+        )
+        for v in pages.views
+        if v.day is not None
+    ]
+    if pages.latest is not None:
+        title = f"{pages.latest.data.estate.name} · {config.title}"
+        home = f"{base}{pages.loaded.id}/"
+        out.write(
+            f"{pages.loaded.id}/feed.xml", feeds.atom(f"{home}feed.xml", home, title, entries)
+        )
+    return entries
 
 
 def _summary(view: View, pages: EstatePages) -> str:

@@ -64,6 +64,21 @@ def main(ctx: click.Context, directory: Path) -> None:
     ctx.obj = {"root": directory.resolve()}
 
 
+def _progress() -> Callable[[str, int, int], None]:
+    """A one-line progress bar on the terminal (silent when output is not a terminal)."""
+
+    def show(what: str, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        click.echo(
+            f"\r{what} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+            nl=done >= total,
+            err=True,
+        )
+
+    return show
+
+
 def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: bool) -> None:
     errors = sum(1 for d in diagnostics if d.fails(strict))
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING and not d.fails(strict))
@@ -125,17 +140,38 @@ def check(ctx: click.Context, strict: bool, as_of: Any, fmt: str) -> None:
     default=None,
     help="Paper of the noticeboard sheets (default: site.yaml's paper, A4).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (default: one per core).",
+)
+@click.option(
+    "--no-pdf", "no_pdf", is_flag=True, help="Build the website only, without the PDF sheets."
+)
 @click.pass_context
 @_guard
-def build(ctx: click.Context, out: Path | None, paper: str | None) -> None:
+def build(ctx: click.Context, out: Path | None, paper: str | None, jobs: int, no_pdf: bool) -> None:
     """Check the content, then build the website into build/ (or --out DIR).
 
     The old output is replaced only when the new build is complete.
 
     Example: sunshine build --out /srv/www/sunshine
     """
-    target = pipeline.build(_site(ctx), out, paper)
-    click.echo(f"built {target}")
+    from .clock import today
+    from .incremental import build as build_changed
+
+    root = _site(ctx)
+    target = out if out is not None else root / "build"
+    bar = _progress() if sys.stderr.isatty() else None
+    report = build_changed(root, target, paper, today(), jobs, bar, with_pdf=not no_pdf)
+    if report.up_to_date:
+        click.echo(f"{target} is up to date ({len(report.carried)} estates)")
+    else:
+        click.echo(
+            f"built {target}: {len(report.rendered)} estate(s) rendered, {len(report.carried)} carried over, {report.files} files"
+        )
 
 
 @main.command()

@@ -70,3 +70,12 @@ def report() -> FontReport:
         set(_fc_list(":lang=zh-cn", "--format", "%{family[0]}\n").splitlines()) - {""}
     )
     return FontReport(fonts, tuple(families), harfbuzz_subset_available())
+
+
+def installed_digest() -> str:
+    """A digest of the font files fontconfig offers: changes when fonts are added or removed."""
+    import hashlib
+
+    return hashlib.sha256(
+        "".join(sorted(_fc_list("--format", "%{file}|%{index}\n").splitlines(True))).encode()
+    ).hexdigest()

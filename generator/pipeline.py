@@ -211,18 +211,10 @@ def signers(data: EstateData) -> list[dict[str, str]]:
     return out
 
 
-def build(root: Path, out: Path | None = None, paper: str | None = None) -> Path:
-    """Check the site, then render it into ``out`` (build/ by default), atomically."""
-    from .build import render_site
-    from .render.opendata import manifest
-    from .write import Writer
+def build(root: Path, out: Path | None = None, paper: str | None = None, jobs: int = 0) -> Path:
+    """Check the site, then render it into ``out`` (build/ by default), atomically and incrementally."""
+    from .incremental import build as build_changed
 
-    site = load_site(root)
-    errors = [d for d in site.diagnostics if d.severity is Severity.ERROR]
-    if errors or site.config is None:
-        raise ContentError(sorted(errors, key=Diagnostic.sort_key))
     target = out if out is not None else root / "build"
-    with Writer(target) as writer:
-        render_site(site, writer.write, paper)
-        writer.write("manifest.json", manifest(writer.digests))
+    build_changed(root, target, paper, today(), jobs)
     return target

@@ -15,9 +15,7 @@ from .render import pdf, qr
 from .views import View
 
 if TYPE_CHECKING:
-    import weasyprint
-
-    from .build import EstatePages, Output
+    from .build import EstatePages, EstateSummary, Output
     from .config import SiteConfig
     from .pipeline import Site
     from .render.html import Theme
@@ -105,8 +103,7 @@ def _find(char: str, value: Any, path: str) -> Any:
 def render_sheets(
     out: Output, theme: Theme, config: SiteConfig, estates: list[EstatePages], paper: str
 ) -> None:
-    """Write every release's sheet, and for each street the current sheets of its estates."""
-    latest: dict[str, weasyprint.Document] = {}
+    """Write every release's sheet."""
     for pages in estates:
         for view in pages.views:
             html = sheet_html(theme, config, pages, view, paper)
@@ -116,21 +113,15 @@ def render_sheets(
                 else pages.loaded.source.display
             )
             check_glyphs(html, view, source)
-            document = pdf.document(html)
-            out.write(f"{view.folder}sheet.pdf", pdf.pdf([document]))
-            if view is pages.latest:
-                latest[pages.loaded.id] = document
-    for name, group in streets(estates):
-        out.write(f"print/{name}", pdf.pdf([latest[p.loaded.id] for p in group]))
+            out.write(f"{view.folder}sheet.pdf", pdf.pdf([pdf.document(html)]))
 
 
-def streets(estates: list[EstatePages]) -> list[tuple[str, list[EstatePages]]]:
+def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[EstateSummary]]]:
     """Estates with a published release, grouped by the file of their street, in order."""
-    groups: dict[str, list[EstatePages]] = defaultdict(list)
-    for pages in sorted(estates, key=lambda p: p.sort_key):
-        if pages.latest is not None:
-            e = pages.latest.data.estate
-            groups[street_file(e.city, e.district, e.street)].append(pages)
+    groups: dict[str, list[EstateSummary]] = defaultdict(list)
+    for s in summaries:
+        if s.latest_sheet is not None:
+            groups[street_file(s.city, s.district, s.street)].append(s)
     return sorted(groups.items())
 
 
@@ -156,29 +147,31 @@ class OverviewRow:
     warnings: int
 
 
-def overview_rows(
-    site: Site, estates: list[EstatePages], as_of: dt.date
-) -> list[tuple[str, list[OverviewRow]]]:
-    """Every estate with its latest release, what is late or missing, and its open findings."""
+def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:
+    """An estate's latest release, what is late or missing, and its open findings."""
     from .pipeline import estate_profile, profile_findings
 
+    data = pages.latest.data if pages.latest else pages.loaded.data
+    assert data is not None
+    e = data.estate
+    found = profile_findings(site, pages.loaded, as_of)
+    latest = pages.latest
+    if latest is not None and latest.release_id in pages.changes:
+        found += pages.changes[latest.release_id].findings
+    return OverviewRow(
+        pages.loaded.id, e.name, e.community, estate_profile(site, pages.loaded).name,
+        latest.release_id if latest and latest.release else None, latest.day if latest else None,
+        [d.summary_zh or d.message for d in found if d.code in ("P001", "P002")],
+        sum(d.severity is Severity.ERROR for d in found), sum(d.severity is Severity.WARNING for d in found),
+    )  # fmt: skip
+
+
+def overview_table(summaries: list[EstateSummary]) -> list[tuple[str, list[OverviewRow]]]:
+    """The overview rows grouped by street."""
     streets: dict[str, list[OverviewRow]] = defaultdict(list)
-    for pages in sorted(estates, key=lambda p: p.sort_key):
-        data = pages.latest.data if pages.latest else pages.loaded.data
-        if data is None:
-            continue
-        e = data.estate
-        found = profile_findings(site, pages.loaded, as_of)
-        latest = pages.latest
-        if latest is not None and latest.release_id in pages.changes:
-            found += pages.changes[latest.release_id].findings
-        late = [d.summary_zh or d.message for d in found if d.code in ("P001", "P002")]
-        row = OverviewRow(
-            pages.loaded.id, e.name, e.community, estate_profile(site, pages.loaded).name,
-            latest.release_id if latest and latest.release else None, latest.day if latest else None,
-            late, sum(d.severity is Severity.ERROR for d in found), sum(d.severity is Severity.WARNING for d in found),
-        )  # fmt: skip
-        streets[f"{e.city}{e.district}{e.street}"].append(row)
+    for s in summaries:
+        if s.overview is not None:
+            streets[f"{s.city}{s.district}{s.street}"].append(s.overview)
     return sorted(streets.items())
 
 

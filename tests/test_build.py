@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
+from generator import incremental
 from generator.errors import ContentError
 from generator.pipeline import build, load_site
 
@@ -133,11 +134,16 @@ def test_a_failed_build_leaves_the_previous_one_intact(
     build(site.root, None)
     before = files(out)
 
-    def half_then_fail(loaded: object, write: object, paper: object = None) -> None:
-        write("x/index.html", b"half")  # type: ignore[operator]
+    def half_then_fail(
+        root: object, config: object, summaries: object, write: object, *rest: object
+    ) -> None:
+        write("index.html", b"half")  # type: ignore[operator]
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build_module, "render_site", half_then_fail)
+    monkeypatch.setattr(incremental, "render_site_pages", half_then_fail)
+    (site.estate / "votes.yaml").write_text(
+        (site.estate / "votes.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
     with pytest.raises(RuntimeError, match="disk full"):
         build(site.root, None)
     assert files(out) == before

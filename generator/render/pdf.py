@@ -48,3 +48,17 @@ def pdf(documents: Iterable[weasyprint.Document]) -> bytes:
 def check_glyphs(text: str) -> list[str]:
     """Characters in ``text`` that no installed font can draw."""
     return fonts.missing(text)
+
+
+def merge(documents: list[bytes]) -> bytes:
+    """One PDF of several written PDFs, page after page (pypdf)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for data in documents:
+        writer.append(io.BytesIO(data))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

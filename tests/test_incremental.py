@@ -1,0 +1,148 @@
+"""Incremental builds: exactly the outputs whose inputs changed are rendered; the rest keep their bytes and mtime."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.clock import today
+from generator.incremental import build
+from generator.pipeline import release
+from generator.scaffold import new_estate
+
+from .conftest import Site
+
+SITE_WIDE = {
+    "index.html",
+    "en/index.html",
+    "print.html",
+    "en/print.html",
+    "street.html",
+    "en/street.html",
+    "feed.xml",
+    "sitemap.xml",
+    "manifest.json",
+    "street-overview.pdf",
+}
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int, bytes]]:
+    """path -> (inode, mtime_ns, bytes)."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def changed(
+    before: dict[str, tuple[int, int, bytes]], after: dict[str, tuple[int, int, bytes]]
+) -> set[str]:
+    """Files new, gone, or rewritten (another inode)."""
+    return {
+        p for p in before.keys() | after.keys() if before.get(p, (0,))[0] != after.get(p, (0,))[0]
+    }
+
+
+def owned(files: set[str], estate: str) -> set[str]:
+    return {p for p in files if p.startswith((f"{estate}/", f"en/{estate}/"))}
+
+
+def two_estates(site: Site) -> Path:
+    new_estate(site.root, "y", "第二小区")
+    for estate in ("x", "y"):
+        release(
+            site.root,
+            estate,
+            dt.date(2025, 7, 10),
+            "2025-h1",
+            (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
+        )
+    out = site.root / "public"
+    report = build(site.root, out, None, today(), jobs=2)
+    assert sorted(report.rendered) == ["x", "y"]
+    return out
+
+
+def test_nothing_changed_nothing_rewritten(site: Site) -> None:
+    out = two_estates(site)
+    before = snapshot(out)
+    report = build(site.root, out, None, today(), jobs=2)
+    assert report.up_to_date
+    assert snapshot(out) == before
+
+
+def test_one_estate_changed_renders_that_estate_and_the_site_wide_pages(site: Site) -> None:
+    out = two_estates(site)
+    before = snapshot(out)
+    release(
+        site.root, "y", dt.date(2025, 8, 1), "2025-h1b", (dt.date(2025, 8, 1), dt.date(2025, 8, 14))
+    )
+    report = build(site.root, out, None, today(), jobs=2)
+    assert report.rendered == ["y"] and report.carried == ["x"]
+    after = snapshot(out)
+    touched = changed(before, after)
+    assert (
+        owned(touched, "x") == set()
+    )  # every file of x is the same file: same inode, bytes and mtime
+    assert {p for p in owned(set(after), "x")} == owned(set(before), "x")
+    assert all(after[p] == before[p] for p in owned(set(before), "x"))
+    assert (
+        "y/releases/2025-h1b/index.html" in touched and "y/releases/2025-h1b/sheet.pdf" in touched
+    )
+    assert touched - owned(touched, "y") <= SITE_WIDE | {
+        p for p in touched if p.startswith(("print/", "assets/"))
+    }
+    assert "2025-h1b" in (out / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_template_change_renders_every_estate(site: Site) -> None:
+    out = two_estates(site)
+    custom = site.root / "themes" / "civic" / "templates"
+    custom.mkdir(parents=True)
+    (custom / "fees.html").write_text(
+        '{% extends "default:fees.html" %}{% block page_title %}收费{% endblock %}',
+        encoding="utf-8",
+    )
+    (site.root / "site.yaml").write_text(
+        (site.root / "site.yaml").read_text(encoding="utf-8") + "theme: civic\n", encoding="utf-8"
+    )
+    before = snapshot(out)
+    report = build(site.root, out, None, today(), jobs=2)
+    assert sorted(report.rendered) == ["x", "y"]
+    assert "<title>收费 · 测试小区" in (out / "x" / "fees.html").read_text(encoding="utf-8")
+    assert owned(changed(before, snapshot(out)), "x") == owned(set(before), "x")
+
+
+def test_a_config_change_renders_every_estate(site: Site) -> None:
+    out = two_estates(site)
+    (site.root / "site.yaml").write_text(
+        (site.root / "site.yaml").read_text(encoding="utf-8").replace("测试站点", "新站名"),
+        encoding="utf-8",
+    )
+    report = build(site.root, out, None, today(), jobs=1)
+    assert sorted(report.rendered) == ["x", "y"]
+    assert "新站名" in (out / "y" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_working_copy_edit_that_no_page_shows_still_rebuilds_only_its_estate(site: Site) -> None:
+    out = two_estates(site)
+    before = snapshot(out)
+    votes = site.root / "content" / "x" / "votes.yaml"
+    votes.write_text(votes.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+    report = build(site.root, out, None, today(), jobs=2)
+    assert report.rendered == ["x"]
+    after = snapshot(out)
+    assert owned(changed(before, after), "y") == set()
+    assert {p: v[2] for p, v in after.items() if p.startswith("x/")} == {
+        p: v[2] for p, v in before.items() if p.startswith("x/")
+    }  # same bytes
+
+
+def test_parallel_and_serial_builds_make_the_same_bytes(site: Site) -> None:
+    out = two_estates(site)
+    serial = site.root / "serial"
+    build(site.root, serial, None, today(), jobs=1)
+    one = {p: v[2] for p, v in snapshot(out).items()}
+    two = {p: v[2] for p, v in snapshot(serial).items()}
+    assert one == two
