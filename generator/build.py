@@ -277,6 +277,7 @@ def _estate_pages(
         return
     charts_for = _charts(pages)
     for view in pages.views:
+        drawn = charts_for(view)
         targets = [view.folder] + ([f"{estate_id}/"] if view is pages.latest else [])
         for folder in targets:
             for name, template in RELEASE_PAGES.items():
@@ -285,7 +286,7 @@ def _estate_pages(
                     "view": view,
                     "history": pages,
                     "here": folder,
-                    "charts": charts_for(view),
+                    "charts": drawn,
                     **common,
                 }
                 out.page(path, theme.render(template, path, **context), view.day)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import markdown
 import nh3
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
@@ -18,34 +19,38 @@ _TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "caption",
 }  # fmt: skip
 _WAN = Decimal(10000)
+_ZH = Locale.parse("zh_CN")  # parsed once: Babel's locale lookup is slow when repeated per number
+_LOCALES = {"zh-CN": _ZH, "en": Locale.parse("en")}
 
 
 def yuan(amount: Decimal | None) -> str:
     """¥12,345.67 (zh_CN style for every interface language)."""
     if amount is None:
         return "—"
-    return format_currency(amount, "CNY", locale="zh_CN")
+    return format_currency(amount, "CNY", locale=_ZH)
 
 
 def wan(amount: Decimal) -> str:
     """12.35 万元, for large sums where the exact figure sits beside it."""
-    return f"{format_decimal((amount / _WAN).quantize(Decimal('0.01')), format='#,##0.00', locale='zh_CN')} 万元"
+    return f"{format_decimal((amount / _WAN).quantize(Decimal('0.01')), format='#,##0.00', locale=_ZH)} 万元"
 
 
 def number(value: Decimal | int) -> str:
     """A plain number with group separators and the places it was written with."""
     if isinstance(value, int):
-        return format_decimal(value, locale="zh_CN")
+        return format_decimal(value, locale=_ZH)
     places = max(0, -int(value.as_tuple().exponent))
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(value, format=pattern, locale="zh_CN")
+    return format_decimal(value, format=pattern, locale=_ZH)
 
 
 def long_date(day: dt.date | None, locale: str) -> str:
     """2025年7月1日 / July 1, 2025."""
     if day is None:
         return "—"
-    return format_date(day, format="long", locale=locale.replace("-", "_"))
+    return format_date(
+        day, format="long", locale=_LOCALES.get(locale) or Locale.parse(locale.replace("-", "_"))
+    )
 
 
 def notice_html(source: str) -> Markup:

@@ -1,0 +1,358 @@
+"""City-scale build benchmark: N synthetic estates in the project's own content format.
+
+Run: .venv/bin/python benchmarks/city.py [--estates 1000] [--pdf-sample 40] [--jobs 2] [--keep DIR]
+
+Each estate has the sizes of a real one: 10 fee items, 5 contracts, 4 x 5
+service standards, three years of statements (50 maintenance-fund and 100
+public-revenue entries a year, in half-yearly and quarterly files), a yearly
+property-fee statement, 5 notices, and 2-4 releases. Every build runs as
+its own process (``python -m generator build``), timed from outside; peak RSS
+is the largest of the build and its worker processes. Printed as a table.
+
+The PDF figures are measured on the first --pdf-sample estates, with one and
+with two worker processes, so that the whole run stays within minutes; the
+sheets/s they give scale linearly with the number of estates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from generator.content import load_estate  # noqa: E402
+from generator.model.notices import Release  # noqa: E402
+from generator.releases import document_hash, write_snapshot  # noqa: E402
+
+CITY = ("上海市", "浦东新区")
+STREETS = [f"第{n}街道" for n in range(1, 41)]
+D = dt.date
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def estate_files(year_count: int) -> dict[str, str]:
+    """The template estate's files with ``year_count`` years of statements (2023 onwards)."""
+    files: dict[str, str] = {}
+    files["estate.yaml"] = (
+        """\
+id: tmpl
+name: 模板小区
+city: 上海市
+district: 浦东新区
+street: 第1街道
+community: 第一居委
+address: 模板路 1 号
+built: 2001
+households: 1200
+gross_floor_area: 98000.00
+property_types: [住宅, 车位]
+management_mode: 包干制
+buildings:
+"""
+        + "".join(
+            f"  - {{id: b{b}, name: {b}号楼, kind: 高层, floors: 18, lift: true, households: 100, floor_area: 8166.67}}\n"
+            for b in range(1, 13)
+        )
+        + """\
+firm:
+  name: 上海基准物业管理有限公司
+  credit_code: 91310115MA1K4A8B03
+  manager: {name: 李经理, phone: 021-50000000}
+  hotline: 021-50000001
+maintenance_fund: {custodian: 浦东新区住宅专项维修资金管理中心, initial_deposit: 5000000.00}
+complaints:
+  - {name: 物业服务热线, phone: 021-50000001}
+  - {name: 12345 市民服务热线, phone: "12345"}
+"""
+    )
+    fees = ["standards:\n"]
+    for f in range(10):
+        fees.append(f"""\
+  - id: fee-{f}
+    item: 收费项目{f}
+    payer: 业主
+    applies_to: 类别{f}
+    unit: 元/㎡·月
+    calculation: 按建筑面积按月计收
+    periods:
+      - {{from: 2020-01-01, amount: {1 + f / 10:.2f}, regime: 市场调节价, basis: {{kind: 业主大会决议, ref: 2019 年业主大会决议}}}}
+""")
+    files["fees.yaml"] = "".join(fees)
+    files["contracts.yaml"] = "contracts:\n" + "".join(
+        f"""\
+  - id: contract-{c}
+    kind: {"物业服务合同" if c == 0 else "其他"}
+    title: 合同{c}
+    client: 业主大会
+    contractor: 承包单位{c}
+    term: {{from: 2023-01-01, to: 2027-12-31}}
+    amount: {{value: {100000 + c * 1000}.00, per: 年}}
+    selection: 公开招标
+    scope: 服务范围{c}
+"""
+        for c in range(5)
+    )
+    services = []
+    for key in ("cleaning", "security", "greening", "repairs"):
+        services.append(
+            f"{key}:\n  staffing: 5\n  level: 二级\n  standards:\n"
+            + "".join(
+                f"    - {{id: {key}-{s}, item: 内容{s}, standard: 每日一次, response_time: 30 分钟}}\n"
+                for s in range(5)
+            )
+        )
+    files["services.yaml"] = "".join(services)
+    files["votes.yaml"] = (
+        "votes:\n  - {id: vote-fund, date: 2023-03-01, matter: 使用维修资金, kind: 使用维修资金, total: {area: 98000.00, headcount: 1200}, participating: {area: 80000.00, headcount: 1000}, approving: {area: 60000.00, headcount: 800}}\n"
+    )
+    fund, revenue = Decimal("4000000.00"), Decimal("100000.00")
+    entry = 0
+    for year in range(2023, 2023 + year_count):
+        for half, (start, end) in enumerate(
+            [(D(year, 1, 1), D(year, 6, 30)), (D(year, 7, 1), D(year, 12, 31))], start=1
+        ):
+            income, spending = [], []
+            for n in range(25):
+                entry += 1
+                day = start + dt.timedelta(days=n * 7)
+                if n % 2:
+                    income.append(
+                        f"  - {{id: f{entry}, date: {day}, category: 利息, amount: 1000.00, summary: 专户利息 {entry}}}\n"
+                    )
+                else:
+                    spending.append(
+                        f"  - {{id: f{entry}, date: {day}, category: 维修工程, amount: 800.00, summary: 维修 {entry}, project: 项目 {entry}, contractor: 施工单位, split: 按面积分摊, vote: vote-fund}}\n"
+                    )
+            closing = fund + 1000 * len(income) - 800 * len(spending)
+            files[f"accounts/maintenance-fund/{year}-h{half}.yaml"] = (
+                f"period: {{from: {start}, to: {end}}}\nopening: {money(fund)}\nincome:\n{''.join(income)}expenditure:\n{''.join(spending)}closing: {money(closing)}\n"
+            )
+            fund = closing
+        for q in range(4):
+            start, end = (
+                D(year, 3 * q + 1, 1),
+                (D(year, 3 * q + 4, 1) if q < 3 else D(year + 1, 1, 1)) - dt.timedelta(days=1),
+            )
+            income, spending = [], []
+            for n in range(25):
+                entry += 1
+                day = start + dt.timedelta(days=n * 3)
+                if n % 5:
+                    income.append(
+                        f"  - {{id: r{entry}, date: {day}, category: 停车, amount: 500.00, summary: 停车收入 {entry}}}\n"
+                    )
+                else:
+                    spending.append(
+                        f"  - {{id: r{entry}, date: {day}, category: 管理成本, amount: 300.00, summary: 成本 {entry}}}\n"
+                    )
+            closing = revenue + 500 * len(income) - 300 * len(spending)
+            files[f"accounts/public-revenue/{year}-q{q + 1}.yaml"] = (
+                f"period: {{from: {start}, to: {end}}}\nopening: {money(revenue)}\nincome:\n{''.join(income)}expenditure:\n{''.join(spending)}closing: {money(closing)}\n"
+            )
+            revenue = closing
+        files[f"accounts/property-fees/{year}.yaml"] = f"""\
+period: {{from: {year}-01-01, to: {year}-12-31}}
+regime: 包干制
+basis: 收付实现制
+collection:
+  - {{id: res, label: 住宅, area: 98000.00, receivable: 1176000.00, received: 1100000.00}}
+expenditure:
+  - {{category: 人员费用, amount: 700000.00}}
+  - {{category: 清洁卫生费, amount: 200000.00}}
+  - {{category: 税费, amount: 100000.00}}
+surplus: 100000.00
+"""
+    for n in range(5):
+        files[f"notices/notice-{n}.md"] = (
+            f"---\ntitle: 公告{n}\ndate: 2025-0{n + 1}-10\ncategory: 日常通知\nposting: {{from: 2025-0{n + 1}-10, to: 2025-0{n + 1}-24}}\n---\n第 {n} 号公告正文。请各位业主留意。\n\n- 事项一\n- 事项二\n"
+        )
+    return files
+
+
+def template(root: Path) -> Path:
+    """One estate with three releases, a year of statements apart."""
+    folder = root / "tmpl"
+    for years in (1, 2, 3):
+        for name, text in estate_files(years).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        loaded = load_estate(folder, "content/tmpl")
+        assert loaded.complete and loaded.data is not None, [d.format() for d in loaded.problems]
+        day = D(2023 + years, 1, 20)
+        release = Release.model_validate(
+            {
+                "id": f"{2022 + years}",
+                "date": day,
+                "posting": {"from": day, "to": day + dt.timedelta(days=13)},
+                "signers": [{"role": "物业服务企业", "name": "上海基准物业管理有限公司"}],
+            }
+        )
+        write_snapshot(folder, release, loaded.data)
+    return folder
+
+
+def clone(source: Path, content: Path, n: int) -> None:
+    """Estate n: the template with its own id, name and street; snapshots re-hashed."""
+    estate_id, name, street = f"estate-{n:05d}", f"小区{n:05d}", STREETS[n % len(STREETS)]
+    target = content / estate_id
+    for path in source.rglob("*"):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(source)
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            document = json.loads(text)
+            if n % 3 == 0 and relative.stem == "2025":  # a third of the estates have two releases
+                continue
+            estate = document["data"]["estate"]
+            estate.update(id=estate_id, name=name, street=street)
+            document["sha256"] = document_hash(document)
+            text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        elif relative.name == "estate.yaml":
+            text = (
+                text.replace("id: tmpl", f"id: {estate_id}")
+                .replace("name: 模板小区", f"name: {name}")
+                .replace("street: 第1街道", f"street: {street}")
+            )
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_text(text, encoding="utf-8")
+
+
+def make_site(root: Path, count: int) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(
+        "title: 基准城市\nbase_url: https://example.org/\n", encoding="utf-8"
+    )
+    content = root / "content"
+    content.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = template(Path(scratch))
+        for n in range(count):
+            clone(source, content, n)
+
+
+def run_build(root: Path, out: Path, *flags: str) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) of the build and its workers, last line printed."""
+    probe = (
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode);"
+        "print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-400:])"
+    )
+    command = [
+        sys.executable,
+        "-c",
+        probe,
+        sys.executable,
+        "-m",
+        "generator",
+        "-C",
+        str(root),
+        "build",
+        "--out",
+        str(out),
+        *flags,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    first, last = result.stdout.splitlines()[:2]
+    seconds, rss, code = first.split()
+    if code != "0":
+        raise SystemExit(f"build failed: {last}")
+    return float(seconds), int(rss), last
+
+
+def count(out: Path, suffix: str) -> int:
+    return sum(1 for _ in out.rglob(f"*{suffix}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--estates", type=int, default=1000)
+    parser.add_argument("--pdf-sample", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--keep", type=Path, default=None, help="generate into DIR and keep it")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="sunshine-city-"))
+    rows: list[tuple[str, float, str, int]] = []
+    try:
+        started = time.perf_counter()
+        if not (root / "site.yaml").exists():
+            make_site(root, args.estates)
+        size = sum(p.stat().st_size for p in (root / "content").rglob("*") if p.is_file())
+        print(
+            f"{args.estates} estates, {size / 2**20:.0f} MiB of content, generated in {time.perf_counter() - started:.0f} s; {args.jobs} jobs",
+            flush=True,
+        )
+        out, jobs = root / "build", ("--jobs", str(args.jobs))
+        shutil.rmtree(root / ".sunshine-cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
+        pages = count(out, ".html")
+        rows.append(("cold build, HTML only", seconds, f"{pages / seconds:,.0f} pages/s", rss))
+        seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
+        rows.append(("rebuild, nothing changed", seconds, "", rss))
+        notice = root / "content" / "estate-00001" / "notices" / "notice-0.md"
+        notice.write_text(notice.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+        seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
+        rows.append(
+            ("rebuild, one estate edited, HTML only", seconds, line.split(": ", 1)[-1], rss)
+        )
+        sample = root / "sample"
+        if not sample.exists():
+            (sample / "content").mkdir(parents=True)
+            shutil.copy(root / "site.yaml", sample / "site.yaml")
+            for folder in sorted((root / "content").iterdir())[: args.pdf_sample]:
+                shutil.copytree(folder, sample / "content" / folder.name)
+        for workers in (1, args.jobs):
+            shutil.rmtree(sample / ".sunshine-cache", ignore_errors=True)
+            shutil.rmtree(sample / "build", ignore_errors=True)
+            seconds, rss, _ = run_build(sample, sample / "build", "--jobs", str(workers))
+            sheets = count(sample / "build", "sheet.pdf")
+            rows.append(
+                (
+                    f"cold build with PDFs, {args.pdf_sample} estates, --jobs {workers}",
+                    seconds,
+                    f"{sheets / seconds:.1f} sheets/s",
+                    rss,
+                )
+            )
+        sheet_note = (
+            sample
+            / "content"
+            / sorted(p.name for p in (sample / "content").iterdir())[1]
+            / "notices"
+            / "notice-1.md"
+        )
+        sheet_note.write_text(
+            sheet_note.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8"
+        )
+        seconds, rss, line = run_build(sample, sample / "build", *jobs)
+        rows.append(
+            ("rebuild, one estate edited, HTML and PDF", seconds, line.split(": ", 1)[-1], rss)
+        )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{'measure':<52}{'wall s':>8}  {'rate':<44}{'peak RSS MiB':>13}")
+    for name, seconds, rate, rss in rows:
+        print(f"{name:<52}{seconds:>8.2f}  {rate:<44}{rss / 1024:>13.0f}")
+    serial, parallel = rows[3][1], rows[4][1]
+    print(f"PDF speed-up with --jobs {args.jobs}: {serial / parallel:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
