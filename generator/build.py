@@ -410,7 +410,3 @@ def _summary(view: View, pages: EstatePages) -> str:
         text += "\n".join(line.text() for line in changes.lines[:8])
         text += "\n……" if len(changes.lines) > 8 else ""
     return text
-
-
-def output_path(root: Path, out: Path | None) -> Path:
-    return out if out is not None else root / "build"

@@ -169,21 +169,3 @@ SECTIONS = {
     "property_fees": "物业费收支",
     "notices": "公告",
 }
-
-
-def _section(data: EstateData, key: str) -> Any:
-    part = getattr(data.accounts, key) if hasattr(data.accounts, key) else getattr(data, key)
-    if isinstance(part, dict):
-        return {k: v.model_dump(mode="json") for k, v in part.items()}
-    return part.model_dump(mode="json") if part is not None else None
-
-
-def changed_sections(before: View | None, after: View) -> list[str]:
-    """Names of the sections whose data differ from the previous release."""
-    if before is None:
-        return []
-    return [
-        name
-        for key, name in SECTIONS.items()
-        if _section(before.data, key) != _section(after.data, key)
-    ]
