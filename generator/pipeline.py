@@ -163,16 +163,12 @@ def release(
     posting: tuple[dt.date, dt.date],
 ) -> Path:
     """Freeze an estate's working copy as a new release; refuse errors and existing ids."""
-    site = load_site(root)
-    estate = next((e for e in site.estates if e.id == estate_id), None)
-    if estate is None:
+    config, own = load_config(root)  # only this estate is read: a city has thousands
+    folder = root / (config.content_dir if config else "content") / estate_id
+    if config is not None and (not ID_PATTERN.match(estate_id) or not folder.is_dir()):
         raise UsageError(f"no estate '{estate_id}' in the content folder")
-    own = [
-        d
-        for d in site.diagnostics
-        if d.location.file.startswith(estate.source.display + "/") or d.location.file == "site.yaml"
-    ]
-    if any(d.severity is Severity.ERROR for d in own) or estate.data is None:
+    estate = _load_estate(folder, folder.relative_to(root).as_posix(), own) if config else None
+    if estate is None or any(d.severity is Severity.ERROR for d in own) or estate.data is None:
         raise ContentError(sorted(own, key=Diagnostic.sort_key))
     if not ID_PATTERN.match(release_id):
         raise UsageError(
