@@ -32,7 +32,7 @@ from .render.html import DEFAULT_THEME
 from .render.opendata import manifest
 from .write import Writer
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
@@ -45,6 +45,9 @@ class State:
     carried: dict[str, tuple[object, tuple[int, str]]] = field(
         default_factory=dict
     )  # costly site-wide files
+    stats: dict[str, tuple[int, int, str]] = field(
+        default_factory=dict
+    )  # content file: size, mtime, sha256
 
 
 @dataclass
@@ -66,6 +69,24 @@ def _digest_tree(paths: list[Path]) -> str:
         ):
             sha.update(file.relative_to(path.parent).as_posix().encode())
             sha.update(hashlib.sha256(file.read_bytes()).digest())
+    return sha.hexdigest()
+
+
+def _content_digest(
+    folder: Path, known: dict[str, tuple[int, int, str]], seen: dict[str, tuple[int, int, str]]
+) -> str:
+    """Like _digest_tree, but a file whose size and mtime are as last time is not read again."""
+    sha = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat, key = file.stat(), str(file)
+        cached = known.get(key)
+        if cached is not None and cached[:2] == (stat.st_size, stat.st_mtime_ns):
+            digest = cached[2]
+        else:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        seen[key] = (stat.st_size, stat.st_mtime_ns, digest)
+        sha.update(file.relative_to(folder.parent).as_posix().encode())
+        sha.update(digest.encode())
     return sha.hexdigest()
 
 
@@ -171,10 +192,13 @@ def build(
     if problems:
         raise ContentError(problems)
     previous = load_state(out / STATE_FILE)
+    stats: dict[str, tuple[int, int, str]] = {}
     site_fp = site_fingerprint(root, config, paper, as_of)
     prints = {
         i: hashlib.sha256(
-            (site_fp + _digest_tree([root / config.content_dir / i])).encode()
+            (
+                site_fp + _content_digest(root / config.content_dir / i, previous.stats, stats)
+            ).encode()
         ).hexdigest()
         for i in ids
     }
@@ -230,7 +254,10 @@ def build(
         writer.write("manifest.json", manifest(writer.digests))
         report.files = len(writer.digests)
         state = State(
-            site=site_fp, estates={i: (prints[i], summaries[i]) for i in summaries}, carried=carried
+            site=site_fp,
+            estates={i: (prints[i], summaries[i]) for i in summaries},
+            carried=carried,
+            stats=stats,
         )
         (writer.staging / STATE_FILE).write_bytes(
             pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)

@@ -8,31 +8,36 @@ notice is left out.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from typing import TYPE_CHECKING, Any
 
 from .. import fonts
 from ..errors import GeneratorError
+
+if TYPE_CHECKING:  # WeasyPrint takes most of a second to import: only builds with sheets pay it
+    import weasyprint
 
 
 class GlyphError(GeneratorError):
     """A character no installed font can draw: the sheet would print a box."""
 
 
-_FONTS: FontConfiguration | None = None
+_FONTS: Any = None
 
 
-def _font_config() -> FontConfiguration:
+def _font_config() -> Any:
     global _FONTS
     if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
         _FONTS = FontConfiguration()
     return _FONTS
 
 
 def document(html: str) -> weasyprint.Document:
     """Lay out one sheet."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
     offline = URLFetcher(allowed_protocols={"data"})
     return weasyprint.HTML(string=html, url_fetcher=offline).render(font_config=_font_config())
 
