@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import textwrap
@@ -60,6 +61,14 @@ class Site:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
+
+    def publish(self, release_id: str = "2025-h1", day: dt.date = dt.date(2025, 7, 10)) -> Path:
+        """Freeze the estate as a release posted for two weeks from ``day``."""
+        from generator.pipeline import release
+
+        return release(
+            self.root, self.estate_id, day, release_id, (day, day + dt.timedelta(days=14))
+        )
 
     def check(self) -> list[Diagnostic]:
         """Validation and audit findings; rule-profile findings (P codes) have their own tests."""

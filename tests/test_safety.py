@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from generator.content import ACCOUNT_DIRS, SECTION_FILES, _bare
 from generator.load import load_file
 from generator.model.base import _text
-from generator.pipeline import build, release
+from generator.pipeline import build
 
 from .conftest import Site
 
@@ -149,13 +149,7 @@ def test_payload_in_every_field_never_survives_as_markup(site: Site) -> None:
         encoding="utf-8",
     )
     assert [d.format() for d in site.check() if d.severity == "error"] == []
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 7, 10),
-        "2025-h1",
-        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
-    )
+    site.publish()
     out = build(site.root, site.root / "public")
     seen_payload = 0
     for path in sorted(out.rglob("*")):

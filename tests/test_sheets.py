@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from generator.pipeline import build, load_site, release
+from generator.pipeline import build, load_site
 from generator.views import fee_in_force
 
 from .conftest import REPO, Site
@@ -69,13 +68,7 @@ def test_sheet_body_text_is_at_least_11_pt_on_a4_and_larger_on_a3(
 ) -> None:
     a4 = demo_build / "yun-lian-xin-cun" / "releases" / "2026-q2" / "sheet.pdf"
     assert body_size(a4) >= 11
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 7, 10),
-        "2025-h1",
-        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
-    )
+    site.publish()
     out = build(site.root, None, paper="A3")
     a3 = out / "x" / "releases" / "2025-h1" / "sheet.pdf"
     assert page_size(a3) == A3
@@ -131,13 +124,7 @@ def test_long_ledger_breaks_across_pages_with_repeated_headers(site: Site) -> No
     )
     statement.write_text(text, encoding="utf-8")
     assert [d.format() for d in site.check()] == []
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 7, 10),
-        "2025-h1",
-        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
-    )
+    site.publish()
     sheet = build(site.root, None) / "x" / "releases" / "2025-h1" / "sheet.pdf"
     pages = [p.extract_text() for p in PdfReader(sheet).pages]
     holding = [t for t in pages if "笔利息收入" in t]
@@ -179,13 +166,7 @@ def _site_with(site: Site, char: str) -> None:
         estate.read_text(encoding="utf-8").replace("name: 王经理", f"name: {char}经理"),
         encoding="utf-8",
     )
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 7, 10),
-        "2025-h1",
-        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
-    )
+    site.publish()
 
 
 def test_a_rare_character_prints_when_a_font_has_it_and_stops_the_build_when_none_does(
@@ -221,13 +202,7 @@ def test_a_rare_character_prints_when_a_font_has_it_and_stops_the_build_when_non
 def test_without_a_chinese_font_the_build_stops_naming_the_character(
     site: Site, tmp_path: Path
 ) -> None:
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 7, 10),
-        "2025-h1",
-        (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
-    )
+    site.publish()
     folder = tmp_path / "fonts"
     folder.mkdir()
     result = _build_cli(site.root, _fontconfig(folder, [DEJAVU]))
