@@ -258,7 +258,6 @@ def _common(config: SiteConfig, theme: Theme, estates: list[Any], prefix: str) -
         "prefix": prefix,
         "languages": LANGUAGES,
         "default_language": DEFAULT,
-        **views.TEMPLATE_GLOBALS,
     }
 
 

@@ -255,9 +255,6 @@ def _file_id_ok(path: Path, shown: str, problems: list[Diagnostic]) -> bool:
     return False
 
 
-_KNOWN_DIRS = {"accounts", NOTICES_DIR, RELEASES_DIR, ATTACHMENTS_DIR}
-
-
 def _stray_files(folder: Path, display: str) -> list[Diagnostic]:
     """Files the loader would silently ignore are reported, so no data is lost."""
     problems = []

@@ -12,7 +12,7 @@ from .audit import Audit, Locator, Side, Thresholds, audit
 from .content import EstateSource
 from .diff import Change
 from .errors import Diagnostic, Location
-from .load import load_file
+from .load import Located, load_file
 from .model import Snapshot
 
 WORKING_COPY = "current"
@@ -22,14 +22,11 @@ def snapshot_locator(path: Path, display: str) -> Locator:
     """Locate a data path inside a snapshot; the JSON is read for lines only when asked."""
 
     @cache
-    def located() -> object:
+    def located() -> Located:
         return load_file(path, display)[0]
 
     def locate(at: tuple[str | int, ...]) -> Location:
-        from .load import Located
-
         found = located()
-        assert isinstance(found, Located)
         if at and at[0] == "__release__":  # profiles.RELEASE: the release's own metadata
             return found.where(("release", *at[1:]))
         return found.where(("data", *at))

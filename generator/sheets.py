@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+from . import fonts
 from .errors import Severity
 from .render import pdf, qr
 from .views import View
@@ -59,21 +60,14 @@ def sheet_html(theme: Theme, config: SiteConfig, pages: EstatePages, view: View,
         site=config,
         sheet_css=css,
         qr_data_url=f"data:image/svg+xml;base64,{code}",
-        **_globals(),
     )
-
-
-def _globals() -> dict[str, Any]:
-    from .views import TEMPLATE_GLOBALS
-
-    return dict(TEMPLATE_GLOBALS)
 
 
 def check_glyphs(html: str, view: View, where: str) -> None:
     """Stop with the character and where it occurs when no font can draw it."""
     parser = _Text()
     parser.feed(html)
-    absent = pdf.check_glyphs("".join(parser.parts))
+    absent = fonts.missing("".join(parser.parts))
     if not absent:
         return
     dump = view.data.model_dump(mode="json", by_alias=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from .. import i18n
+from .. import i18n, views
 from . import text
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "themes" / "default"
@@ -50,6 +50,9 @@ class Theme:
         translations = i18n.translations(language)
         gettext = translations.gettext
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals.update(
+            views.TEMPLATE_GLOBALS
+        )  # what templates compute with, for pages and sheets alike
         self.env.filters.update(
             yuan=text.yuan,
             wan=text.wan,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .. import fonts
 from ..errors import GeneratorError
 
 if TYPE_CHECKING:  # WeasyPrint takes most of a second to import: only builds with sheets pay it
@@ -48,11 +47,6 @@ def pdf(documents: Iterable[weasyprint.Document]) -> bytes:
     pages = [page for doc in docs for page in doc.pages]
     data: bytes = docs[0].copy(pages).write_pdf()
     return data
-
-
-def check_glyphs(text: str) -> list[str]:
-    """Characters in ``text`` that no installed font can draw."""
-    return fonts.missing(text)
 
 
 def merge(documents: list[bytes]) -> bytes:
