@@ -18,21 +18,8 @@ from .i18n import DEFAULT, LANGUAGES
 from .pipeline import LoadedEstate, Site, estate_sides
 from .render import charts, feeds, opendata, pdf, qr
 from .render.changes import Line, describe_all
-from .render.html import Theme
+from .render.html import TOPICS, Theme
 from .views import ACCOUNT_PAGES, View, release_folder
-
-# release pages: output name -> template
-RELEASE_PAGES = {
-    "index.html": "overview.html",
-    "fees.html": "fees.html",
-    "contracts.html": "contracts.html",
-    "services.html": "services.html",
-    "fund.html": "fund.html",
-    "revenue.html": "revenue.html",
-    "property-fees.html": "property_fees.html",
-    "votes.html": "votes.html",
-    "notices.html": "notices.html",
-}
 
 
 @dataclass
@@ -82,7 +69,7 @@ class ChangeSet:
 def estate_pages(estate: LoadedEstate, config: SiteConfig) -> EstatePages:
     """An estate's views with the changes and findings between consecutive ones."""
     pages = EstatePages(estate, estate_views(estate, config))
-    sides = estate_sides(estate, config.show_working_copy)
+    sides = estate_sides(estate, config.show_working_copy, exact=False)  # pages show no lines
     for (old_view, new_view), (old, new) in zip(
         zip(pages.views, pages.views[1:], strict=False),
         zip(sides, sides[1:], strict=False),
@@ -166,6 +153,7 @@ def render_estate(
     themes = _themes(site.root, config.theme)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
+        theme.forget()
         _estate_pages(out, theme, _common(config, theme, [], prefix), pages, prefix)
     _estate_data(out, config, pages)
     entries = _estate_feed(out, config, pages)
@@ -261,6 +249,21 @@ def _common(config: SiteConfig, theme: Theme, estates: list[Any], prefix: str) -
     }
 
 
+def _changes_page(
+    out: Output,
+    theme: Theme,
+    pages: EstatePages,
+    view: View,
+    folder: str,
+    prefix: str,
+    context: dict[str, Any],
+) -> None:
+    if view.release_id in pages.changes:
+        path = f"{prefix}{folder}changes.html"
+        context = {**context, "changeset": pages.changes[view.release_id]}
+        out.page(path, theme.render("changes.html", path, **context), view.day)
+
+
 def _estate_pages(
     out: Output, theme: Theme, common: dict[str, Any], pages: EstatePages, prefix: str
 ) -> None:
@@ -274,76 +277,39 @@ def _estate_pages(
             None,
         )
         return
-    charts_for = _charts(pages)
-    for view in pages.views:
-        drawn = charts_for(view)
-        targets = [view.folder] + ([f"{estate_id}/"] if view is pages.latest else [])
-        for folder in targets:
-            for name, template in RELEASE_PAGES.items():
-                path = f"{prefix}{folder}{name}"
-                context = {
-                    "view": view,
-                    "history": pages,
-                    "here": folder,
-                    "charts": drawn,
-                    **common,
-                }
-                out.page(path, theme.render(template, path, **context), view.day)
-            if view.release_id in pages.changes:
-                path = f"{prefix}{folder}changes.html"
-                context = {
-                    "view": view,
-                    "history": pages,
-                    "here": folder,
-                    "changeset": pages.changes[view.release_id],
-                    **common,
-                }
-                out.page(path, theme.render("changes.html", path, **context), view.day)
-            for notice in view.data.notices.values():
-                path = f"{prefix}{folder}notices/{notice.id}.html"
-                out.page(
-                    path,
-                    theme.render(
-                        "notice.html",
-                        path,
-                        view=view,
-                        history=pages,
-                        here=folder,
-                        notice=notice,
-                        **common,
-                    ),
-                    view.day,
-                )
-    path = f"{prefix}{estate_id}/history.html"
-    out.page(
-        path,
-        theme.render(
-            "history.html", path, history=pages, view=pages.latest, here=f"{estate_id}/", **common
-        ),
-        pages.latest.day,
-    )
-    path = f"{prefix}{estate_id}/poster.html"
-    out.page(
-        path,
-        theme.render("poster.html", path, view=pages.latest, here=f"{estate_id}/", **common),
-        pages.latest.day,
-    )
+    drawn = {view.release_id: _charts(pages, view) for view in pages.views}
+    for view in pages.views:  # each release whole on one page, at its own address for good
+        context = {"view": view, "history": pages, "here": view.folder, **common}
+        path = f"{prefix}{view.folder}index.html"
+        page = theme.render(
+            "release.html", path, one_page=True, charts=drawn[view.release_id], **context
+        )
+        out.page(path, page, view.day)
+        _changes_page(out, theme, pages, view, view.folder, prefix, context)
+    latest, root = pages.latest, f"{estate_id}/"
+    context = {"view": latest, "history": pages, "here": root, **common}
+    for name, (_, template) in TOPICS.items():  # what residents see: the latest, a page a topic
+        path = f"{prefix}{root}{name}"
+        page = theme.render(template, path, charts=drawn[latest.release_id], **context)
+        out.page(path, page, latest.day)
+    _changes_page(out, theme, pages, latest, root, prefix, context)
+    for notice in latest.data.notices.values():
+        path = f"{prefix}{root}notices/{notice.id}.html"
+        out.page(path, theme.render("notice.html", path, notice=notice, **context), latest.day)
+    for name in ("history.html", "poster.html"):
+        path = f"{prefix}{root}{name}"
+        out.page(path, theme.render(name, path, **context), latest.day)
 
 
-def _charts(pages: EstatePages) -> Callable[[View], dict[str, str]]:
-    def for_view(view: View) -> dict[str, str]:
-        upto = views.fund_series(pages.views[: pages.views.index(view) + 1])
-        spent = [e for st in view.data.accounts.maintenance_fund.values() for e in st.expenditure]
-        revenue = [e for st in view.data.accounts.public_revenue.values() for e in st.income]
-        return {
-            "fund_balance": charts.bar_chart("维修资金余额（各期）", upto) if len(upto) > 1 else "",
-            "fund_spending": charts.bar_chart("维修资金支出（按类别）", views.by_category(spent)),
-            "revenue_income": charts.bar_chart(
-                "公共收益收入（按类别）", views.by_category(revenue)
-            ),
-        }
-
-    return for_view
+def _charts(pages: EstatePages, view: View) -> dict[str, str]:
+    upto = views.fund_series(pages.views[: pages.views.index(view) + 1])
+    spent = [e for st in view.data.accounts.maintenance_fund.values() for e in st.expenditure]
+    revenue = [e for st in view.data.accounts.public_revenue.values() for e in st.income]
+    return {
+        "fund_balance": charts.bar_chart("维修资金余额（各期）", upto) if len(upto) > 1 else "",
+        "fund_spending": charts.bar_chart("维修资金支出（按类别）", views.by_category(spent)),
+        "revenue_income": charts.bar_chart("公共收益收入（按类别）", views.by_category(revenue)),
+    }
 
 
 def _estate_data(out: Output, config: SiteConfig, pages: EstatePages) -> None:
@@ -353,6 +319,7 @@ def _estate_data(out: Output, config: SiteConfig, pages: EstatePages) -> None:
         return
     name = pages.latest.data.estate.name
     out.write(f"{estate_id}/qr.svg", qr.qr_svg(f"{base}{estate_id}/", title=f"{name} 阳光物业公示"))
+    tables: dict[int, tuple[object, bytes]] = {}  # a period shared by releases is written once
     for view in pages.views:
         folder = view.folder
         out.write(
@@ -361,10 +328,11 @@ def _estate_data(out: Output, config: SiteConfig, pages: EstatePages) -> None:
         out.write(f"{folder}data.json", opendata.release_json(view))
         for kind, statements in _accounts(view).items():
             for period_id, statement in statements.items():
-                out.write(
-                    f"{folder}csv/{ACCOUNT_PAGES[kind].removesuffix('.html')}-{period_id}.csv",
-                    opendata.statement_csv(statement),
-                )
+                made = tables.get(id(statement))
+                if made is None:
+                    made = tables[id(statement)] = (statement, opendata.statement_csv(statement))
+                name = ACCOUNT_PAGES[kind].removesuffix(".html")
+                out.write(f"{folder}csv/{name}-{period_id}.csv", made[1])
 
 
 def _accounts(view: View) -> dict[str, dict[str, Any]]:

@@ -50,13 +50,17 @@ def working_locator(source: EstateSource) -> Locator:
     return locate
 
 
-def snapshot_side(snapshot: Snapshot, source: EstateSource) -> Side:
+def snapshot_side(snapshot: Snapshot, source: EstateSource, exact: bool = True) -> Side:
+    """A release as one side of a diff; ``exact=False`` locates findings by file only.
+
+    The outputs never print where a finding is, and finding the line means
+    reading the snapshot again with marks, the slowest step of a build.
+    """
     path = source.folder / "releases" / f"{snapshot.release.id}.json"
-    return Side(
-        snapshot.data,
-        snapshot.release,
-        snapshot_locator(path, f"{source.display}/releases/{path.name}"),
-    )
+    display = f"{source.display}/releases/{path.name}"
+    if exact:
+        return Side(snapshot.data, snapshot.release, snapshot_locator(path, display))
+    return Side(snapshot.data, snapshot.release, lambda at: Location(display, 1, 1))
 
 
 @dataclass(frozen=True)

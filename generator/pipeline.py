@@ -107,8 +107,13 @@ def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
     return load_profile(name, site.root)
 
 
-def profile_findings(site: Site, estate: LoadedEstate, as_of: dt.date) -> list[Diagnostic]:
-    """What the estate's rule profile requires and its published releases do not meet, as of a day."""
+def profile_findings(
+    site: Site, estate: LoadedEstate, as_of: dt.date, exact: bool = True
+) -> list[Diagnostic]:
+    """What the estate's rule profile requires and its published releases do not meet, as of a day.
+
+    ``exact=False`` places findings in their file only (see history.snapshot_side).
+    """
     try:
         profile = estate_profile(site, estate)
     except ProfileError as exc:
@@ -119,16 +124,18 @@ def profile_findings(site: Site, estate: LoadedEstate, as_of: dt.date) -> list[D
             s.release.id,
             s.release.date,
             (s.release.posting.start, s.release.posting.end),
-            snapshot_side(s, estate.source).locate,
+            snapshot_side(s, estate.source, exact).locate,
         )
         for s in estate.releases
     ]
     return evaluate(profile, published, as_of, estate.source.at(("estate",)))
 
 
-def estate_sides(estate: LoadedEstate, with_working_copy: bool = False) -> list[Side]:
+def estate_sides(
+    estate: LoadedEstate, with_working_copy: bool = False, exact: bool = True
+) -> list[Side]:
     """The estate at each release, oldest first, and optionally its working copy last."""
-    sides = [snapshot_side(s, estate.source) for s in estate.releases]
+    sides = [snapshot_side(s, estate.source, exact) for s in estate.releases]
     if with_working_copy and estate.data is not None:
         sides.append(Side(estate.data, None, working_locator(estate.source)))
     return sides

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .errors import Diagnostic, Location
 from .load import dotted
-from .model import SNAPSHOT_FORMAT, EstateData, Snapshot
+from .model import SNAPSHOT_FORMAT, Accounts, EstateData, Snapshot
 from .model.notices import Release
 
 FINGERPRINT_LENGTH = 12
@@ -59,15 +59,55 @@ def snapshot_text(release: Release, data: EstateData) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def load_snapshot(path: Path, display: str) -> tuple[Snapshot | None, list[Diagnostic]]:
-    """Read a snapshot and verify its content hash and file name."""
+def _read(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     try:
         document = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
         return None, [Diagnostic("L007", Location(display, line, column), str(exc))]
+    if not isinstance(document, dict):
+        return None, [Diagnostic("R002", Location(display, 1, 1), "a snapshot is a JSON object")]
+    return document, []
+
+
+def _shared(
+    document: dict[str, Any], earlier: tuple[dict[str, Any], Snapshot] | None
+) -> dict[str, Any]:
+    """The document with statements and notices equal to the earlier snapshot's taken from it.
+
+    Consecutive releases mostly repeat the periods before them. An equal part
+    is not validated again, and being the same object, it is rendered once
+    for every page and file that shows it.
+    """
+    if earlier is None:
+        return document
+    before, snapshot = earlier
+    data, old = document.get("data"), before.get("data")
+    if not isinstance(data, dict) or not isinstance(old, dict):
+        return document
+    data = dict(data)
+    parts = [(data, old, "notices", snapshot.data.notices)]
+    accounts, old_accounts = data.get("accounts"), old.get("accounts")
+    if isinstance(accounts, dict) and isinstance(old_accounts, dict):
+        data["accounts"] = accounts = dict(accounts)
+        for kind in Accounts.model_fields:
+            models = getattr(snapshot.data.accounts, kind)
+            parts.append((accounts, old_accounts, kind, models))
+    for holder, old_holder, key, models in parts:
+        items, old_items = holder.get(key), old_holder.get(key)
+        if isinstance(items, dict) and isinstance(old_items, dict):
+            holder[key] = {
+                k: models[k] if k in models and old_items.get(k) == v else v
+                for k, v in items.items()
+            }
+    return {**document, "data": data}
+
+
+def _validate(
+    document: dict[str, Any], shared: dict[str, Any], path: Path, display: str
+) -> tuple[Snapshot | None, list[Diagnostic]]:
     try:
-        snapshot = Snapshot.model_validate(document)
+        snapshot = Snapshot.model_validate(shared)
     except ValidationError as exc:
         return None, [
             Diagnostic("R002", Location(display, 1, 1), f"{dotted(tuple(e['loc']))}: {e['msg']}")
@@ -92,11 +132,16 @@ def load_snapshot(path: Path, display: str) -> tuple[Snapshot | None, list[Diagn
 def load_releases(folder: Path, display: str) -> tuple[list[Snapshot], list[Diagnostic]]:
     """Read every snapshot of an estate, oldest release first."""
     snapshots, problems = [], []
-    for path in sorted((folder / "releases").glob("*.json")):
-        snapshot, found = load_snapshot(path, f"{display}/releases/{path.name}")
+    earlier: tuple[dict[str, Any], Snapshot] | None = None
+    for path in sorted((folder / "releases").glob("*.json")):  # by id: consecutive, mostly
+        display_path = f"{display}/releases/{path.name}"
+        document, found = _read(path, display_path)
+        if document is not None:
+            snapshot, found = _validate(document, _shared(document, earlier), path, display_path)
+            if snapshot is not None:
+                snapshots.append(snapshot)
+                earlier = (document, snapshot)
         problems += found
-        if snapshot is not None:
-            snapshots.append(snapshot)
     snapshots.sort(key=lambda s: (s.release.date, s.release.id))
     return snapshots, problems
 

@@ -148,7 +148,7 @@ def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:
     data = pages.latest.data if pages.latest else pages.loaded.data
     assert data is not None
     e = data.estate
-    found = profile_findings(site, pages.loaded, as_of)
+    found = profile_findings(site, pages.loaded, as_of, exact=False)  # counted, not placed
     latest = pages.latest
     if latest is not None and latest.release_id in pages.changes:
         found += pages.changes[latest.release_id].findings

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
 from generator import incremental
 from generator.errors import ContentError
 from generator.incremental import STATE_FILE
 from generator.pipeline import build, load_site
+from generator.render.html import ONE_PAGE_PARTS, TOPICS
 
 from .conftest import REPO, Site
 
@@ -39,9 +39,17 @@ def test_every_estate_has_its_pages_data_and_codes(demo: Path) -> None:
         latest = estate.releases[-1].release.id
         for release in estate.releases:
             folder = demo / estate.id / "releases" / release.release.id
-            for page in build_module.RELEASE_PAGES:
-                assert (folder / page).is_file(), folder / page
-                assert (demo / "en" / estate.id / "releases" / release.release.id / page).is_file()
+            archive = (folder / "index.html").read_text(encoding="utf-8")
+            for section, _ in ONE_PAGE_PARTS:  # the whole release on one page
+                assert f'<section class="topic" id="{section}">' in archive
+            assert (
+                demo / "en" / estate.id / "releases" / release.release.id / "index.html"
+            ).is_file()
+        for page in TOPICS:  # the latest, a page a topic
+            assert (demo / estate.id / page).is_file()
+            assert (demo / "en" / estate.id / page).is_file()
+        for release in estate.releases:
+            folder = demo / estate.id / "releases" / release.release.id
             assert (folder / "qr.svg").read_bytes().startswith(b"<svg")
             assert (
                 json.loads((folder / "data.json").read_bytes())["release"]["id"]

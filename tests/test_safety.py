@@ -196,10 +196,10 @@ def test_notice_markdown_keeps_safe_formatting(site: Site) -> None:
         encoding="utf-8",
     )
     out = build(site.root, site.root / "public")
-    page = (out / "x/releases/current/notices/2025-05-25-fee-adjustment.html").read_text(
-        encoding="utf-8"
-    )
-    assert "<h2>停水</h2>" in page and "<strong>明天</strong>" in page
-    assert '<a href="https://example.org/a" rel="noopener noreferrer nofollow">公告</a>' in page
-    assert '<a href="../fees.html" rel="noopener noreferrer nofollow">本站</a>' in page
-    assert "<b>粗</b>" in page and "onclick" not in page
+    notice = out / "x/notices/2025-05-25-fee-adjustment.html"
+    archive = out / "x/releases/current/index.html"  # the release whole, notices inline
+    for page in (notice.read_text(encoding="utf-8"), archive.read_text(encoding="utf-8")):
+        assert "<h2>停水</h2>" in page and "<strong>明天</strong>" in page
+        assert '<a href="https://example.org/a" rel="noopener noreferrer nofollow">公告</a>' in page
+        assert '<a href="../fees.html" rel="noopener noreferrer nofollow">本站</a>' in page
+        assert "<b>粗</b>" in page and "onclick" not in page

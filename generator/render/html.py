@@ -6,12 +6,14 @@ explicitly, so an override can extend the very template it replaces.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .. import i18n, views
 from . import text
@@ -50,6 +52,9 @@ class Theme:
         translations = i18n.translations(language)
         gettext = translations.gettext
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        fast = _cached_gettext(gettext)
+        self.env.globals.update(_=fast, gettext=fast, once=self._once)
+        self._made: dict[tuple[int, str, str], tuple[object, Markup]] = {}
         self.env.globals.update(
             views.TEMPLATE_GLOBALS
         )  # what templates compute with, for pages and sheets alike
@@ -70,14 +75,47 @@ class Theme:
         )
 
     def render(self, template: str, page: str, **context: Any) -> str:
-        """Render a template for the page at output path ``page``."""
+        """Render a template for the page at output path ``page``.
+
+        With ``one_page`` set, the topics are sections of this one page
+        (a release's archive), and links between them are in-page anchors.
+        """
+        url = _relative_to(page)
+        one_page = bool(context.setdefault("one_page", False))
+        topic, anchor = _topics(url, context.get("prefix", ""), context.get("here", ""), one_page)
         context.update(
-            url=_relative_to(page),
+            url=url,
             page=page,
             lang=self.language,
             switch=_switch(page, self.language),
+            topic=topic,
+            anchor=anchor,
+            one_page_parts=ONE_PAGE_PARTS,
         )
         return self.env.get_template(template).render(**context)
+
+    @jinja2.pass_context
+    def _once(
+        self, context: jinja2.runtime.Context, item: object, name: str, make: Callable[[], str]
+    ) -> Markup:
+        """``make()`` for ``item``, rendered once for every page of an estate that shows it.
+
+        For the parts that repeat across releases, such as a period's
+        ledger lines, shared between snapshots (see releases._shared). Pages
+        in different places link differently, so the key holds where the
+        links start from (on a one-page release, from the page itself); the
+        item itself is kept to check it is the same.
+        """
+        start = "#" if context.get("one_page") else f"{context.get('prefix')}{context.get('here')}"
+        key = (id(item), name, start)
+        made = self._made.get(key)
+        if made is None or made[0] is not item:
+            made = self._made[key] = (item, Markup(make()))  # noqa: S704 - the theme's own rendering
+        return made[1]
+
+    def forget(self) -> None:
+        """Drop what _once kept; called between estates."""
+        self._made.clear()
 
     def static_files(self) -> Iterator[tuple[str, Path]]:
         """(relative name, file) of every static file; the site's theme wins on a name."""
@@ -90,6 +128,61 @@ class Theme:
                     yield name, path
 
 
+# an estate's topic pages: page name -> (section id on a one-page release, template);
+# the page's template and its body's part (parts/<template>) share the name
+TOPICS = {
+    "index.html": ("overview", "overview.html"),
+    "fees.html": ("fees", "fees.html"),
+    "contracts.html": ("contracts", "contracts.html"),
+    "services.html": ("services", "services.html"),
+    "fund.html": ("fund", "fund.html"),
+    "revenue.html": ("revenue", "revenue.html"),
+    "property-fees.html": ("property-fees", "property_fees.html"),
+    "votes.html": ("votes", "votes.html"),
+    "notices.html": ("notices", "notices.html"),
+}
+ONE_PAGE_PARTS = list(TOPICS.values())
+
+
+def _topics(
+    url: Callable[[str], str], prefix: str, here: str, one_page: bool
+) -> tuple[Callable[..., str], Callable[[str, str], str]]:
+    """topic(page, item) links to a topic (or an item on it); anchor(section, item) names the item.
+
+    On topic pages an item's anchor is its id; on a one-page release it is
+    prefixed with its section, as ids of different kinds may be equal.
+    """
+
+    def topic(name: str, item: str | None = None) -> str:
+        if one_page:
+            return f"#{TOPICS[name][0]}-{item}" if item else f"#{TOPICS[name][0]}"
+        return url(f"{prefix}{here}{name}") + (f"#{item}" if item else "")
+
+    def anchor(section: str, item: str) -> str:
+        return f"{section}-{item}" if one_page else item
+
+    return topic, anchor
+
+
+def _cached_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
+    """Jinja's newstyle gettext, each message translated once.
+
+    As Jinja's own: the translation is trusted markup, the values put into
+    it are escaped, and ``%%`` is a percent sign. A page calls it about a
+    hundred times, most of them for the same few table headings.
+    """
+    done: dict[str, tuple[Markup, bool]] = {}
+
+    def translate(message: str, /, **values: Any) -> Markup:
+        found = done.get(message)
+        if found is None:
+            translated = Markup(gettext(message))  # noqa: S704 - the project's own catalog
+            found = done[message] = (translated, "%" in translated)
+        return found[0] % values if found[1] else found[0]
+
+    return translate
+
+
 def _relative_to(page: str) -> Callable[[str], str]:
     """A url() for templates: a site path made relative to the page, so any prefix works."""
     here = posixpath.dirname(page) or "."
@@ -97,9 +190,14 @@ def _relative_to(page: str) -> Callable[[str], str]:
     def url(target: str) -> str:
         if target.endswith("/"):
             target += "index.html"
-        return posixpath.relpath(target, here)
+        return _relpath(target, here)
 
     return url
+
+
+@functools.lru_cache(maxsize=16384)
+def _relpath(target: str, here: str) -> str:
+    return posixpath.relpath(target, here)
 
 
 def _switch(page: str, language: str) -> list[tuple[str, str]]:

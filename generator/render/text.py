@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import functools
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import markdown
 import nh3
@@ -23,10 +24,27 @@ _ZH = Locale.parse("zh_CN")  # parsed once: Babel's locale lookup is slow when r
 _LOCALES = {"zh-CN": _ZH, "en": Locale.parse("en")}
 
 
+_CENT = Decimal("0.01")
+_SIGN, _SYMBOL = "-", "¥"
+
+
 def yuan(amount: Decimal | None) -> str:
-    """¥12,345.67 (zh_CN style for every interface language)."""
+    """¥12,345.67 (zh_CN style for every interface language).
+
+    Tables hold thousands of amounts, and Babel's formatter costs about 16 µs
+    each; this gives Babel's bytes (its zh_CN pattern, half-even rounding to
+    the fen) for a tenth of that. A test holds the two equal.
+    """
     if amount is None:
         return "—"
+    figure = f"{amount.quantize(_CENT, ROUND_HALF_EVEN):,.2f}"
+    if figure.startswith("-"):
+        return f"{_SIGN}{_SYMBOL}{figure[1:]}"
+    return f"{_SYMBOL}{figure}"
+
+
+def babel_yuan(amount: Decimal) -> str:
+    """Babel's own rendering of an amount, which yuan() must match."""
     return format_currency(amount, "CNY", locale=_ZH)
 
 
@@ -53,6 +71,7 @@ def long_date(day: dt.date | None, locale: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)  # a notice shows on its page and on every release holding it
 def notice_html(source: str) -> Markup:
     """Render a notice's untrusted Markdown; raw HTML and unsafe links do not survive."""
     html = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")

@@ -1,0 +1,22 @@
+"""Money as residents read it: the fast formatter gives exactly Babel's bytes."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from generator.render.text import babel_yuan, yuan
+
+
+def test_yuan_matches_babel_for_every_kind_of_amount() -> None:
+    rng = random.Random(7)
+    values = [Decimal(v) for v in ("0", "-0.004", "0.005", "0.015", "1234567.125", "-1234.5")]
+    values.append(Decimal("12345678901234.56"))
+    for _ in range(5000):
+        places = rng.choice([0, 1, 2, 3, 4])
+        digits = rng.randrange(0, 10 ** rng.randrange(1, 15))
+        values.append(Decimal(rng.choice((1, -1)) * digits).scaleb(-places))
+    mismatched = [(v, yuan(v), babel_yuan(v)) for v in values if yuan(v) != babel_yuan(v)]
+    assert mismatched == []
+    assert yuan(Decimal("-1234.5")) == "-¥1,234.50"
+    assert yuan(None) == "—"
