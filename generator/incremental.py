@@ -26,13 +26,14 @@ from . import __version__, fonts
 from .build import EstateSummary, render_estate, render_site_pages
 from .config import SiteConfig, require_config
 from .errors import ContentError, Diagnostic, Location, Severity
+from .i18n import DEFAULT, LANGUAGES
 from .model.base import ID_PATTERN
-from .pipeline import Site, _load_estate
+from .pipeline import Site, has_releases, published_estate
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest
-from .write import Writer
+from .write import Patch, Writer
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass
@@ -48,6 +49,14 @@ class State:
     stats: dict[str, tuple[int, int, str]] = field(
         default_factory=dict
     )  # content file: size, mtime, sha256
+    site_files: dict[str, tuple[int, str]] = field(default_factory=dict)  # not an estate's
+
+    def files(self) -> dict[str, tuple[int, str]]:
+        """Every published file of the build: path -> (size, sha256)."""
+        found = dict(self.site_files)
+        for _, summary in self.estates.values():
+            found.update(summary.files)
+        return found
 
 
 @dataclass
@@ -88,6 +97,13 @@ def _content_digest(
         sha.update(file.relative_to(folder.parent).as_posix().encode())
         sha.update(digest.encode())
     return sha.hexdigest()
+
+
+def _inputs(folder: Path, config: SiteConfig) -> Path:
+    """The folder an estate's outputs are made from (see pipeline.published_estate)."""
+    if not config.show_working_copy and has_releases(folder):
+        return folder / "releases"
+    return folder
 
 
 def site_fingerprint(root: Path, config: SiteConfig, paper: str, as_of: dt.date) -> str:
@@ -133,7 +149,9 @@ def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnost
     assert isinstance(root, Path) and isinstance(staging, Path) and isinstance(config, SiteConfig)
     folder = root / config.content_dir / estate_id
     problems: list[Diagnostic] = []
-    loaded = _load_estate(folder, folder.relative_to(root).as_posix(), problems)
+    loaded = published_estate(
+        folder, folder.relative_to(root).as_posix(), problems, config.show_working_copy
+    )
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
         return estate_id, None, errors or problems
@@ -197,7 +215,10 @@ def build(
     prints = {
         i: hashlib.sha256(
             (
-                site_fp + _content_digest(root / config.content_dir / i, previous.stats, stats)
+                site_fp
+                + _content_digest(
+                    _inputs(root / config.content_dir / i, config), previous.stats, stats
+                )
             ).encode()
         ).hexdigest()
         for i in ids
@@ -206,14 +227,18 @@ def build(
     if out.exists() and previous.site == site_fp and unchanged == set(ids) == set(previous.estates):
         return Report(carried=sorted(ids), up_to_date=True)
     report = Report()
-    with Writer(out) as writer:
+    in_place = out.is_dir() and previous.site == site_fp and bool(previous.estates)
+    writer = (
+        Patch(out, previous.files(), tuple(lang for lang in LANGUAGES if lang != DEFAULT))
+        if in_place
+        else Writer(out)
+    )  # a new site fingerprint renders every estate: the whole output is new
+    with writer:
         summaries: dict[str, EstateSummary] = {}
         for estate_id in sorted(unchanged):
             summary = previous.estates[estate_id][1]
-            for relative in summary.files:
-                target = writer.staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(out / relative, target)
+            for relative, digest in summary.files.items():
+                writer.keep(relative, digest)
             summaries[estate_id] = summary
             report.carried.append(estate_id)
         todo = [i for i in ids if i not in unchanged]
@@ -226,31 +251,32 @@ def build(
             else:
                 summaries[estate_id] = made
                 report.rendered.append(estate_id)
+                for relative, digest in made.files.items():
+                    writer.adopt(relative, digest)
             if progress:
                 progress("estates", done, len(todo))
         if errors:
             raise ContentError(sorted(errors, key=Diagnostic.sort_key))
-        for summary in summaries.values():
-            writer.written.update({p: writer.staging / p for p in summary.files})
-            writer.digests.update(summary.files)
         carried: dict[str, tuple[object, tuple[int, str]]] = {}
 
         def carry(relative: str, inputs: object, make: Callable[[], bytes]) -> None:
             before = previous.carried.get(relative)
-            reusable = before is not None and before[0] == inputs and previous.site == site_fp
-            if reusable and before is not None and (out / relative).is_file():
-                target = writer.staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(out / relative, target)
-                writer.written[relative], writer.digests[relative] = target, before[1]
+            if before is not None and before[0] == inputs and previous.site == site_fp:
+                writer.keep(relative, before[1])
             else:
                 writer.write(relative, make())
             carried[relative] = (inputs, writer.digests[relative])
 
         render_site_pages(
-            root, config, list(summaries.values()), writer.write,
-            lambda p: (writer.staging / p).read_bytes(), as_of, carry, with_pdf,
-        )  # fmt: skip
+            root,
+            config,
+            list(summaries.values()),
+            writer.write,
+            writer.read,
+            as_of,
+            carry,
+            with_pdf,
+        )
         writer.write("manifest.json", manifest(writer.digests))
         report.files = len(writer.digests)
         state = State(
@@ -258,11 +284,20 @@ def build(
             estates={i: (prints[i], summaries[i]) for i in summaries},
             carried=carried,
             stats=stats,
+            site_files={
+                p: d for p, d in writer.digests.items() if p not in _estate_files(summaries)
+            },
         )
-        (writer.staging / STATE_FILE).write_bytes(
-            pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-        )
+        saved = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        (out / STATE_FILE).unlink(missing_ok=True)  # no state may describe a half-changed output
+    state_file = out / f"{STATE_FILE}.new"
+    state_file.write_bytes(saved)
+    os.replace(state_file, out / STATE_FILE)
     return report
+
+
+def _estate_files(summaries: dict[str, EstateSummary]) -> set[str]:
+    return {p for s in summaries.values() for p in s.files}
 
 
 def _run(

@@ -80,6 +80,29 @@ def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> Load
     return LoadedEstate(folder.name, data, loaded.source, releases)
 
 
+def published_estate(
+    folder: Path, display: str, problems: list[Diagnostic], with_working_copy: bool
+) -> LoadedEstate:
+    """What a build of the estate shows: its snapshots, and its YAML only where it is shown.
+
+    An estate with a release, on a site that does not show working copies,
+    is built from its snapshots alone: JSON, checked when it was released,
+    read many times faster than the YAML. Its working copy may be half
+    edited; ``check`` reports that, and the site does not show it.
+    """
+    if not with_working_copy and has_releases(folder):
+        releases, found = load_releases(folder, display)
+        if releases or found:
+            problems += found
+            return LoadedEstate(folder.name, None, EstateSource(folder, display), releases)
+    return _load_estate(folder, display, problems)
+
+
+def has_releases(folder: Path) -> bool:
+    releases = folder / "releases"
+    return releases.is_dir() and any(releases.glob("*.json"))
+
+
 def check(root: Path, as_of: dt.date | None = None) -> list[Diagnostic]:
     """Validate the whole site, its history and its rule profiles; every problem, in file order."""
     site = load_site(root)

@@ -1,9 +1,13 @@
-"""The only module that touches the output folder: atomic, no double writes, no escapes.
+"""The only module that touches the output folder: staged, no double writes, no escapes.
 
-A build writes into a fresh staging folder beside the output folder; only when
-every file is written does the staging folder take the output folder's place
-(an atomic exchange where the system offers one). A build that fails midway
-leaves the previous output exactly as it was.
+A build writes into a fresh staging folder beside the output folder, and
+nothing in the output changes until every file is written; a build that
+fails midway leaves the previous output exactly as it was.
+
+A whole build (Writer) then takes the output folder's place in one atomic
+exchange. A build of a few changed estates (Patch) stages only those: each
+estate's folders are exchanged whole, each site-wide file is replaced on its
+own, and every other file keeps its inode, bytes and mtime.
 """
 
 from __future__ import annotations
@@ -36,14 +40,35 @@ class Writer:
 
     def write(self, relative: str, content: bytes | str) -> None:
         """Write one output file at a relative POSIX path."""
-        target = self._target(relative)
-        if relative in self.written:
-            raise OutputError(f"{relative} would be written twice")
+        target = self._claim(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target.write_bytes(data)
-        self.written[relative] = target
         self.digests[relative] = (len(data), hashlib.sha256(data).hexdigest())
+
+    def adopt(self, relative: str, digest: tuple[int, str]) -> None:
+        """Take a file a worker process wrote into the staging folder."""
+        self._claim(relative)
+        self.digests[relative] = digest
+
+    def keep(self, relative: str, digest: tuple[int, str]) -> None:
+        """Publish the previous build's file unchanged: the same file, hard-linked."""
+        target = self._claim(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(self.out / relative, target)
+        self.digests[relative] = digest
+
+    def read(self, relative: str) -> bytes:
+        """A file of this build, staged or kept."""
+        staged = self._target(relative)
+        return (staged if staged.exists() else self.out / relative).read_bytes()
+
+    def _claim(self, relative: str) -> Path:
+        target = self._target(relative)
+        if relative in self.written:
+            raise OutputError(f"{relative} would be written twice")
+        self.written[relative] = target
+        return target
 
     def _target(self, relative: str) -> Path:
         path = PurePosixPath(relative)
@@ -82,6 +107,71 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+class Patch(Writer):
+    """Change an existing output in place: only what differs from ``previous`` is staged.
+
+    ``previous`` maps every file of the output to its (size, sha256). Files
+    adopted from workers belong to folders (an estate's, one per language)
+    that are exchanged whole; a file there whose bytes are as before is
+    linked back to the previous file first, so it stays the same file.
+    Files written directly are replaced one by one, and only if they differ.
+    Files of the previous build that this one does not publish are removed.
+    """
+
+    def __init__(self, out: Path, previous: dict[str, tuple[int, str]], nested: tuple[str, ...]):
+        super().__init__(out)
+        self.previous = previous
+        self.nested = nested  # first path parts that hold folders of their own (en/)
+        self.folders: set[str] = set()
+        self.changed: list[str] = []
+
+    def adopt(self, relative: str, digest: tuple[int, str]) -> None:
+        super().adopt(relative, digest)
+        parts = relative.split("/")
+        self.folders.add("/".join(parts[:2] if parts[0] in self.nested else parts[:1]))
+        if self.previous.get(relative) == digest and (self.out / relative).is_file():
+            staged = self._target(relative)
+            staged.unlink()
+            os.link(self.out / relative, staged)
+
+    def write(self, relative: str, content: bytes | str) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = (len(data), hashlib.sha256(data).hexdigest())
+        if self.previous.get(relative) == digest and (self.out / relative).is_file():
+            self.keep(relative, digest)
+            return
+        super().write(relative, data)
+        self.changed.append(relative)
+
+    def keep(self, relative: str, digest: tuple[int, str]) -> None:
+        self._claim(relative)
+        self.digests[relative] = digest
+
+    def commit(self) -> None:
+        """Swap in the staged folders, replace the staged files, remove what is gone."""
+        gone = self.staging / ".gone"
+        gone.mkdir()
+        for number, folder in enumerate(sorted(self.folders)):
+            staged, target = self.staging / folder, self.out / folder
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(staged, target)
+            elif not _exchange(staged, target):
+                os.rename(target, gone / str(number))
+                os.rename(staged, target)
+        for relative in self.changed:
+            target = self.out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / relative, target)
+        for relative in sorted(self.previous.keys() - self.digests.keys()):
+            (self.out / relative).unlink(missing_ok=True)
+            parent = (self.out / relative).parent
+            while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        shutil.rmtree(self.staging)
 
 
 _RENAME_EXCHANGE = 2

@@ -125,7 +125,19 @@ def test_a_config_change_renders_every_estate(site: Site) -> None:
     assert "新站名" in (out / "y" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_working_copy_edit_that_no_page_shows_still_rebuilds_only_its_estate(site: Site) -> None:
+def test_a_working_copy_edit_of_a_published_estate_changes_nothing(site: Site) -> None:
+    out = two_estates(site)
+    before = snapshot(out)
+    votes = site.root / "content" / "x" / "votes.yaml"
+    votes.write_text(votes.read_text(encoding="utf-8") + "- 半句\n", encoding="utf-8")  # broken
+    report = build(site.root, out, None, today(), jobs=2)
+    assert report.up_to_date  # the site shows releases, and x's has not changed
+    assert snapshot(out) == before
+
+
+def test_a_shown_working_copy_rebuilds_only_its_estate(site: Site) -> None:
+    config = site.root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "show_working_copy: true\n", "utf-8")
     out = two_estates(site)
     before = snapshot(out)
     votes = site.root / "content" / "x" / "votes.yaml"
@@ -136,7 +148,7 @@ def test_a_working_copy_edit_that_no_page_shows_still_rebuilds_only_its_estate(s
     assert owned(changed(before, after), "y") == set()
     assert {p: v[2] for p, v in after.items() if p.startswith("x/")} == {
         p: v[2] for p, v in before.items() if p.startswith("x/")
-    }  # same bytes
+    }  # same bytes: a comment shows nowhere
 
 
 def test_parallel_and_serial_builds_make_the_same_bytes(site: Site) -> None:
