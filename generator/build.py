@@ -132,6 +132,7 @@ class EstateSummary:
     overview: sheets.OverviewRow | None
     latest_sheet: str | None
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
+    manifest: list[tuple[str, str]] = field(default_factory=list)  # its blocks of manifest.json
 
     @property
     def find_text(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,8 +100,11 @@ def published_estate(
 
 
 def has_releases(folder: Path) -> bool:
-    releases = folder / "releases"
-    return releases.is_dir() and any(releases.glob("*.json"))
+    try:
+        with os.scandir(folder / "releases") as entries:
+            return any(e.name.endswith(".json") for e in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def check(root: Path, as_of: dt.date | None = None) -> list[Diagnostic]:

@@ -35,7 +35,6 @@ class Writer:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
-        self.written: dict[str, Path] = {}
         self.digests: dict[str, tuple[int, str]] = {}
 
     def write(self, relative: str, content: bytes | str) -> None:
@@ -65,9 +64,8 @@ class Writer:
 
     def _claim(self, relative: str) -> Path:
         target = self._target(relative)
-        if relative in self.written:
+        if relative in self.digests:
             raise OutputError(f"{relative} would be written twice")
-        self.written[relative] = target
         return target
 
     def _target(self, relative: str) -> Path:
@@ -109,6 +107,12 @@ class Writer:
             self.abort()
 
 
+def folder_of(relative: str, nested: tuple[str, ...]) -> str:
+    """The top folder a path is in: its first part, or its first two under a nested one (en/)."""
+    parts = relative.split("/", 2)
+    return "/".join(parts[:2] if parts[0] in nested else parts[:1])
+
+
 class Patch(Writer):
     """Change an existing output in place: only what differs from ``previous`` is staged.
 
@@ -120,17 +124,16 @@ class Patch(Writer):
     Files of the previous build that this one does not publish are removed.
     """
 
-    def __init__(self, out: Path, previous: dict[str, tuple[int, str]], nested: tuple[str, ...]):
+    def __init__(self, out: Path, nested: tuple[str, ...]):
         super().__init__(out)
-        self.previous = previous
+        self.previous: dict[str, tuple[int, str]] = {}  # set before the first file is staged
         self.nested = nested  # first path parts that hold folders of their own (en/)
         self.folders: set[str] = set()
         self.changed: list[str] = []
 
     def adopt(self, relative: str, digest: tuple[int, str]) -> None:
         super().adopt(relative, digest)
-        parts = relative.split("/")
-        self.folders.add("/".join(parts[:2] if parts[0] in self.nested else parts[:1]))
+        self.folders.add(folder_of(relative, self.nested))
         if self.previous.get(relative) == digest and (self.out / relative).is_file():
             staged = self._target(relative)
             staged.unlink()
@@ -146,7 +149,10 @@ class Patch(Writer):
         self.changed.append(relative)
 
     def keep(self, relative: str, digest: tuple[int, str]) -> None:
-        self._claim(relative)
+        if relative not in self.previous:  # what the previous build published is a clean path
+            self._claim(relative)
+        elif relative in self.digests:
+            raise OutputError(f"{relative} would be written twice")
         self.digests[relative] = digest
 
     def commit(self) -> None:

@@ -94,7 +94,13 @@ def test_feeds_sitemap_and_manifest(demo: Path) -> None:
         .iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     ]
     assert "https://sunshine.example.org/" in urls
-    listing = json.loads((demo / "manifest.json").read_bytes())["files"]
+    raw = (demo / "manifest.json").read_bytes()
+    listing = json.loads(raw)["files"]
+    canonical = json.dumps(
+        {"files": listing}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    assert raw == (canonical + "\n").encode("utf-8")  # joined from blocks, as json.dumps writes it
+    assert list(listing) == sorted(listing)
     on_disk = files(demo)
     assert set(listing) == set(on_disk) - {"manifest.json"}
     for path, entry in listing.items():

@@ -21,6 +21,10 @@ from . import text
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "themes" / "default"
 
 
+# compiled templates, kept between runs (Jinja's per-user cache folder; keyed by the source)
+_BYTECODE = jinja2.FileSystemBytecodeCache()
+
+
 class Theme:
     """Templates and static files of the chosen theme over the default one."""
 
@@ -47,6 +51,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_BYTECODE,
         )
         self.language = language
         translations = i18n.translations(language)

@@ -84,9 +84,22 @@ def _fee_csv(statement: FeeStatement) -> bytes:
     return _csv(rows)
 
 
-def manifest(digests: dict[str, tuple[int, str]]) -> bytes:
-    """Every published file with its size and SHA-256, sorted by path."""
-    listing = {
-        path: {"bytes": size, "sha256": digest} for path, (size, digest) in sorted(digests.items())
-    }
-    return _json({"files": listing})
+def manifest(blocks: list[tuple[str, str]]) -> bytes:
+    """Every published file with its size and SHA-256, sorted by path.
+
+    Made of blocks (see manifest_block), each the files of one folder, so
+    an estate's block is written once, when the estate is rendered, and a
+    build of one changed estate joins the rest as they were. Bytes as
+    ``json.dumps`` sorted and compact would give them; a test holds that.
+    """
+    members = ",".join(text for _, text in sorted(blocks))
+    return f'{{"files":{{{members}}}}}\n'.encode()
+
+
+def manifest_block(digests: dict[str, tuple[int, str]]) -> tuple[str, str]:
+    """The manifest's members for some files that sort together: (first path, JSON text)."""
+    members = [
+        f'{json.dumps(path, ensure_ascii=False)}:{{"bytes":{size},"sha256":"{digest}"}}'
+        for path, (size, digest) in sorted(digests.items())
+    ]
+    return min(digests), ",".join(members)
