@@ -214,7 +214,11 @@ def render_site_pages(
         out.page(path, theme.render("print.html", path, streets=streets, **common), None)
         path = f"{prefix}street.html"
         out.page(
-            path, theme.render("street.html", path, streets=overview, as_of=as_of, **common), None
+            path,
+            theme.render(
+                "street.html", path, streets=overview, as_of=as_of, with_pdf=with_pdf, **common
+            ),
+            None,
         )
     for name, static in themes[DEFAULT].static_files():
         write(f"assets/{name}", static.read_bytes())
@@ -228,11 +232,11 @@ def render_site_pages(
             tuple(s.files[p][1] for s, p in zip(group, sheets_of, strict=True)),
             functools.partial(_merge, read, sheets_of),
         )
-    if with_pdf:
+    for street, path, rows in overview if with_pdf else []:
         carry(
-            "street-overview.pdf",
-            (as_of, overview),
-            lambda: sheets.overview_pdf(themes[DEFAULT], config, overview, as_of),
+            path,
+            (as_of, rows),
+            functools.partial(sheets.overview_pdf, themes[DEFAULT], config, street, rows, as_of),
         )
     pages = out.pages + [p for s in ordered for p in s.pages]
     write(

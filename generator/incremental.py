@@ -100,11 +100,12 @@ def _digest_tree(paths: list[Path]) -> str:
 
 
 def _content_digest(
-    folder: Path, known: dict[str, tuple[int, int, str]], seen: dict[str, tuple[int, int, str]]
+    paths: list[Path], known: dict[str, tuple[int, int, str]], seen: dict[str, tuple[int, int, str]]
 ) -> str:
     """Like _digest_tree, but a file whose size and mtime are as last time is not read again."""
     sha = hashlib.sha256()
-    for name, entry in sorted(_files(folder, folder.name)):
+    found = [f for path in paths for f in _files(path.parent, path.name)]
+    for name, entry in sorted(found):
         stat, key = entry.stat(), entry.path
         cached = known.get(key)
         if cached is not None and cached[:2] == (stat.st_size, stat.st_mtime_ns):
@@ -117,21 +118,38 @@ def _content_digest(
     return sha.hexdigest()
 
 
-def _files(folder: Path | str, name: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """(relative name, entry) of every file under a folder: os.scandir, many times faster than rglob."""
+def _files(parent: Path | str, name: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(relative name, entry) of the file ``name`` in ``parent``, or of every file in that folder.
+
+    os.scandir: many times faster than Path.rglob.
+    """
+    try:
+        with os.scandir(parent) as entries:
+            entry = next((e for e in entries if e.name == name), None)
+    except FileNotFoundError:
+        return
+    if entry is None:
+        return
+    if entry.is_file():
+        yield name, entry
+    elif entry.is_dir(follow_symlinks=False):
+        yield from _tree(entry.path, name)
+
+
+def _tree(folder: str, name: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                yield from _files(entry.path, f"{name}/{entry.name}")
+                yield from _tree(entry.path, f"{name}/{entry.name}")
             elif entry.is_file():
                 yield f"{name}/{entry.name}", entry
 
 
-def _inputs(folder: Path, config: SiteConfig) -> Path:
-    """The folder an estate's outputs are made from (see pipeline.published_estate)."""
+def _inputs(folder: Path, config: SiteConfig) -> list[Path]:
+    """What an estate's outputs are made from (see pipeline.published_estate)."""
     if not config.show_working_copy and has_releases(folder):
-        return folder / "releases"
-    return folder
+        return [folder / "estate.yaml", folder / "releases"]  # the rule profile's name, releases
+    return [folder]
 
 
 def site_fingerprint(root: Path, config: SiteConfig, paper: str, as_of: dt.date) -> str:

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .audit import Side
 from .clock import today
 from .config import SiteConfig, load_config
@@ -28,6 +30,7 @@ class LoadedEstate:
     data: EstateData | None
     source: EstateSource
     releases: list[Snapshot]
+    rule_profile: str | None = None  # the working copy's setting, where its data was not loaded
 
 
 @dataclass
@@ -95,8 +98,23 @@ def published_estate(
         releases, found = load_releases(folder, display)
         if releases or found:
             problems += found
-            return LoadedEstate(folder.name, None, EstateSource(folder, display), releases)
+            source = EstateSource(folder, display)
+            return LoadedEstate(folder.name, None, source, releases, _rule_profile(folder))
     return _load_estate(folder, display, problems)
+
+
+def _rule_profile(folder: Path) -> str | None:
+    """The rule profile estate.yaml names: a setting, not part of what a release discloses.
+
+    Read without marks or checks; a broken file names none, and ``check``
+    reports it.
+    """
+    try:
+        raw = yaml.load((folder / "estate.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    named = raw.get("rule_profile") if isinstance(raw, dict) else None
+    return named if isinstance(named, str) else None
 
 
 def has_releases(folder: Path) -> bool:
@@ -123,14 +141,14 @@ def check(root: Path, as_of: dt.date | None = None) -> list[Diagnostic]:
 def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
     """The rule profile an estate falls under: its own, else the site's."""
     assert site.config is not None
-    data = estate.data or (
-        estate.releases[-1].data if estate.releases else None
-    )  # settings, not disclosure
-    name = (
-        data.estate.rule_profile
-        if data is not None and data.estate.rule_profile
-        else site.config.rule_profile
-    )
+    # a setting, not disclosure: the working copy's, else the latest release's, else the site's
+    if estate.data is not None:
+        name = estate.data.estate.rule_profile
+    else:
+        name = estate.rule_profile or (
+            estate.releases[-1].data.estate.rule_profile if estate.releases else None
+        )
+    name = name or site.config.rule_profile
     return load_profile(name, site.root)
 
 

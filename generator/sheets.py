@@ -160,25 +160,27 @@ def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:
     )  # fmt: skip
 
 
-def overview_table(summaries: list[EstateSummary]) -> list[tuple[str, list[OverviewRow]]]:
-    """The overview rows grouped by street."""
-    streets: dict[str, list[OverviewRow]] = defaultdict(list)
+def overview_table(summaries: list[EstateSummary]) -> list[tuple[str, str, list[OverviewRow]]]:
+    """The overview rows grouped by street: (street, its printable overview's path, rows)."""
+    streets: dict[tuple[str, str], list[OverviewRow]] = defaultdict(list)
     for s in summaries:
         if s.overview is not None:
-            streets[f"{s.city}{s.district}{s.street}"].append(s.overview)
-    return sorted(streets.items())
+            key = (f"{s.city}{s.district}{s.street}", street_file(s.city, s.district, s.street))
+            streets[key].append(s.overview)
+    return [(name, f"overview/{file}", rows) for (name, file), rows in sorted(streets.items())]
 
 
 def overview_pdf(
-    theme: Theme, config: SiteConfig, streets: list[tuple[str, list[OverviewRow]]], as_of: dt.date
+    theme: Theme, config: SiteConfig, street: str, rows: list[OverviewRow], as_of: dt.date
 ) -> bytes:
-    """The street office's overview on A4 landscape."""
+    """One street office's overview on A4 landscape: a PDF per street, so that a change in
+    one street lays out that street's pages only."""
     css = next(path for name, path in theme.static_files() if name == "sheet.css").read_text(
         encoding="utf-8"
     )
-    rows = [row for _, group in streets for row in group]
     html = theme.render(
-        "street_print.html", "street-overview.pdf", site=config, streets=streets, as_of=as_of, sheet_css=css,
-        total=len(rows), late_count=sum(1 for r in rows if r.late), prefix="", link=False,
+        "street_print.html", f"overview/{street}.pdf", site=config, street=street,
+        streets=[(street, "", rows)], as_of=as_of, sheet_css=css, total=len(rows),
+        late_count=sum(1 for r in rows if r.late), prefix="", link=False,
     )  # fmt: skip
     return pdf.pdf([pdf.document(html)])

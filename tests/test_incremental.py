@@ -22,7 +22,6 @@ SITE_WIDE = {
     "feed.xml",
     "sitemap.xml",
     "manifest.json",
-    "street-overview.pdf",
 }
 
 
@@ -91,7 +90,7 @@ def test_one_estate_changed_renders_that_estate_and_the_site_wide_pages(site: Si
         "y/releases/2025-h1b/index.html" in touched and "y/releases/2025-h1b/sheet.pdf" in touched
     )
     assert touched - owned(touched, "y") <= SITE_WIDE | {
-        p for p in touched if p.startswith(("print/", "assets/"))
+        p for p in touched if p.startswith(("print/", "overview/", "assets/"))
     }
     assert "2025-h1b" in (out / "feed.xml").read_text(encoding="utf-8")
 
@@ -133,6 +132,17 @@ def test_a_working_copy_edit_of_a_published_estate_changes_nothing(site: Site) -
     report = build(site.root, out, None, today(), jobs=2)
     assert report.up_to_date  # the site shows releases, and x's has not changed
     assert snapshot(out) == before
+
+
+def test_a_new_rule_profile_in_the_working_copy_rebuilds_its_estate(site: Site) -> None:
+    out = two_estates(site)
+    before = (out / "street.html").read_text(encoding="utf-8")
+    estate = site.root / "content" / "x" / "estate.yaml"
+    estate.write_text(estate.read_text(encoding="utf-8") + "rule_profile: beijing-2024\n", "utf-8")
+    report = build(site.root, out, None, today(), jobs=2)
+    assert report.rendered == ["x"]  # which regulation applies is a setting, not a disclosure
+    after = (out / "street.html").read_text(encoding="utf-8")
+    assert "北京市物业管理条例" not in before and "北京市物业管理条例" in after
 
 
 def test_a_shown_working_copy_rebuilds_only_its_estate(site: Site) -> None:

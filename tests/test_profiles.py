@@ -255,5 +255,7 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
     assert 'href="street.html"' in (out / "index.html").read_text(encoding="utf-8")
     from pypdf import PdfReader
 
-    text = "".join(p.extract_text() for p in PdfReader(out / "street-overview.pdf").pages)
-    assert "共 3 个小区，其中 1 个有逾期或缺失" in text and "云莲新村" in text
+    street = out / "overview" / "上海市浦东新区周家渡街道.pdf"  # a PDF per street office
+    text = "".join(p.extract_text() for p in PdfReader(street).pages)
+    assert "共 1 个小区，其中 1 个有逾期或缺失" in text and "云莲新村" in text
+    assert 'href="overview/上海市浦东新区周家渡街道.pdf"' in page
