@@ -86,7 +86,9 @@ class Output:
     """Where rendered files go; the sitemap and manifest are built from what passed through."""
 
     write: Callable[[str, bytes], None]
+    reuse: Callable[[str, str], bool] = lambda path, key: False  # a sheet made before, by its key
     pages: list[tuple[str, dt.date | None]] = field(default_factory=list)
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key
 
     def page(self, path: str, html: str, day: dt.date | None) -> None:
         self.write(path, html.encode("utf-8"))
@@ -133,6 +135,7 @@ class EstateSummary:
     latest_sheet: str | None
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
     manifest: list[tuple[str, str]] = field(default_factory=list)  # its blocks of manifest.json
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key (HTML and engine)
 
     @property
     def find_text(self) -> str:
@@ -145,12 +148,17 @@ def render_estate(
     write: Callable[[str, bytes], None],
     paper: str | None,
     as_of: dt.date,
+    reuse: Callable[[str, str], bool] = lambda path, key: False,
 ) -> EstateSummary:
-    """Every page, data file, feed and sheet of one estate; returns its summary."""
+    """Every page, data file, feed and sheet of one estate; returns its summary.
+
+    ``reuse(path, key)`` puts the previous build's sheet in place and says so
+    when it was made from the same key (see sheets.render_sheets).
+    """
     assert site.config is not None
     config = site.config
     pages = estate_pages(estate, config)
-    out = Output(write)
+    out = Output(write, reuse)
     themes = _themes(site.root, config.theme)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
@@ -170,6 +178,7 @@ def render_estate(
         latest_day=latest.day if latest else None, feed_entries=entries, pages=out.pages,
         overview=sheets.overview_row(site, pages, as_of) if data is not None else None,
         latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,
+        sheets=out.sheets,
     )  # fmt: skip
 
 

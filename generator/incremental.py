@@ -34,7 +34,7 @@ from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
 from .write import Patch, Writer, folder_of
 
-STATE_VERSION = 6
+STATE_VERSION = 7
 PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
 
@@ -54,6 +54,9 @@ class State:
     stats: dict[str, tuple[int, int, str]] = field(
         default_factory=dict
     )  # content file: size, mtime, sha256
+    sheets: dict[str, tuple[str, tuple[int, str]]] = field(
+        default_factory=dict
+    )  # sheet path -> (key, (size, sha256)): laid out again only for another key
     body: bytes = b""
 
     def details(self) -> Details:
@@ -180,23 +183,33 @@ def load_state(path: Path) -> State:
 
 # -- the worker: one estate, in its own process ------------------------------------------------
 
-_WORKER: dict[str, object] = {}
+
+@dataclass
+class Job:
+    """What every worker is told once: where to read, where to write, what was made before."""
+
+    root: Path
+    config: SiteConfig
+    out: Path
+    staging: Path
+    paper: str | None
+    as_of: dt.date
+    sheets: dict[str, tuple[str, tuple[int, str]]]  # the previous build's: path -> (key, digest)
 
 
-def _init(root: Path, staging: Path, paper: str | None, as_of: dt.date) -> None:
-    _WORKER.update(
-        root=root, staging=staging, paper=paper, as_of=as_of, config=require_config(root)
-    )
+_JOB: list[Job] = []
+
+
+def _init(job: Job) -> None:
+    _JOB[:] = [job]
 
 
 def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnostic]]:
-    root, staging = _WORKER["root"], _WORKER["staging"]
-    config = _WORKER["config"]
-    assert isinstance(root, Path) and isinstance(staging, Path) and isinstance(config, SiteConfig)
-    folder = root / config.content_dir / estate_id
+    job = _JOB[0]
+    folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
     loaded = published_estate(
-        folder, folder.relative_to(root).as_posix(), problems, config.show_working_copy
+        folder, folder.relative_to(job.root).as_posix(), problems, job.config.show_working_copy
     )
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
@@ -204,15 +217,23 @@ def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnost
     files: dict[str, tuple[int, str]] = {}
 
     def write(relative: str, content: bytes) -> None:
-        target = staging / relative
+        target = job.staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         files[relative] = (len(content), hashlib.sha256(content).hexdigest())
 
-    site = Site(root, config, [loaded])
-    paper, as_of = _WORKER["paper"], _WORKER["as_of"]
-    assert isinstance(paper, str | None) and isinstance(as_of, dt.date)
-    summary = render_estate(site, loaded, write, paper, as_of)
+    def reuse(relative: str, key: str) -> bool:
+        made = job.sheets.get(relative)
+        if made is None or made[0] != key or not (job.out / relative).is_file():
+            return False
+        target = job.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(job.out / relative, target)
+        files[relative] = made[1]
+        return True
+
+    site = Site(job.root, job.config, [loaded])
+    summary = render_estate(site, loaded, write, job.paper, job.as_of, reuse)
     summary.files = files
     folders: dict[str, dict[str, tuple[int, str]]] = {}
     for relative, digest in files.items():
@@ -284,7 +305,8 @@ def build(
         else Writer(out)
     )  # a new site fingerprint renders every estate: the whole output is new
     todo = [i for i in ids if i not in unchanged]
-    with writer, _started(root, writer.staging, sheet_paper, as_of, todo, jobs) as results:
+    job = Job(root, config, out, writer.staging, sheet_paper, as_of, previous.sheets)
+    with writer, _started(job, todo, jobs) as results:
         before = previous.details()  # while the workers render
         kept = before.summaries()
         if isinstance(writer, Patch):
@@ -346,6 +368,12 @@ def build(
             site=site_fp,
             prints={i: prints[i] for i in summaries},
             stats=stats,
+            sheets={
+                path: (key, summary.files[path])
+                for summary in summaries.values()
+                for path, key in summary.sheets.items()
+                if path in summary.files
+            },
             body=pickle.dumps(details, PICKLE),
         )
         saved = pickle.dumps(state, PICKLE)
@@ -366,7 +394,7 @@ def _site_files(
 
 @contextmanager
 def _started(
-    root: Path, staging: Path, paper: str | None, as_of: dt.date, todo: list[str], jobs: int
+    job: Job, todo: list[str], jobs: int
 ) -> Iterator[Iterator[tuple[str, EstateSummary | None, list[Diagnostic]]]]:
     """Render ``todo`` in worker processes, begun at once; the results in order, as they come.
 
@@ -375,14 +403,11 @@ def _started(
     """
     cores = jobs or os.cpu_count() or 1
     if cores <= 1 or not todo or sys.platform == "win32":
-        _init(root, staging, paper, as_of)
+        _init(job)
         yield map(_build_one, todo)
         return
     workers = min(cores, len(todo))
     with ProcessPoolExecutor(
-        workers,
-        mp_context=get_context("fork"),
-        initializer=_init,
-        initargs=(root, staging, paper, as_of),
+        workers, mp_context=get_context("fork"), initializer=_init, initargs=(job,)
     ) as pool:
         yield pool.map(_build_one, todo, chunksize=max(1, len(todo) // (workers * 8)))

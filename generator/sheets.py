@@ -97,17 +97,21 @@ def _find(char: str, value: Any, path: str) -> Any:
 def render_sheets(
     out: Output, theme: Theme, config: SiteConfig, estates: list[EstatePages], paper: str
 ) -> None:
-    """Write every release's sheet."""
+    """Write every release's sheet; one whose HTML is as last time is reused if ``out`` can."""
     for pages in estates:
         for view in pages.views:
             html = sheet_html(theme, config, pages, view, paper)
+            path = f"{view.folder}sheet.pdf"
+            key = out.sheets[path] = hashlib.sha256(f"{pdf.engine()}|{html}".encode()).hexdigest()
+            if out.reuse(path, key):
+                continue
             source = (
                 f"{pages.loaded.source.display}/releases/{view.release_id}.json"
                 if view.release
                 else pages.loaded.source.display
             )
             check_glyphs(html, view, source)
-            out.write(f"{view.folder}sheet.pdf", pdf.pdf([pdf.document(html)]))
+            out.write(path, pdf.pdf([pdf.document(html)]))
 
 
 def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[EstateSummary]]]:

@@ -7,7 +7,10 @@ notice is left out.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GeneratorError
@@ -39,6 +42,22 @@ def document(html: str) -> weasyprint.Document:
 
     offline = URLFetcher(allowed_protocols={"data"})
     return weasyprint.HTML(string=html, url_fetcher=offline).render(font_config=_font_config())
+
+
+@functools.cache
+def engine() -> str:
+    """What besides its HTML decides a sheet's bytes: WeasyPrint's version, the fonts, this code.
+
+    A sheet whose HTML and engine are as in the previous build is not laid
+    out again (see sheets.render_sheets).
+    """
+    from importlib.metadata import version
+
+    from .. import fonts
+
+    parts = [version("weasyprint"), version("pydyf"), fonts.installed_digest()]
+    parts.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def pdf(documents: Iterable[weasyprint.Document]) -> bytes:
