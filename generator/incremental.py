@@ -30,6 +30,7 @@ from .errors import ContentError, Diagnostic, Location, Severity
 from .i18n import DEFAULT, LANGUAGES
 from .model.base import ID_PATTERN
 from .pipeline import Site, has_releases, published_estate
+from .render import pdf
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
 from .write import Patch, Writer, folder_of
@@ -308,6 +309,8 @@ def build(
     job = Job(root, config, out, writer.staging, sheet_paper, as_of, previous.sheets)
     with writer, _started(job, todo, jobs) as results:
         before = previous.details()  # while the workers render
+        if sheet_paper is not None and todo:
+            pdf.warm()  # the street's overview and print file will need it
         kept = before.summaries()
         if isinstance(writer, Patch):
             writer.previous = dict(before.site_files)

@@ -35,6 +35,11 @@ def _font_config() -> Any:
     return _FONTS
 
 
+def warm() -> None:
+    """Import WeasyPrint and set up its fonts now, while other work goes on elsewhere."""
+    _font_config()
+
+
 def document(html: str) -> weasyprint.Document:
     """Lay out one sheet."""
     import weasyprint
