@@ -1,12 +1,16 @@
-"""Builds that wait only on what changed: per-estate fingerprints, hard links, worker processes.
+"""Builds that wait only on what changed: per-estate fingerprints, changes in place, workers.
 
-An estate is the unit of work. Its fingerprint covers its own files, the
-theme, site.yaml, the paper size, the as-of day and the generator's
-version. An estate whose fingerprint is unchanged is neither read nor
-rendered: its outputs are hard-linked from the previous build into the new
-one, so their bytes and mtimes stay. The pages over all estates (index,
-feeds, street overview, combined sheets, sitemap, manifest) are made from
-the estates' summaries, kept in the build state, on every build.
+An estate is the unit of work. Its fingerprint covers its inputs (for a
+published estate its snapshots and estate.yaml, see _inputs), the theme,
+site.yaml, the paper size, the as-of day and the generator's code. An
+estate whose fingerprint is unchanged is neither read nor rendered, and
+its files are not touched: a build of a few changed estates exchanges
+their folders in the output (write.Patch), and a file whose bytes did not
+change stays the same file. The pages over all estates (index, feeds,
+street overview, print files, sitemap, manifest) are made from the
+estates' summaries, kept in the build state, whenever an estate changed;
+costly ones (PDFs) only when their inputs did. A sheet is laid out again
+only when its HTML or the PDF engine changed.
 """
 
 from __future__ import annotations
@@ -300,11 +304,8 @@ def build(
         return Report(carried=sorted(ids), up_to_date=True)
     report = Report()
     in_place = out.is_dir() and previous.site == site_fp and bool(previous.prints)
-    writer = (
-        Patch(out, tuple(lang for lang in LANGUAGES if lang != DEFAULT))
-        if in_place
-        else Writer(out)
-    )  # a new site fingerprint renders every estate: the whole output is new
+    # a new site fingerprint renders every estate: the whole output is new
+    writer = Patch(out, NESTED) if in_place else Writer(out)
     todo = [i for i in ids if i not in unchanged]
     job = Job(root, config, out, writer.staging, sheet_paper, as_of, previous.sheets)
     with writer, _started(job, todo, jobs) as results:
@@ -340,7 +341,8 @@ def build(
 
         def carry(relative: str, inputs: object, make: Callable[[], bytes]) -> None:
             made = before.carried.get(relative)
-            if made is not None and made[0] == inputs and previous.site == site_fp:
+            same = made is not None and made[0] == inputs and previous.site == site_fp
+            if made is not None and same and (out / relative).is_file():
                 writer.keep(relative, made[1])
             else:
                 writer.write(relative, make())
