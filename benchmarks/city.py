@@ -7,7 +7,8 @@ service standards, three years of statements (50 maintenance-fund and 100
 public-revenue entries a year, in half-yearly and quarterly files), a yearly
 property-fee statement, 5 notices, and 2-4 releases. Every build runs as
 its own process (``python -m generator build``), timed from outside; peak RSS
-is the largest of the build and its worker processes. Printed as a table.
+is the largest of the build and its worker processes. Printed as a table,
+with what reading one estate costs as YAML and as JSON snapshots.
 
 The rebuilds follow the edits firms make: a working copy edited (the site
 shows releases only, so nothing changes) and a new release of one estate
@@ -38,7 +39,7 @@ sys.path.insert(0, str(REPO))
 from generator.content import load_estate  # noqa: E402
 from generator.model.notices import Release  # noqa: E402
 from generator.pipeline import release  # noqa: E402
-from generator.releases import document_hash, write_snapshot  # noqa: E402
+from generator.releases import document_hash, load_releases, write_snapshot  # noqa: E402
 
 CITY = ("上海市", "浦东新区")
 STREETS = [f"第{n}街道" for n in range(1, 41)]
@@ -292,6 +293,25 @@ def count(out: Path, suffix: str) -> int:
     return sum(1 for _ in out.rglob(f"*{suffix}"))
 
 
+def parse_costs(content: Path, count: int = 50) -> list[tuple[str, float]]:
+    """Milliseconds per estate to read it, three ways, over the first ``count`` estates."""
+    folders = sorted(p for p in content.iterdir() if p.is_dir())[:count]
+    ways = {
+        "YAML working copy (C loader, marks, models)": lambda f: load_estate(f, f.name),
+        "JSON snapshots (parsed, validated, hash checked)": lambda f: load_releases(f, f.name),
+        "JSON snapshots, json.loads alone": lambda f: [
+            json.loads(p.read_bytes()) for p in (f / "releases").glob("*.json")
+        ],
+    }
+    costs = []
+    for name, read in ways.items():
+        started = time.perf_counter()
+        for folder in folders:
+            read(folder)
+        costs.append((name, (time.perf_counter() - started) * 1000 / len(folders)))
+    return costs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--estates", type=int, default=1000)
@@ -313,6 +333,7 @@ def main() -> None:
             f"{args.estates} estates, {size / 2**20:.0f} MiB of content, generated in {time.perf_counter() - started:.0f} s; {args.jobs} jobs",
             flush=True,
         )
+        costs = parse_costs(root / "content")  # before any build, in this quiet process
         out, jobs = root / "build", ("--jobs", str(args.jobs))
         shutil.rmtree(out, ignore_errors=True)
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
@@ -380,6 +401,8 @@ def main() -> None:
     for name, seconds, rate, rss in rows:
         print(f"{name:<52}{seconds:>8.2f}  {rate:<44}{rss / 1024:>13.0f}")
     print(f"PDF speed-up with --jobs {args.jobs}: {timed[1] / timed[args.jobs]:.2f}x")
+    for name, ms in costs:
+        print(f"read one estate, {name}: {ms:.1f} ms")
 
 
 if __name__ == "__main__":
