@@ -39,7 +39,7 @@ from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
 from .write import Patch, Writer, folder_of
 
-STATE_VERSION = 7
+STATE_VERSION = 8
 PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
 
@@ -48,9 +48,9 @@ NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a 
 class State:
     """What the previous build made: the site's and each estate's fingerprint.
 
-    The rest, needed only when something changed, stays pickled in ``body``
-    until asked for: a build that finds nothing changed reads a few hundred
-    kilobytes, not the summary of every estate.
+    The rest, needed only when something changed, is in a file of its own
+    (DETAILS_FILE), named here by its digest: a build that finds nothing
+    changed does not read the summary of every estate.
     """
 
     version: int = STATE_VERSION
@@ -62,11 +62,18 @@ class State:
     sheets: dict[str, tuple[str, tuple[int, str]]] = field(
         default_factory=dict
     )  # sheet path -> (key, (size, sha256)): laid out again only for another key
-    body: bytes = b""
+    details_digest: bytes = b""  # the first bytes of the details file
 
-    def details(self) -> Details:
-        details = pickle.loads(self.body) if self.body else Details()
-        return details if isinstance(details, Details) else Details()
+    def details(self, out: Path) -> Details | None:
+        """The details file of this build, if it is the one this state names."""
+        try:
+            with (out / DETAILS_FILE).open("rb") as file:
+                if file.read(len(self.details_digest)) != self.details_digest:
+                    return None
+                details = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return details if isinstance(details, Details) and self.details_digest else None
 
 
 @dataclass
@@ -176,11 +183,12 @@ def site_fingerprint(root: Path, config: SiteConfig, paper: str, as_of: dt.date)
 
 
 STATE_FILE = ".sunshine-state"  # in the output folder: the state belongs to the build it describes
+DETAILS_FILE = f"{STATE_FILE}-details"
 
 
-def load_state(path: Path) -> State:
+def load_state(out: Path) -> State:
     try:
-        state = pickle.loads(path.read_bytes())
+        state = pickle.loads((out / STATE_FILE).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return State()
     return state if isinstance(state, State) and state.version == STATE_VERSION else State()
@@ -285,7 +293,7 @@ def build(
     ids, problems = estate_ids(root, config)
     if problems:
         raise ContentError(problems)
-    previous = load_state(out / STATE_FILE)
+    previous = load_state(out)
     stats: dict[str, tuple[int, int, str]] = {}
     site_fp = site_fingerprint(root, config, paper, as_of)
     prints = {
@@ -303,16 +311,18 @@ def build(
     if out.exists() and previous.site == site_fp and unchanged == set(ids) == set(previous.prints):
         return Report(carried=sorted(ids), up_to_date=True)
     report = Report()
+    before = previous.details(out) if previous.prints else Details()
+    if before is None:  # the details are not this state's: build anew
+        previous, unchanged, before = State(), set(), Details()
     in_place = out.is_dir() and previous.site == site_fp and bool(previous.prints)
     # a new site fingerprint renders every estate: the whole output is new
     writer = Patch(out, NESTED) if in_place else Writer(out)
     todo = [i for i in ids if i not in unchanged]
     job = Job(root, config, out, writer.staging, sheet_paper, as_of, previous.sheets)
     with writer, _started(job, todo, jobs) as results:
-        before = previous.details()  # while the workers render
         if sheet_paper is not None and todo:
             pdf.warm()  # the street's overview and print file will need it
-        kept = before.summaries()
+        kept = before.summaries()  # while the workers render
         if isinstance(writer, Patch):
             writer.previous = dict(before.site_files)
             for summary in kept.values():
@@ -368,7 +378,8 @@ def build(
             i: before.packed[i] if i in unchanged else pickle.dumps(summaries[i], PICKLE)
             for i in summaries
         }
-        details = Details(packed, carried, site_files)
+        details = pickle.dumps(Details(packed, carried, site_files), PICKLE)
+        named = hashlib.sha256(details).digest()
         state = State(
             site=site_fp,
             prints={i: prints[i] for i in summaries},
@@ -379,13 +390,14 @@ def build(
                 for path, key in summary.sheets.items()
                 if path in summary.files
             },
-            body=pickle.dumps(details, PICKLE),
+            details_digest=named,
         )
         saved = pickle.dumps(state, PICKLE)
         (out / STATE_FILE).unlink(missing_ok=True)  # no state may describe a half-changed output
-    state_file = out / f"{STATE_FILE}.new"
-    state_file.write_bytes(saved)
-    os.replace(state_file, out / STATE_FILE)
+    for name, data in ((DETAILS_FILE, named + details), (STATE_FILE, saved)):
+        temporary = out / f"{name}.new"
+        temporary.write_bytes(data)
+        os.replace(temporary, out / name)
     return report
 
 

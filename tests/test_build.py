@@ -29,7 +29,7 @@ def demo(demo_build: Path) -> Path:
 
 def files(root: Path) -> dict[str, bytes]:
     """Every published file (the build state aside)."""
-    found = sorted(p for p in root.rglob("*") if p.is_file() and p.name != STATE_FILE)
+    found = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(STATE_FILE))
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in found}
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.clock import today
-from generator.incremental import STATE_FILE, build
+from generator.incremental import DETAILS_FILE, STATE_FILE, build
 from generator.pipeline import release
 from generator.scaffold import new_estate
 
@@ -30,7 +30,7 @@ def snapshot(out: Path) -> dict[str, tuple[int, int, bytes]]:
     return {
         p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != STATE_FILE
+        if p.is_file() and not p.name.startswith(STATE_FILE)
     }
 
 
@@ -161,6 +161,20 @@ def test_a_shown_working_copy_rebuilds_only_its_estate(site: Site) -> None:
     assert {p: v[2] for p, v in after.items() if p.startswith("x/")} == {
         p: v[2] for p, v in before.items() if p.startswith("x/")
     }  # same bytes: a comment shows nowhere
+
+
+def test_a_damaged_state_makes_a_whole_build_not_a_wrong_one(site: Site) -> None:
+    out = two_estates(site)
+    (out / DETAILS_FILE).write_bytes(b"not the details")
+    release(
+        site.root, "y", dt.date(2025, 8, 1), "2025-h1b", (dt.date(2025, 8, 1), dt.date(2025, 8, 14))
+    )
+    report = build(site.root, out, None, today(), jobs=2)
+    assert sorted(report.rendered) == ["x", "y"]
+    assert (out / "x" / "index.html").is_file() and (
+        out / "y/releases/2025-h1b/index.html"
+    ).is_file()
+    assert build(site.root, out, None, today(), jobs=2).up_to_date  # and the state is whole again
 
 
 def test_parallel_and_serial_builds_make_the_same_bytes(site: Site) -> None:
