@@ -30,10 +30,9 @@ from pathlib import Path
 from . import __version__, fonts
 from .build import EstateSummary, render_estate, render_site_pages
 from .config import SiteConfig, require_config
-from .errors import ContentError, Diagnostic, Location, Severity
+from .errors import ContentError, Diagnostic, Severity
 from .i18n import DEFAULT, LANGUAGES
-from .model.base import ID_PATTERN
-from .pipeline import Site, has_releases, published_estate
+from .pipeline import Site, estate_folders, has_releases, published_estate
 from .render import pdf
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
@@ -259,22 +258,9 @@ def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnost
 
 
 def estate_ids(root: Path, config: SiteConfig) -> tuple[list[str], list[Diagnostic]]:
-    content = root / config.content_dir
-    ids, problems = [], []
-    for folder in sorted(content.iterdir()):
-        if folder.name.startswith((".", "_")) or folder.is_file() and folder.suffix == ".md":
-            continue
-        if not folder.is_dir() or not ID_PATTERN.match(folder.name):
-            problems.append(
-                Diagnostic(
-                    "L006" if not folder.is_dir() else "I001",
-                    Location(folder.relative_to(root).as_posix(), 1, 1),
-                    "not an estate folder with a URL-safe id",
-                )
-            )
-            continue
-        ids.append(folder.name)
-    return ids, problems
+    """The estates to build, and the problems that stop a build (see pipeline.estate_folders)."""
+    found = list(estate_folders(root, config))
+    return [f.name for f, problem in found if problem is None], [p for _, p in found if p]
 
 
 def build(

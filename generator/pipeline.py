@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,30 +48,29 @@ def load_site(root: Path) -> Site:
     site = Site(root, config, diagnostics=problems)
     if config is None:
         return site
-    content = root / config.content_dir
-    for folder in sorted(content.iterdir()):
+    for folder, problem in estate_folders(root, config):
+        if problem is not None:
+            site.diagnostics.append(problem)
+        if folder.is_dir():  # an estate with a bad id is still checked
+            display = folder.relative_to(root).as_posix()
+            site.estates.append(_load_estate(folder, display, site.diagnostics))
+    return site
+
+
+def estate_folders(root: Path, config: SiteConfig) -> Iterator[tuple[Path, Diagnostic | None]]:
+    """Each entry of the content folder that should be an estate, with what is wrong with it."""
+    for folder in sorted((root / config.content_dir).iterdir()):
         display = folder.relative_to(root).as_posix()
         if folder.name.startswith((".", "_")) or (folder.is_file() and folder.suffix == ".md"):
             continue
         if not folder.is_dir():
-            site.diagnostics.append(
-                Diagnostic(
-                    "L006",
-                    Location(display, 1, 1),
-                    "content/ holds one folder per estate; this file is not read",
-                )
-            )
-            continue
-        if not ID_PATTERN.match(folder.name):
-            site.diagnostics.append(
-                Diagnostic(
-                    "I001",
-                    Location(display, 1, 1),
-                    f"estate folder '{folder.name}' is not a URL-safe id (a-z, 0-9, '-')",
-                )
-            )
-        site.estates.append(_load_estate(folder, display, site.diagnostics))
-    return site
+            message = "content/ holds one folder per estate; this file is not read"
+            yield folder, Diagnostic("L006", Location(display, 1, 1), message)
+        elif not ID_PATTERN.match(folder.name):
+            message = f"estate folder '{folder.name}' is not a URL-safe id (a-z, 0-9, '-')"
+            yield folder, Diagnostic("I001", Location(display, 1, 1), message)
+        else:
+            yield folder, None
 
 
 def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> LoadedEstate:
