@@ -127,49 +127,67 @@ complaints:
     )
     fund, revenue = Decimal("4000000.00"), Decimal("100000.00")
     entry = 0
+
+    def ledger(
+        prefix: str,
+        start: dt.date,
+        end: dt.date,
+        opening: Decimal,
+        step: int,
+        lines: tuple[tuple[str, Decimal], tuple[str, Decimal]],
+        every: int,
+    ) -> tuple[str, Decimal]:
+        """A statement of 25 entries, one spending in ``every``; its YAML and closing balance."""
+        nonlocal entry
+        income: list[str] = []
+        spending: list[str] = []
+        closing = opening
+        for n in range(25):
+            entry += 1
+            day = start + dt.timedelta(days=n * step)
+            spent = n % every == 0
+            template, amount = lines[spent]
+            line = template.format(id=f"{prefix}{entry}", day=day, n=entry, amount=money(amount))
+            (spending if spent else income).append(f"  - {{{line}}}\n")
+            closing += -amount if spent else amount
+        text = f"period: {{from: {start}, to: {end}}}\nopening: {money(opening)}\nincome:\n{''.join(income)}expenditure:\n{''.join(spending)}closing: {money(closing)}\n"
+        return text, closing
+
+    fund_lines = (
+        (
+            "id: {id}, date: {day}, category: 利息, amount: {amount}, summary: 专户利息 {n}",
+            Decimal(1000),
+        ),
+        (
+            "id: {id}, date: {day}, category: 维修工程, amount: {amount}, summary: 维修 {n}, project: 项目 {n}, contractor: 施工单位, split: 按面积分摊, vote: vote-fund",
+            Decimal(800),
+        ),
+    )
+    revenue_lines = (
+        (
+            "id: {id}, date: {day}, category: 停车, amount: {amount}, summary: 停车收入 {n}",
+            Decimal(500),
+        ),
+        (
+            "id: {id}, date: {day}, category: 管理成本, amount: {amount}, summary: 成本 {n}",
+            Decimal(300),
+        ),
+    )
     for year in range(2023, 2023 + year_count):
         for half, (start, end) in enumerate(
             [(D(year, 1, 1), D(year, 6, 30)), (D(year, 7, 1), D(year, 12, 31))], start=1
         ):
-            income, spending = [], []
-            for n in range(25):
-                entry += 1
-                day = start + dt.timedelta(days=n * 7)
-                if n % 2:
-                    income.append(
-                        f"  - {{id: f{entry}, date: {day}, category: 利息, amount: 1000.00, summary: 专户利息 {entry}}}\n"
-                    )
-                else:
-                    spending.append(
-                        f"  - {{id: f{entry}, date: {day}, category: 维修工程, amount: 800.00, summary: 维修 {entry}, project: 项目 {entry}, contractor: 施工单位, split: 按面积分摊, vote: vote-fund}}\n"
-                    )
-            closing = fund + 1000 * len(income) - 800 * len(spending)
-            files[f"accounts/maintenance-fund/{year}-h{half}.yaml"] = (
-                f"period: {{from: {start}, to: {end}}}\nopening: {money(fund)}\nincome:\n{''.join(income)}expenditure:\n{''.join(spending)}closing: {money(closing)}\n"
+            files[f"accounts/maintenance-fund/{year}-h{half}.yaml"], fund = ledger(
+                "f", start, end, fund, 7, fund_lines, 2
             )
-            fund = closing
         for q in range(4):
             start, end = (
                 D(year, 3 * q + 1, 1),
                 (D(year, 3 * q + 4, 1) if q < 3 else D(year + 1, 1, 1)) - dt.timedelta(days=1),
             )
-            income, spending = [], []
-            for n in range(25):
-                entry += 1
-                day = start + dt.timedelta(days=n * 3)
-                if n % 5:
-                    income.append(
-                        f"  - {{id: r{entry}, date: {day}, category: 停车, amount: 500.00, summary: 停车收入 {entry}}}\n"
-                    )
-                else:
-                    spending.append(
-                        f"  - {{id: r{entry}, date: {day}, category: 管理成本, amount: 300.00, summary: 成本 {entry}}}\n"
-                    )
-            closing = revenue + 500 * len(income) - 300 * len(spending)
-            files[f"accounts/public-revenue/{year}-q{q + 1}.yaml"] = (
-                f"period: {{from: {start}, to: {end}}}\nopening: {money(revenue)}\nincome:\n{''.join(income)}expenditure:\n{''.join(spending)}closing: {money(closing)}\n"
+            files[f"accounts/public-revenue/{year}-q{q + 1}.yaml"], revenue = ledger(
+                "r", start, end, revenue, 3, revenue_lines, 5
             )
-            revenue = closing
         files[f"accounts/property-fees/{year}.yaml"] = f"""\
 period: {{from: {year}-01-01, to: {year}-12-31}}
 regime: 包干制

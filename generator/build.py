@@ -81,12 +81,17 @@ def estate_pages(estate: LoadedEstate, config: SiteConfig) -> EstatePages:
     return pages
 
 
+def never(path: str, key: str) -> bool:
+    """No sheet of a previous build to reuse."""
+    return False
+
+
 @dataclass
 class Output:
     """Where rendered files go; the sitemap and manifest are built from what passed through."""
 
     write: Callable[[str, bytes], None]
-    reuse: Callable[[str, str], bool] = lambda path, key: False  # a sheet made before, by its key
+    reuse: Callable[[str, str], bool] = never  # puts in place a sheet made before, by its key
     pages: list[tuple[str, dt.date | None]] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key
 
@@ -148,7 +153,7 @@ def render_estate(
     write: Callable[[str, bytes], None],
     paper: str | None,
     as_of: dt.date,
-    reuse: Callable[[str, str], bool] = lambda path, key: False,
+    reuse: Callable[[str, str], bool] = never,
 ) -> EstateSummary:
     """Every page, data file, feed and sheet of one estate; returns its summary.
 
