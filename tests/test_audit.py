@@ -63,6 +63,19 @@ def findings(site: Site, change: Callable[[Site], None], checked: bool = True) -
     return step.findings
 
 
+def raise_parking_fee(s: Site, amount: str, basis: str, extra: str = "") -> None:
+    """End the ground-parking price at 2025-12-31 and add a new one from 2026-01-01."""
+    edit(
+        s,
+        "fees.yaml",
+        "        amount: 150.00\n",
+        "        to: 2025-12-31\n        amount: 150.00\n",
+    )
+    old = "        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n"
+    added = f"      - from: 2026-01-01\n        amount: {amount}\n        regime: 市场调节价\n        basis: {{kind: 业主大会决议, ref: {basis}}}\n{extra}"
+    edit(s, "fees.yaml", old, old + added)
+
+
 def line_of(site: Site, finding: Diagnostic) -> str:
     """The line of the newer snapshot a finding points at."""
     assert finding.location.file == f"content/x/releases/{R2[1]}.json"
@@ -81,18 +94,7 @@ def test_clean_pair_raises_nothing(site: Site) -> None:
                 "expenditure:\n  []", "expenditure: []"
             ),
         )
-        edit(
-            s,
-            "fees.yaml",
-            "        amount: 150.00\n",
-            "        to: 2025-12-31\n        amount: 150.00\n",
-        )
-        edit(
-            s,
-            "fees.yaml",
-            "        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n",
-            "        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n      - from: 2026-01-01\n        amount: 160.00\n        regime: 市场调节价\n        basis: {kind: 业主大会决议, ref: 2025 年第二次业主大会决议}\n        posted: 2025-11-20\n",
-        )
+        raise_parking_fee(s, "160.00", "2025 年第二次业主大会决议", "        posted: 2025-11-20\n")
         edit(s, "contracts.yaml", "      value: 219300.00", "      value: 241650.00")
         edit(
             s,
@@ -162,18 +164,7 @@ def test_h002_opening_differs_from_previous_closing(site: Site) -> None:
 
 def test_h003_fee_raised_on_an_old_basis(site: Site) -> None:
     def raise_fee(s: Site) -> None:
-        edit(
-            s,
-            "fees.yaml",
-            "        amount: 150.00\n",
-            "        to: 2025-12-31\n        amount: 150.00\n",
-        )
-        edit(
-            s,
-            "fees.yaml",
-            "        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n",
-            "        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n      - from: 2026-01-01\n        amount: 200.00\n        regime: 市场调节价\n        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n",
-        )
+        raise_parking_fee(s, "200.00", "2019 年业主大会决议")
 
     found = findings(site, raise_fee)
     assert [f.code for f in found] == ["H003"]
