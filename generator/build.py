@@ -132,7 +132,6 @@ class EstateSummary:
     street: str
     community: str
     address: str
-    latest_release: str | None
     latest_day: dt.date | None
     feed_entries: list[feeds.FeedEntry]
     pages: list[tuple[str, dt.date | None]]
@@ -179,7 +178,7 @@ def render_estate(
     return EstateSummary(
         id=estate.id, sort_key=pages.sort_key, name=e.name if e else estate.id, city=e.city if e else "",
         district=e.district if e else "", street=e.street if e else "", community=e.community if e else "",
-        address=e.address if e else "", latest_release=latest.release_id if latest and latest.release else None,
+        address=e.address if e else "",
         latest_day=latest.day if latest else None, feed_entries=entries, pages=out.pages,
         overview=sheets.overview_row(site, pages, as_of) if data is not None else None,
         latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,

@@ -38,7 +38,7 @@ from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
 from .write import Patch, Writer, folder_of
 
-STATE_VERSION = 8
+STATE_VERSION = 9
 PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
 

@@ -58,7 +58,9 @@ class Theme:
         gettext = translations.gettext
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         fast = _cached_gettext(gettext)
-        self.env.globals.update(_=fast, gettext=fast, once=self._once)
+        self.env.globals.update(
+            _=fast, gettext=fast, once=self._once, one_page_parts=ONE_PAGE_PARTS
+        )
         self._made: dict[tuple[int, str, str], tuple[object, Markup]] = {}
         self.env.globals.update(
             views.TEMPLATE_GLOBALS
@@ -95,7 +97,6 @@ class Theme:
             switch=_switch(page, self.language),
             topic=topic,
             anchor=anchor,
-            one_page_parts=ONE_PAGE_PARTS,
         )
         return self.env.get_template(template).render(**context)
 
