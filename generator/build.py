@@ -139,7 +139,7 @@ class EstateSummary:
     latest_sheet: str | None
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
     manifest: list[tuple[str, str]] = field(default_factory=list)  # its blocks of manifest.json
-    sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key (HTML and engine)
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> its HTML's digest
 
     @property
     def find_text(self) -> str:

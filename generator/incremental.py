@@ -38,7 +38,7 @@ from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
 from .write import Patch, Writer, folder_of
 
-STATE_VERSION = 9
+STATE_VERSION = 10
 PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
 
@@ -166,7 +166,9 @@ def _inputs(folder: Path, config: SiteConfig) -> list[Path]:
     return [folder]
 
 
-def site_fingerprint(root: Path, config: SiteConfig, paper: str, as_of: dt.date) -> str:
+def site_fingerprint(
+    root: Path, config: SiteConfig, paper: str, as_of: dt.date, fonts_digest: str
+) -> str:
     """Everything every estate's outputs depend on besides the estate itself."""
     themes = [DEFAULT_THEME, root / "themes" / config.theme, root / "profiles"]
     generator = Path(__file__).resolve().parent
@@ -177,7 +179,7 @@ def site_fingerprint(root: Path, config: SiteConfig, paper: str, as_of: dt.date)
         _digest_tree([root / "site.yaml", *[t for t in themes if t.exists()]]),
     ]
     parts.append(_digest_tree([generator]))  # a changed generator renders anew
-    parts.append(fonts.installed_digest())  # other fonts, other sheets (or a missing glyph)
+    parts.append(fonts_digest)  # other fonts, other sheets (or a missing glyph)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -206,6 +208,7 @@ class Job:
     staging: Path
     paper: str | None
     as_of: dt.date
+    engine: str  # pdf.engine(): a sheet's key is this and its HTML's digest
     sheets: dict[str, tuple[str, tuple[int, str]]]  # the previous build's: path -> (key, digest)
 
 
@@ -234,9 +237,9 @@ def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnost
         target.write_bytes(content)
         files[relative] = (len(content), hashlib.sha256(content).hexdigest())
 
-    def reuse(relative: str, key: str) -> bool:
+    def reuse(relative: str, html: str) -> bool:
         made = job.sheets.get(relative)
-        if made is None or made[0] != key or not (job.out / relative).is_file():
+        if made is None or made[0] != f"{job.engine}|{html}" or not (job.out / relative).is_file():
             return False
         target = job.staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -281,7 +284,8 @@ def build(
         raise ContentError(problems)
     previous = load_state(out)
     stats: dict[str, tuple[int, int, str]] = {}
-    site_fp = site_fingerprint(root, config, paper, as_of)
+    fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
+    site_fp = site_fingerprint(root, config, paper, as_of, fonts_digest)
     prints = {
         i: hashlib.sha256(
             (
@@ -304,7 +308,8 @@ def build(
     # a new site fingerprint renders every estate: the whole output is new
     writer = Patch(out, NESTED) if in_place else Writer(out)
     todo = [i for i in ids if i not in unchanged]
-    job = Job(root, config, out, writer.staging, sheet_paper, as_of, previous.sheets)
+    engine = pdf.engine(fonts_digest) if sheet_paper is not None else ""
+    job = Job(root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets)
     with writer, _started(job, todo, jobs) as results:
         if sheet_paper is not None and todo:
             pdf.warm()  # the street's overview and print file will need it
@@ -371,9 +376,9 @@ def build(
             prints={i: prints[i] for i in summaries},
             stats=stats,
             sheets={
-                path: (key, summary.files[path])
+                path: (f"{engine}|{html}", summary.files[path])
                 for summary in summaries.values()
-                for path, key in summary.sheets.items()
+                for path, html in summary.sheets.items()
                 if path in summary.files
             },
             details_digest=named,

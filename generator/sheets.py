@@ -97,12 +97,15 @@ def _find(char: str, value: Any, path: str) -> Any:
 def render_sheets(
     out: Output, theme: Theme, config: SiteConfig, estates: list[EstatePages], paper: str
 ) -> None:
-    """Write every release's sheet; one whose HTML is as last time is reused if ``out`` can."""
+    """Write every release's sheet; one whose HTML is as last time is reused if ``out`` can.
+
+    A sheet's key here is its HTML's digest; the build adds the PDF engine's.
+    """
     for pages in estates:
         for view in pages.views:
             html = sheet_html(theme, config, pages, view, paper)
             path = f"{view.folder}sheet.pdf"
-            key = out.sheets[path] = hashlib.sha256(f"{pdf.engine()}|{html}".encode()).hexdigest()
+            key = out.sheets[path] = hashlib.sha256(html.encode()).hexdigest()
             if out.reuse(path, key):
                 continue
             source = (

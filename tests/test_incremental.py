@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from generator import incremental
 from generator.clock import today
 from generator.incremental import DETAILS_FILE, STATE_FILE, build
 from generator.pipeline import release
@@ -113,6 +116,15 @@ def test_a_template_change_renders_every_estate(site: Site) -> None:
     sheets = {p for p in owned(set(before), "x") if p.endswith("sheet.pdf")}
     assert sheets  # a sheet's HTML is as before: the same file, not laid out again
     assert owned(changed(before, snapshot(out)), "x") == owned(set(before), "x") - sheets
+
+
+def test_other_fonts_lay_out_every_sheet_again(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = two_estates(site)
+    before = snapshot(out)
+    monkeypatch.setattr(incremental.fonts, "installed_digest", lambda: "fonts added since")
+    build(site.root, out, None, today(), jobs=1)  # in this process, as `serve` builds
+    sheets = {p for p in before if p.endswith("sheet.pdf")}
+    assert sheets and sheets <= changed(before, snapshot(out))  # laid out anew, not reused
 
 
 def test_a_config_change_renders_every_estate(site: Site) -> None:

@@ -7,7 +7,6 @@ notice is left out.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import inspect
 from collections.abc import Iterable
@@ -53,18 +52,16 @@ def document(html: str) -> weasyprint.Document:
     return weasyprint.HTML(string=html, url_fetcher=offline).render(font_config=_font_config())
 
 
-@functools.cache
-def engine() -> str:
+def engine(fonts_digest: str) -> str:
     """What besides its HTML decides a sheet's bytes: WeasyPrint's version, the fonts, the calls.
 
-    A sheet whose HTML and engine are as in the previous build is not laid
-    out again (see sheets.render_sheets).
+    ``fonts_digest`` is fonts.installed_digest(), taken once per build by
+    the caller. A sheet whose HTML and engine are as in the previous build
+    is not laid out again (see incremental.build).
     """
     from importlib.metadata import version
 
-    from .. import fonts
-
-    parts = [version("weasyprint"), version("pydyf"), fonts.installed_digest()]
+    parts = [version("weasyprint"), version("pydyf"), fonts_digest]
     parts += [inspect.getsource(document), inspect.getsource(pdf)]  # how a sheet is laid out
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
