@@ -235,3 +235,23 @@ def test_sheet_and_feed_carry_the_changes(demo: Path) -> None:
     assert "共 13 处变更" in text and "180.00" in text
     feed = (demo / "jia-he-jin-yuan" / "feed.xml").read_text(encoding="utf-8")
     assert "本期变更 13 处，审核发现 0 项" in feed
+
+
+def test_messages_are_translated_when_a_template_is_compiled(tmp_path: Path) -> None:
+    """Literal messages become text in the compiled template, per language, never shared."""
+    from generator.render.html import Theme
+
+    templates = tmp_path / "themes" / "mine" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "probe.html").write_text(
+        '{% set label = _("期初") %}<td data-label="{{ label }}">{{ _("期初") }}'
+        '{{ _("现余额为首期归集的 %(p)s%%", p="<b>") }}</td>',
+        encoding="utf-8",
+    )
+    # a new Theme each time: the second of each language compiles from Jinja's bytecode cache
+    for _ in range(2):
+        chinese = Theme(tmp_path, "mine", "zh-CN").render("probe.html", "x/probe.html")
+        english = Theme(tmp_path, "mine", "en").render("probe.html", "x/probe.html")
+        assert chinese == '<td data-label="期初">期初现余额为首期归集的 &lt;b&gt;%</td>'
+        assert english.startswith('<td data-label="Opening">Opening')
+        assert "&lt;b&gt;" in english and "%%" not in english

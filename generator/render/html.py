@@ -7,12 +7,15 @@ explicitly, so an override can extend the very template it replaces.
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from .. import i18n, views
@@ -21,8 +24,55 @@ from . import text
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "themes" / "default"
 
 
-# compiled templates, kept between runs (Jinja's per-user cache folder; keyed by the source)
-_BYTECODE = jinja2.FileSystemBytecodeCache()
+# what the compiled code holds besides the source: the literal messages translated (_Translated)
+_COMPILED_AS = "messages-folded-1"
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with each literal message translated as a template is compiled.
+
+    ``_("期初")`` with no values becomes the translated text itself, so a
+    page does not call gettext and escape the result for each table cell.
+    """
+
+    translate: Callable[[str], Markup]
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _Translated(self.translate).visit(super()._parse(source, name, filename))
+
+
+class _Translated(NodeTransformer):
+    def __init__(self, translate: Callable[[str], Markup]):
+        self.translate = translate
+
+    def visit_Call(self, call: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(call)
+        if (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in ("_", "gettext")
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            message = nodes.Const(self.translate(node.args[0].value), lineno=node.lineno)
+            return nodes.MarkSafe(message, lineno=node.lineno)
+        return node
+
+
+def _bytecode(language: str) -> jinja2.BytecodeCache:
+    """Compiled templates, kept between runs in Jinja's per-user cache folder.
+
+    Keyed by the source, and here also by the language and its catalog,
+    whose translations the compiled code holds.
+    """
+    catalog = i18n.catalog_path(language)
+    text = catalog.read_bytes() if language != i18n.DEFAULT else b""
+    key = hashlib.sha256(text + _COMPILED_AS.encode()).hexdigest()[:16]
+    return jinja2.FileSystemBytecodeCache(pattern=f"__jinja2_%s.{language}.{key}.cache")
 
 
 class Theme:
@@ -43,7 +93,7 @@ class Theme:
                 )
             ]
         )
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=loader,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -51,13 +101,13 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=_BYTECODE,
+            bytecode_cache=_bytecode(language),
         )
         self.language = language
         translations = i18n.translations(language)
         gettext = translations.gettext
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-        fast = _cached_gettext(gettext)
+        fast = self.env.translate = _cached_gettext(gettext)
         self.env.globals.update(
             _=fast, gettext=fast, once=self._once, one_page_parts=ONE_PAGE_PARTS
         )
