@@ -1,11 +1,11 @@
-"""Money as residents read it: the fast formatter gives exactly Babel's bytes."""
+"""Numbers and money as residents read them; the fast money formatter gives exactly Babel's bytes."""
 
 from __future__ import annotations
 
 import random
 from decimal import Decimal
 
-from generator.render.text import babel_yuan, yuan
+from generator.render.text import babel_yuan, number, yuan
 
 
 def test_yuan_matches_babel_for_every_kind_of_amount() -> None:
@@ -20,3 +20,13 @@ def test_yuan_matches_babel_for_every_kind_of_amount() -> None:
     assert mismatched == []
     assert yuan(Decimal("-1234.5")) == "-¥1,234.50"
     assert yuan(None) == "—"
+
+
+def test_numbers_keep_the_places_they_were_written_with() -> None:
+    # equal values, cached apart: each prints as written
+    assert [number(Decimal("1200.5")), number(Decimal("1200.50")), number(1200)] == [
+        "1,200.5",
+        "1,200.50",
+        "1,200",
+    ]
+    assert number(Decimal("1200.50")) == "1,200.50" and number(Decimal("1200.5")) == "1,200.5"

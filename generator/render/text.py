@@ -55,13 +55,21 @@ def wan(amount: Decimal) -> str:
 
 def number(value: Decimal | int) -> str:
     """A plain number with group separators and the places it was written with."""
-    if isinstance(value, int):
-        return format_decimal(value, locale=_ZH)
+    # by its text: Decimal("1.0") and Decimal("1.00") are equal, but print differently
+    return _number(value if isinstance(value, int) else str(value))
+
+
+@functools.lru_cache(maxsize=4096)  # areas, counts and rates repeat on every page of an estate
+def _number(written: int | str) -> str:
+    if isinstance(written, int):
+        return format_decimal(written, locale=_ZH)
+    value = Decimal(written)
     places = max(0, -int(value.as_tuple().exponent))
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=_ZH)
 
 
+@functools.lru_cache(maxsize=4096)  # a period's days head its tables on every page
 def long_date(day: dt.date | None, locale: str) -> str:
     """2025年7月1日 / July 1, 2025."""
     if day is None:
