@@ -92,12 +92,20 @@ class Output:
 
     write: Callable[[str, bytes], None]
     reuse: Callable[[str, str], bool] = never  # puts in place a sheet made before, by its key
+    # lays out a sheet's HTML into a path, perhaps later and elsewhere; None: here and now
+    lay_out: Callable[[str, str], None] | None = None
     pages: list[tuple[str, dt.date | None]] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key
 
     def page(self, path: str, html: str, day: dt.date | None) -> None:
         self.write(path, html.encode("utf-8"))
         self.pages.append((path, day))
+
+    def sheet(self, path: str, html: str) -> None:
+        if self.lay_out is None:
+            self.write(path, pdf.pdf([pdf.document(html)]))
+        else:
+            self.lay_out(path, html)
 
 
 def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
@@ -153,16 +161,18 @@ def render_estate(
     paper: str | None,
     as_of: dt.date,
     reuse: Callable[[str, str], bool] = never,
+    lay_out: Callable[[str, str], None] | None = None,
 ) -> EstateSummary:
     """Every page, data file, feed and sheet of one estate; returns its summary.
 
     ``reuse(path, key)`` puts the previous build's sheet in place and says so
-    when it was made from the same key (see sheets.render_sheets).
+    when it was made from the same key (see sheets.render_sheets);
+    ``lay_out(path, html)``, when given, takes the sheets to lay out.
     """
     assert site.config is not None
     config = site.config
     pages = estate_pages(estate, config)
-    out = Output(write, reuse)
+    out = Output(write, reuse, lay_out)
     themes = _themes(site.root, config.theme)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
@@ -202,15 +212,12 @@ def render_site_pages(
     config: SiteConfig,
     summaries: list[EstateSummary],
     write: Callable[[str, bytes], None],
-    read: Callable[[str], bytes],
     as_of: dt.date,
-    carry: Callable[[str, object, Callable[[], bytes]], None],
     with_pdf: bool,
 ) -> None:
     """The pages over all estates: index, street overview, print lists, feeds, sitemap.
 
-    ``carry(path, inputs, make)`` writes ``make()`` unless the previous build
-    made the same path from equal inputs: the combined PDFs are costly.
+    The PDFs over several estates are street_overviews and print_files.
     """
     ordered = sorted(summaries, key=lambda s: s.sort_key)
     out = Output(write)
@@ -238,23 +245,44 @@ def render_site_pages(
     base = config.base_url.rstrip("/") + "/"
     everything = [entry for s in ordered for entry in s.feed_entries]
     write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything))
-    for name, group in streets:
-        sheets_of = [s.latest_sheet for s in group if s.latest_sheet]
-        carry(
-            f"print/{name}",
-            tuple(s.files[p][1] for s, p in zip(group, sheets_of, strict=True)),
-            functools.partial(_merge, read, sheets_of),
-        )
-    for street, path, rows in overview if with_pdf else []:
-        carry(
-            path,
-            (as_of, rows),
-            functools.partial(sheets.overview_pdf, themes[DEFAULT], config, street, rows, as_of),
-        )
     pages = out.pages + [p for s in ordered for p in s.pages]
     write(
         "sitemap.xml", feeds.sitemap([(base + p.removesuffix("index.html"), d) for p, d in pages])
     )
+
+
+# a PDF over several estates: (its path, what it is made from, a picklable call that makes it)
+SitePdf = tuple[str, object, Callable[[], bytes]]
+
+
+def street_overviews(
+    root: Path, config: SiteConfig, summaries: list[EstateSummary], as_of: dt.date
+) -> list[SitePdf]:
+    """The street office's overview, a PDF per street; made from the estates' summaries alone."""
+    ordered = sorted(summaries, key=lambda s: s.sort_key)
+    return [
+        (path, (as_of, rows), functools.partial(street_overview, root, config, street, rows, as_of))
+        for street, path, rows in sheets.overview_table(ordered)
+    ]
+
+
+def street_overview(
+    root: Path, config: SiteConfig, street: str, rows: list[sheets.OverviewRow], as_of: dt.date
+) -> bytes:
+    return sheets.overview_pdf(_themes(root, config.theme)[DEFAULT], config, street, rows, as_of)
+
+
+def print_files(summaries: list[EstateSummary], locate: Callable[[str], Path]) -> list[SitePdf]:
+    """Each street's latest sheets in one file, to print at once; needs the sheets in place."""
+    ordered = sorted(summaries, key=lambda s: s.sort_key)
+    made: list[SitePdf] = []
+    for name, group in sheets.group_streets(ordered):
+        sheets_of = [s.latest_sheet for s in group if s.latest_sheet]
+        inputs = tuple(s.files[p][1] for s, p in zip(group, sheets_of, strict=True))
+        made.append(
+            (f"print/{name}", inputs, functools.partial(_merge, [locate(p) for p in sheets_of]))
+        )
+    return made
 
 
 def _common(config: SiteConfig, theme: Theme, estates: list[Any], prefix: str) -> dict[str, Any]:
@@ -362,8 +390,8 @@ def _accounts(view: View) -> dict[str, dict[str, Any]]:
     }
 
 
-def _merge(read: Callable[[str], bytes], paths: list[str]) -> bytes:
-    return pdf.merge([read(p) for p in paths])
+def _merge(paths: list[Path]) -> bytes:
+    return pdf.merge([p.read_bytes() for p in paths])
 
 
 def _estate_feed(out: Output, config: SiteConfig, pages: EstatePages) -> list[feeds.FeedEntry]:

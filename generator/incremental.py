@@ -21,14 +21,22 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import __version__, fonts
-from .build import EstateSummary, render_estate, render_site_pages
+from .build import (
+    EstateSummary,
+    SitePdf,
+    print_files,
+    render_estate,
+    render_site_pages,
+    street_overviews,
+)
 from .config import SiteConfig, require_config
 from .errors import ContentError, Diagnostic, Severity
 from .i18n import DEFAULT, LANGUAGES
@@ -39,6 +47,7 @@ from .render.opendata import manifest, manifest_block
 from .write import Patch, Writer, folder_of
 
 STATE_VERSION = 10
+T = TypeVar("T")
 PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
 
@@ -219,7 +228,14 @@ def _init(job: Job) -> None:
     _JOB[:] = [job]
 
 
-def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnostic]]:
+# a sheet to lay out: (its path, its HTML)
+Layout = tuple[str, str]
+
+
+def _build_one(
+    estate_id: str,
+) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout]]:
+    """Render one estate; its sheets that need laying out are handed back (see _lay_out)."""
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
@@ -228,8 +244,9 @@ def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnost
     )
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
-        return estate_id, None, errors or problems
+        return estate_id, None, errors or problems, []
     files: dict[str, tuple[int, str]] = {}
+    layouts: list[Layout] = []
 
     def write(relative: str, content: bytes) -> None:
         target = job.staging / relative
@@ -248,13 +265,32 @@ def _build_one(estate_id: str) -> tuple[str, EstateSummary | None, list[Diagnost
         return True
 
     site = Site(job.root, job.config, [loaded])
-    summary = render_estate(site, loaded, write, job.paper, job.as_of, reuse)
+    summary = render_estate(
+        site, loaded, write, job.paper, job.as_of, reuse, lambda *sheet: layouts.append(sheet)
+    )
     summary.files = files
+    if not layouts:  # else once they are laid out
+        summary.manifest = _blocks(files)
+    return estate_id, summary, [], layouts
+
+
+def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
+    """Lay out one sheet into the staging folder; a task of its own, so that the sheets
+    of one estate, the street overviews and the print files take all the cores."""
+    job = _JOB[0]
+    data = pdf.pdf([pdf.document(html)])
+    target = job.staging / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return relative, (len(data), hashlib.sha256(data).hexdigest())
+
+
+def _blocks(files: dict[str, tuple[int, str]]) -> list[tuple[str, str]]:
+    """An estate's blocks of manifest.json, a block per top folder."""
     folders: dict[str, dict[str, tuple[int, str]]] = {}
     for relative, digest in files.items():
         folders.setdefault(folder_of(relative, NESTED), {})[relative] = digest
-    summary.manifest = [manifest_block(group) for group in folders.values()]
-    return estate_id, summary, []
+    return [manifest_block(group) for group in folders.values()]
 
 
 # -- the orchestrator -------------------------------------------------------------------------
@@ -310,9 +346,8 @@ def build(
     todo = [i for i in ids if i not in unchanged]
     engine = pdf.engine(fonts_digest) if sheet_paper is not None else ""
     job = Job(root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets)
-    with writer, _started(job, todo, jobs) as results:
-        if sheet_paper is not None and todo:
-            pdf.warm()  # the street's overview and print file will need it
+    with writer, _started(job, todo, jobs, sheet_paper is not None) as pool:
+        rendering = [pool.submit(_build_one, estate_id) for estate_id in todo]
         kept = before.summaries()  # while the workers render
         if isinstance(writer, Patch):
             writer.previous = dict(before.site_files)
@@ -326,7 +361,9 @@ def build(
             summaries[estate_id] = summary
             report.carried.append(estate_id)
         errors: list[Diagnostic] = []
-        for done, (estate_id, made, found) in enumerate(results, start=1):
+        laying: dict[Future[tuple[str, tuple[int, str]]], str] = {}
+        for done, finished in enumerate(as_completed(rendering), start=1):
+            estate_id, made, found, layouts = finished.result()
             if made is None:
                 errors += found
             else:
@@ -334,31 +371,46 @@ def build(
                 report.rendered.append(estate_id)
                 for relative, digest in made.files.items():
                     writer.adopt(relative, digest)
+                for relative, html in layouts:
+                    laying[pool.submit(_lay_out, relative, html)] = estate_id
             if progress:
                 progress("estates", done, len(todo))
         if errors:
             raise ContentError(sorted(errors, key=Diagnostic.sort_key))
+        report.rendered.sort()
+        summaries = dict(sorted(summaries.items()))
         carried: dict[str, tuple[object, tuple[int, str]]] = {}
+        making: list[tuple[str, object, Future[bytes]]] = []
 
-        def carry(relative: str, inputs: object, make: Callable[[], bytes]) -> None:
-            made = before.carried.get(relative)
-            same = made is not None and made[0] == inputs and previous.site == site_fp
-            if made is not None and same and (out / relative).is_file():
-                writer.keep(relative, made[1])
-            else:
-                writer.write(relative, make())
-            carried[relative] = (inputs, writer.digests[relative])
+        def carry(made_here: list[SitePdf]) -> None:
+            """Keep each PDF the previous build made from equal inputs; make the others."""
+            for relative, inputs, make in made_here:
+                made = before.carried.get(relative)
+                same = made is not None and made[0] == inputs and previous.site == site_fp
+                if made is not None and same and (out / relative).is_file():
+                    writer.keep(relative, made[1])
+                    carried[relative] = (inputs, made[1])
+                else:
+                    making.append((relative, inputs, pool.submit(make)))
 
+        if sheet_paper is not None:  # while the sheets are laid out
+            carry(street_overviews(root, config, list(summaries.values()), as_of))
         render_site_pages(
-            root,
-            config,
-            list(summaries.values()),
-            writer.write,
-            writer.read,
-            as_of,
-            carry,
-            with_pdf,
+            root, config, list(summaries.values()), writer.write, as_of, sheet_paper is not None
         )
+        for done, laid in enumerate(as_completed(laying), start=1):
+            relative, digest = laid.result()
+            writer.adopt(relative, digest)
+            summaries[laying[laid]].files[relative] = digest
+            if progress:
+                progress("sheets", done, len(laying))
+        for estate_id in set(laying.values()):
+            summaries[estate_id].manifest = _blocks(summaries[estate_id].files)
+        if sheet_paper is not None:
+            carry(print_files(list(summaries.values()), writer.locate))
+        for relative, inputs, making_it in making:
+            writer.write(relative, making_it.result())
+            carried[relative] = (inputs, writer.digests[relative])
         site_files = _site_files(writer.digests, summaries)
         blocks = [block for summary in summaries.values() for block in summary.manifest]
         blocks += [manifest_block({path: digest}) for path, digest in site_files.items()]
@@ -401,21 +453,38 @@ def _site_files(
 
 
 @contextmanager
-def _started(
-    job: Job, todo: list[str], jobs: int
-) -> Iterator[Iterator[tuple[str, EstateSummary | None, list[Diagnostic]]]]:
-    """Render ``todo`` in worker processes, begun at once; the results in order, as they come.
+def _started(job: Job, todo: list[str], jobs: int, with_pdf: bool) -> Iterator[Executor]:
+    """Worker processes for ``todo`` and what follows it, begun at once.
 
     With more than one core even a single estate goes to a worker, so that
-    this process meanwhile reads the previous build's state.
+    this process meanwhile reads the previous build's state; a build with
+    sheets takes every core, since each sheet, street overview and print
+    file is a task of its own. On one core every task runs here, in turn.
     """
     cores = jobs or os.cpu_count() or 1
     if cores <= 1 or not todo or sys.platform == "win32":
         _init(job)
-        yield map(_build_one, todo)
+        yield _Here()
         return
-    workers = min(cores, len(todo))
-    with ProcessPoolExecutor(
+    workers = cores if with_pdf else min(cores, len(todo))
+    pool = ProcessPoolExecutor(
         workers, mp_context=get_context("fork"), initializer=_init, initargs=(job,)
-    ) as pool:
-        yield pool.map(_build_one, todo, chunksize=max(1, len(todo) // (workers * 8)))
+    )
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+class _Here(Executor):
+    """Each task run at once, in this process."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        done: Future[T] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            done.set_exception(error)
+        return done

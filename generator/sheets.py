@@ -114,7 +114,7 @@ def render_sheets(
                 else pages.loaded.source.display
             )
             check_glyphs(html, view, source)
-            out.write(path, pdf.pdf([pdf.document(html)]))
+            out.sheet(path, html)
 
 
 def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[EstateSummary]]]:

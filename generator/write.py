@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import Any
 
 from .errors import GeneratorError
 
@@ -57,10 +59,10 @@ class Writer:
         os.link(self.out / relative, target)
         self.digests[relative] = digest
 
-    def read(self, relative: str) -> bytes:
-        """A file of this build, staged or kept."""
+    def locate(self, relative: str) -> Path:
+        """Where a file of this build is now: staged, or kept in the output."""
         staged = self._target(relative)
-        return (staged if staged.exists() else self.out / relative).read_bytes()
+        return staged if staged.exists() else self.out / relative
 
     def _claim(self, relative: str) -> Path:
         target = self._target(relative)
@@ -184,11 +186,16 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2); False where unsupported."""
+@functools.cache  # find_library runs ldconfig
+def _renameat2() -> Any:
     name = ctypes.util.find_library("c")
     libc = ctypes.CDLL(name, use_errno=True) if name else None
-    renameat2 = getattr(libc, "renameat2", None)
+    return getattr(libc, "renameat2", None)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where unsupported."""
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)

@@ -34,15 +34,6 @@ def _font_config() -> Any:
     return _FONTS
 
 
-def warm() -> None:
-    """Import WeasyPrint and load its fonts now, while other work goes on elsewhere.
-
-    The first layout in a process costs about half a second more than the
-    next (fontconfig, the Chinese font); a line of Chinese pays it early.
-    """
-    document('<p style="font-family: sans-serif">阳光物业公示 0123456789</p>')
-
-
 def document(html: str) -> weasyprint.Document:
     """Lay out one sheet."""
     import weasyprint
@@ -75,14 +66,14 @@ def pdf(documents: Iterable[weasyprint.Document]) -> bytes:
 
 
 def merge(documents: list[bytes]) -> bytes:
-    """One PDF of several written PDFs, page after page (pypdf)."""
+    """One PDF of several written PDFs, page after page (pikepdf, on qpdf)."""
     import io
 
-    from pypdf import PdfWriter
+    import pikepdf
 
-    writer = PdfWriter()
+    merged = pikepdf.Pdf.new()
     for data in documents:
-        writer.append(io.BytesIO(data))
+        merged.pages.extend(pikepdf.Pdf.open(io.BytesIO(data)).pages)
     out = io.BytesIO()
-    writer.write(out)
+    merged.save(out, deterministic_id=True)  # the same sheets, the same bytes
     return out.getvalue()
