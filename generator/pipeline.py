@@ -16,6 +16,7 @@ from .config import SiteConfig, load_config
 from .content import EstateSource, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness, snapshot_side, steps, working_locator
+from .i18n import DEFAULT, LANGUAGES
 from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
@@ -57,6 +58,12 @@ def load_site(root: Path) -> Site:
     return site
 
 
+# the site's own folders beside the estates' (see build.render_site_pages): no estate may take their names
+SITE_FOLDERS = frozenset(
+    {"assets", "print", "overview", *(lang for lang in LANGUAGES if lang != DEFAULT)}
+)
+
+
 def estate_folders(root: Path, config: SiteConfig) -> Iterator[tuple[Path, Diagnostic | None]]:
     """Each entry of the content folder that should be an estate, with what is wrong with it."""
     for folder in sorted((root / config.content_dir).iterdir()):
@@ -69,6 +76,10 @@ def estate_folders(root: Path, config: SiteConfig) -> Iterator[tuple[Path, Diagn
         elif not ID_PATTERN.match(folder.name):
             message = f"estate folder '{folder.name}' is not a URL-safe id (a-z, 0-9, '-')"
             yield folder, Diagnostic("I001", Location(display, 1, 1), message)
+        elif folder.name in SITE_FOLDERS:
+            taken = ", ".join(f"{name}/" for name in sorted(SITE_FOLDERS))
+            message = f"estate id '{folder.name}' is taken by the site's own folders ({taken}); choose another id"
+            yield folder, Diagnostic("I002", Location(display, 1, 1), message)
         else:
             yield folder, None
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -112,3 +113,14 @@ def test_library_never_imports_click() -> None:
     code = "import sys, generator.pipeline, generator.scaffold, generator.releases; print('click' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.strip() == "False"
+
+
+def test_an_estate_may_not_take_the_name_of_a_site_folder(site: Site) -> None:
+    # content/en/ would be published where the English pages are, and build/en/ is both
+    shutil.copytree(site.estate, site.root / "content" / "en")
+    code, output = run("-C", str(site.root), "check")
+    assert code == 1, output
+    assert "content/en:1:1: I002 error: estate id 'en' is taken by the site's own folders" in output
+    code, output = run("-C", str(site.root), "build")
+    assert code == 1 and "I002" in output
+    assert not (site.root / "build").exists()
