@@ -375,12 +375,13 @@ def build(
                     laying[pool.submit(_lay_out, relative, html)] = estate_id
             if progress:
                 progress("estates", done, len(todo))
+        del rendering  # the sheets' HTML went to the workers
         if errors:
             raise ContentError(sorted(errors, key=Diagnostic.sort_key))
         report.rendered.sort()
         summaries = dict(sorted(summaries.items()))
         carried: dict[str, tuple[object, tuple[int, str]]] = {}
-        making: list[tuple[str, object, Future[bytes]]] = []
+        making: dict[Future[bytes], tuple[str, object]] = {}
 
         def carry(made_here: list[SitePdf]) -> None:
             """Keep each PDF the previous build made from equal inputs; make the others."""
@@ -391,13 +392,11 @@ def build(
                     writer.keep(relative, made[1])
                     carried[relative] = (inputs, made[1])
                 else:
-                    making.append((relative, inputs, pool.submit(make)))
+                    making[pool.submit(make)] = (relative, inputs)
 
         if sheet_paper is not None:  # while the sheets are laid out
             carry(street_overviews(root, config, list(summaries.values()), as_of))
-        render_site_pages(
-            root, config, list(summaries.values()), writer.write, as_of, sheet_paper is not None
-        )
+        render_site_pages(root, config, list(summaries.values()), writer.write, as_of, with_pdf)
         for done, laid in enumerate(as_completed(laying), start=1):
             relative, digest = laid.result()
             writer.adopt(relative, digest)
@@ -408,8 +407,9 @@ def build(
             summaries[estate_id].manifest = _blocks(summaries[estate_id].files)
         if sheet_paper is not None:
             carry(print_files(list(summaries.values()), writer.locate))
-        for relative, inputs, making_it in making:
-            writer.write(relative, making_it.result())
+        for made_here in as_completed(making):  # written as they come: a print file is megabytes
+            relative, inputs = making.pop(made_here)
+            writer.write(relative, made_here.result())
             carried[relative] = (inputs, writer.digests[relative])
         site_files = _site_files(writer.digests, summaries)
         blocks = [block for summary in summaries.values() for block in summary.manifest]
@@ -485,6 +485,6 @@ class _Here(Executor):
         done: Future[T] = Future()
         try:
             done.set_result(fn(*args, **kwargs))
-        except BaseException as error:
+        except Exception as error:  # as a worker's: raised by result()
             done.set_exception(error)
         return done
