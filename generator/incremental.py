@@ -437,9 +437,10 @@ def build(
         )
         saved = pickle.dumps(state, PICKLE)
         (out / STATE_FILE).unlink(missing_ok=True)  # no state may describe a half-changed output
-    for name, data in ((DETAILS_FILE, named + details), (STATE_FILE, saved)):
+    for name, parts in ((DETAILS_FILE, (named, details)), (STATE_FILE, (saved,))):
         temporary = out / f"{name}.new"
-        temporary.write_bytes(data)
+        with temporary.open("wb") as file:  # in parts: the details are 150 MB at 10,000 estates
+            file.writelines(parts)
         os.replace(temporary, out / name)
     return report
 
