@@ -206,3 +206,17 @@ def test_serve_rebuilds_on_save_and_reloads_the_page(site: Site, browser: Browse
     finally:
         stop.set()
         server.shutdown()
+
+
+def test_a_whole_release_has_one_top_heading_and_no_skipped_levels(
+    served: str, phone: Page
+) -> None:
+    phone.goto(served + PAGES["old-release"])
+    levels = phone.evaluate(
+        "[...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
+        ".map(h => Number(h.tagName[1]))"
+    )
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert phone.locator("h1").inner_text().endswith("公示全文")
+    assert phone.locator("#fund > h2").inner_text() == "专项维修资金"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ class Theme:
                 {"error": "错误", "warning": "警告", "note": "提示"}[str(sev)]
             ),
             date=lambda d: text.long_date(d, language),
+            demote=_demote,
         )
 
     def render(self, template: str, page: str, **context: Any) -> str:
@@ -237,6 +239,18 @@ def _cached_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
         return found[0] % values if found[1] else found[0]
 
     return translate
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def _demote(html: str) -> Markup:
+    """Headings one level down: a topic's page as a section of a longer page, under its h1.
+
+    The HTML is the theme's rendering, where every untrusted text is already
+    escaped, so a heading tag in it is the theme's or the sanitised Markdown's.
+    """
+    return Markup(_HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))  # noqa: S704
 
 
 def _relative_to(page: str) -> Callable[[str], str]:
