@@ -199,8 +199,9 @@ def test_notice_markdown_keeps_safe_formatting(site: Site) -> None:
     out = build(site.root, site.root / "public")
     notice = out / "x/notices/2025-05-25-fee-adjustment.html"
     archive = out / "x/releases/current/index.html"  # the release whole, notices inline
-    for page in (notice.read_text(encoding="utf-8"), archive.read_text(encoding="utf-8")):
-        assert "<h2>停水</h2>" in page and "<strong>明天</strong>" in page
+    pages = {2: notice.read_text(encoding="utf-8"), 3: archive.read_text(encoding="utf-8")}
+    for level, page in pages.items():  # on the whole release, a level down (a section of it)
+        assert f"<h{level}>停水</h{level}>" in page and "<strong>明天</strong>" in page
         assert '<a href="https://example.org/a" rel="noopener noreferrer nofollow">公告</a>' in page
         assert '<a href="../fees.html" rel="noopener noreferrer nofollow">本站</a>' in page
         assert "<b>粗</b>" in page and "onclick" not in page
