@@ -253,10 +253,7 @@ def _build_one(
     layouts: list[Layout] = []
 
     def write(relative: str, content: bytes) -> None:
-        target = job.staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        files[relative] = (len(content), hashlib.sha256(content).hexdigest())
+        files[relative] = _stage(relative, content)
 
     def reuse(relative: str, html: str) -> bool:
         made = job.sheets.get(relative)
@@ -281,12 +278,15 @@ def _build_one(
 def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
     """Lay out one sheet into the staging folder; a task of its own, so that the sheets
     of one estate, the street overviews and the print files take all the cores."""
-    job = _JOB[0]
-    data = pdf.pdf([pdf.document(html)])
-    target = job.staging / relative
+    return relative, _stage(relative, pdf.pdf([pdf.document(html)]))
+
+
+def _stage(relative: str, data: bytes) -> tuple[int, str]:
+    """Write a file of this worker's into the staging folder; its (size, sha256)."""
+    target = _JOB[0].staging / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return relative, (len(data), hashlib.sha256(data).hexdigest())
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
 def _blocks(files: dict[str, tuple[int, str]]) -> list[tuple[str, str]]:
@@ -348,9 +348,9 @@ def build(
     # a new site fingerprint renders every estate: the whole output is new
     writer = Patch(out, NESTED) if in_place else Writer(out)
     todo = [i for i in ids if i not in unchanged]
-    engine = pdf.engine(fonts_digest) if sheet_paper is not None else ""
+    engine = pdf.engine(fonts_digest) if with_pdf else ""
     job = Job(root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets)
-    with writer, _started(job, todo, jobs, sheet_paper is not None) as pool:
+    with writer, _started(job, todo, jobs, with_pdf) as pool:
         rendering = [pool.submit(_build_one, estate_id) for estate_id in todo]
         kept = before.summaries()  # while the workers render
         if isinstance(writer, Patch):
@@ -398,7 +398,7 @@ def build(
                 else:
                     making[pool.submit(make)] = (relative, inputs)
 
-        if sheet_paper is not None:  # while the sheets are laid out
+        if with_pdf:  # while the sheets are laid out
             carry(street_overviews(root, config, list(summaries.values()), as_of))
         render_site_pages(root, config, list(summaries.values()), writer.write, as_of, with_pdf)
         for done, laid in enumerate(as_completed(laying), start=1):
@@ -409,7 +409,7 @@ def build(
                 progress("sheets", done, len(laying))
         for estate_id in set(laying.values()):
             summaries[estate_id].manifest = _blocks(summaries[estate_id].files)
-        if sheet_paper is not None:
+        if with_pdf:
             carry(print_files(list(summaries.values()), writer.locate))
         for made_here in as_completed(making):  # written as they come: a print file is megabytes
             relative, inputs = making.pop(made_here)
