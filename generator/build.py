@@ -86,26 +86,24 @@ def never(path: str, key: str) -> bool:
     return False
 
 
+def nowhere(path: str, html: str) -> None:
+    """An output of pages only (the site-wide ones)."""
+    raise AssertionError(f"{path}: this output takes no sheets")
+
+
 @dataclass
 class Output:
     """Where rendered files go; the sitemap and manifest are built from what passed through."""
 
     write: Callable[[str, bytes], None]
     reuse: Callable[[str, str], bool] = never  # puts in place a sheet made before, by its key
-    # lays out a sheet's HTML into a path, perhaps later and elsewhere; None: here and now
-    lay_out: Callable[[str, str], None] | None = None
+    lay_out: Callable[[str, str], None] = nowhere  # takes a sheet's HTML to lay out at a path
     pages: list[tuple[str, dt.date | None]] = field(default_factory=list)
     sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key
 
     def page(self, path: str, html: str, day: dt.date | None) -> None:
         self.write(path, html.encode("utf-8"))
         self.pages.append((path, day))
-
-    def sheet(self, path: str, html: str) -> None:
-        if self.lay_out is None:
-            self.write(path, pdf.pdf([pdf.document(html)]))
-        else:
-            self.lay_out(path, html)
 
 
 def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
@@ -160,14 +158,14 @@ def render_estate(
     write: Callable[[str, bytes], None],
     paper: str | None,
     as_of: dt.date,
-    reuse: Callable[[str, str], bool] = never,
-    lay_out: Callable[[str, str], None] | None = None,
+    reuse: Callable[[str, str], bool],
+    lay_out: Callable[[str, str], None],
 ) -> EstateSummary:
     """Every page, data file, feed and sheet of one estate; returns its summary.
 
     ``reuse(path, key)`` puts the previous build's sheet in place and says so
     when it was made from the same key (see sheets.render_sheets);
-    ``lay_out(path, html)``, when given, takes the sheets to lay out.
+    ``lay_out(path, html)`` takes the others, to lay out (see incremental._lay_out).
     """
     assert site.config is not None
     config = site.config

@@ -114,7 +114,7 @@ def render_sheets(
                 else pages.loaded.source.display
             )
             check_glyphs(html, view, source)
-            out.sheet(path, html)
+            out.lay_out(path, html)
 
 
 def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[EstateSummary]]]:
