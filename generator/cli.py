@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import pipeline, scaffold
+from .cache import CACHE_FOLDER, Cache
 from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_MACHINE = 0, 1, 2, 3
@@ -150,12 +151,23 @@ def check(ctx: click.Context, strict: bool, as_of: Any, fmt: str) -> None:
 @click.option(
     "--no-pdf", "no_pdf", is_flag=True, help="Build the website only, without the PDF sheets."
 )
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help=f"Neither use nor fill the build cache ({CACHE_FOLDER}/ in the site's folder).",
+)
 @click.pass_context
 @_guard
-def build(ctx: click.Context, out: Path | None, paper: str | None, jobs: int, no_pdf: bool) -> None:
+def build(
+    ctx: click.Context, out: Path | None, paper: str | None, jobs: int, no_pdf: bool, no_cache: bool
+) -> None:
     """Check the content, then build the website into build/ (or --out DIR).
 
-    The old output is replaced only when the new build is complete.
+    The old output is replaced only when the new build is complete. What the
+    last build made is kept by content in .sunshine-cache/, so that a build
+    with no output to start from takes unchanged estates and sheets from
+    there instead of rendering them again.
 
     Example: sunshine build --out /srv/www/sunshine
     """
@@ -165,12 +177,14 @@ def build(ctx: click.Context, out: Path | None, paper: str | None, jobs: int, no
     root = _site(ctx)
     target = out if out is not None else root / "build"
     bar = _progress() if sys.stderr.isatty() else None
-    report = build_changed(root, target, paper, today(), jobs, bar, with_pdf=not no_pdf)
+    cache = None if no_cache else Cache(root / CACHE_FOLDER)
+    report = build_changed(root, target, paper, today(), jobs, bar, not no_pdf, cache)
     if report.up_to_date:
         click.echo(f"{target} is up to date ({len(report.carried)} estates)")
     else:
+        rendered = len(report.rendered) - len(report.restored)
         click.echo(
-            f"built {target}: {len(report.rendered)} estate(s) rendered, {len(report.carried)} carried over, {report.files} files"
+            f"built {target}: {rendered} estate(s) rendered, {len(report.restored)} from the cache, {len(report.carried)} carried over, {report.files} files"
         )
 
 

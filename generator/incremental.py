@@ -38,6 +38,7 @@ from .build import (
     render_site_pages,
     street_overviews,
 )
+from .cache import Cache
 from .config import SiteConfig, require_config
 from .errors import ContentError, Diagnostic, Severity
 from .i18n import DEFAULT, LANGUAGES
@@ -106,6 +107,7 @@ class Report:
     """What a build did, for the command line and the benchmark."""
 
     rendered: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)  # of those rendered: from the cache
     carried: list[str] = field(default_factory=list)
     files: int = 0
     up_to_date: bool = False
@@ -223,6 +225,7 @@ class Job:
     as_of: dt.date
     engine: str  # pdf.engine(): a sheet's key is this and its HTML's digest
     sheets: dict[str, tuple[str, tuple[int, str]]]  # the previous build's: path -> (key, digest)
+    cache: Cache | None
 
 
 _JOB: list[Job] = []
@@ -237,10 +240,16 @@ Layout = tuple[str, str]
 
 
 def _build_one(
-    estate_id: str,
-) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout]]:
-    """Render one estate; its sheets that need laying out are handed back (see _lay_out)."""
+    estate_id: str, fingerprint: str
+) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout], bool]:
+    """Render one estate, or take it from the cache; its sheets that need laying out are
+    handed back (see _lay_out). True when it came from the cache."""
     job = _JOB[0]
+    packed = job.cache.estate(fingerprint) if job.cache else None
+    if packed is not None:
+        kept: EstateSummary = pickle.loads(packed)
+        if job.cache and job.cache.place(kept.files, job.staging):
+            return estate_id, kept, [], [], True
     folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
     loaded = published_estate(
@@ -248,7 +257,7 @@ def _build_one(
     )
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
-        return estate_id, None, errors or problems, []
+        return estate_id, None, errors or problems, [], False
     files: dict[str, tuple[int, str]] = {}
     layouts: list[Layout] = []
 
@@ -256,14 +265,20 @@ def _build_one(
         files[relative] = _stage(relative, content)
 
     def reuse(relative: str, html: str) -> bool:
+        key, target = f"{job.engine}|{html}", job.staging / relative
         made = job.sheets.get(relative)
-        if made is None or made[0] != f"{job.engine}|{html}" or not (job.out / relative).is_file():
-            return False
-        target = job.staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(job.out / relative, target)
-        files[relative] = made[1]
-        return True
+        if made is not None and made[0] == key and (job.out / relative).is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(job.out / relative, target)
+            files[relative] = made[1]
+            if job.cache:
+                job.cache.keep_file(target, made[1][1])
+            return True
+        digest = job.cache.sheet(key) if job.cache else None
+        if job.cache and digest and job.cache.place({relative: digest}, job.staging):
+            files[relative] = digest
+            return True
+        return False
 
     site = Site(job.root, job.config, [loaded])
     summary = render_estate(
@@ -272,7 +287,7 @@ def _build_one(
     summary.files = files
     if not layouts:  # else once they are laid out
         summary.manifest = _blocks(files)
-    return estate_id, summary, [], layouts
+    return estate_id, summary, [], layouts, False
 
 
 def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
@@ -282,11 +297,16 @@ def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
 
 
 def _stage(relative: str, data: bytes) -> tuple[int, str]:
-    """Write a file of this worker's into the staging folder; its (size, sha256)."""
-    target = _JOB[0].staging / relative
+    """Write a file of this worker's into the staging folder, and keep it in the cache;
+    its (size, sha256)."""
+    job = _JOB[0]
+    target = job.staging / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return len(data), hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(data).hexdigest()
+    if job.cache:
+        job.cache.keep_file(target, sha)
+    return len(data), sha
 
 
 def _blocks(files: dict[str, tuple[int, str]]) -> list[tuple[str, str]]:
@@ -314,8 +334,10 @@ def build(
     jobs: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
     with_pdf: bool = True,
+    cache: Cache | None = None,
 ) -> Report:
-    """Build the site into ``out``, rendering only estates whose inputs changed."""
+    """Build the site into ``out``, rendering only estates whose inputs changed; an estate
+    the cache holds (see cache.py) is taken from there."""
     config = require_config(root)
     sheet_paper = (paper or config.paper.value) if with_pdf else None
     paper = sheet_paper or "none"
@@ -326,10 +348,10 @@ def build(
     stats: dict[str, tuple[int, int, str]] = {}
     fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
     site_fp = site_fingerprint(root, config, paper, as_of, fonts_digest)
-    prints = {
+    prints = {  # an estate's pages name it: its id is one of its inputs
         i: hashlib.sha256(
             (
-                site_fp
+                f"{site_fp}|{i}|"
                 + _content_digest(
                     _input_files(root / config.content_dir / i, config), previous.stats, stats
                 )
@@ -349,9 +371,9 @@ def build(
     writer = Patch(out, NESTED) if in_place else Writer(out)
     todo = [i for i in ids if i not in unchanged]
     engine = pdf.engine(fonts_digest) if with_pdf else ""
-    job = Job(root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets)
+    job = Job(root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets, cache)
     with writer, _started(job, todo, jobs, with_pdf) as pool:
-        rendering = [pool.submit(_build_one, estate_id) for estate_id in todo]
+        rendering = [pool.submit(_build_one, estate_id, prints[estate_id]) for estate_id in todo]
         kept = before.summaries()  # while the workers render
         if isinstance(writer, Patch):
             writer.previous = dict(before.site_files)
@@ -367,12 +389,14 @@ def build(
         errors: list[Diagnostic] = []
         laying: dict[Future[tuple[str, tuple[int, str]]], str] = {}
         for done, finished in enumerate(as_completed(rendering), start=1):
-            estate_id, made, found, layouts = finished.result()
+            estate_id, made, found, layouts, restored = finished.result()
             if made is None:
                 errors += found
             else:
                 summaries[estate_id] = made
                 report.rendered.append(estate_id)
+                if restored:
+                    report.restored.append(estate_id)
                 for relative, digest in made.files.items():
                     writer.adopt(relative, digest)
                 for relative, html in layouts:
@@ -383,6 +407,7 @@ def build(
         if errors:
             raise ContentError(sorted(errors, key=Diagnostic.sort_key))
         report.rendered.sort()
+        report.restored.sort()
         summaries = dict(sorted(summaries.items()))
         carried: dict[str, tuple[object, tuple[int, str]]] = {}
         making: dict[Future[bytes], tuple[str, object]] = {}
@@ -446,7 +471,50 @@ def build(
         with temporary.open("wb") as file:  # in parts: the details are 150 MB at 10,000 estates
             file.writelines(parts)
         os.replace(temporary, out / name)
+    if cache is not None:
+        whole = not isinstance(writer, Patch)
+        _remember(cache, report, prints, packed, summaries, state, previous, kept, whole, writer)
     return report
+
+
+def _remember(
+    cache: Cache,
+    report: Report,
+    prints: dict[str, str],
+    packed: dict[str, bytes],
+    summaries: dict[str, EstateSummary],
+    state: State,
+    previous: State,
+    kept: dict[str, EstateSummary],
+    whole: bool,
+    writer: Writer,
+) -> None:
+    """Keep in the cache the estates and sheets this build made; drop what it no longer
+    publishes: after a whole build by listing the cache, else from what changed."""
+    made = sorted(set(report.rendered) - set(report.restored))
+    for estate_id in made:
+        cache.keep_estate(prints[estate_id], packed[estate_id])
+        summary = summaries[estate_id]
+        for path, key in _sheet_keys(summary, state):
+            cache.keep_sheet(key, summary.files[path])
+    keys = {key for key, _ in state.sheets.values()}
+    if whole:
+        shas = {sha for _, sha in writer.digests.values()}
+        cache.keep_only(shas, {prints[i] for i in summaries}, keys)
+        return
+    gone = [i for i in previous.prints if i not in summaries or i in report.rendered]
+    old = {sha for i in gone if i in kept for _, sha in kept[i].files.values()}
+    new = {sha for i in report.rendered for _, sha in summaries[i].files.values()}
+    old_keys = {key for key, _ in previous.sheets.values()}
+    cache.drop(old - new, {previous.prints[i] for i in gone}, old_keys - keys)
+
+
+def _sheet_keys(summary: EstateSummary, state: State) -> Iterator[tuple[str, str]]:
+    """(path, key) of each sheet of an estate that this build published."""
+    for path in summary.sheets:
+        made = state.sheets.get(path)
+        if made is not None:
+            yield path, made[0]
 
 
 def _site_files(

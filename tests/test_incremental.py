@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator import incremental
+from generator.cache import CACHE_FOLDER, Cache
 from generator.clock import today
 from generator.incremental import DETAILS_FILE, STATE_FILE, build
 from generator.pipeline import release
@@ -202,3 +205,52 @@ def test_parallel_and_serial_builds_make_the_same_bytes(site: Site) -> None:
     one = {p: v[2] for p, v in snapshot(out).items()}
     two = {p: v[2] for p, v in snapshot(serial).items()}
     assert one == two
+
+
+def test_a_build_with_no_output_takes_every_estate_from_the_cache(site: Site) -> None:
+    """A deleted output (or a fresh checkout with the cache restored) is put together from the
+    cache: no estate rendered, no sheet laid out, the same bytes as a build without it."""
+    cache = Cache(site.root / CACHE_FOLDER)
+    new_estate(site.root, "y", "第二小区")
+    for estate in ("x", "y"):
+        release(site.root, estate, dt.date(2025, 7, 10), "2025-h1", (dt.date(2025, 7, 10),) * 2)
+    out = site.root / "public"
+    assert build(site.root, out, None, today(), jobs=2, cache=cache).restored == []
+    shutil.rmtree(out)
+    report = build(site.root, out, None, today(), jobs=2, cache=cache)
+    assert report.restored == report.rendered == ["x", "y"]
+    sheet = out / "x/releases/2025-h1/sheet.pdf"
+    sha = hashlib.sha256(sheet.read_bytes()).hexdigest()
+    assert sheet.stat().st_ino == (cache.files / sha[:2] / sha).stat().st_ino  # linked, not made
+    fresh = site.root / "fresh"
+    build(site.root, fresh, None, today(), jobs=2)  # no cache
+    assert {p: v[2] for p, v in snapshot(out).items()} == {
+        p: v[2] for p, v in snapshot(fresh).items()
+    }
+
+
+def test_the_cache_keeps_what_the_last_build_published(site: Site) -> None:
+    """A changed estate is rendered and its old work dropped; a file gone from the cache
+    makes its estate render again, never a page short."""
+    cache = Cache(site.root / CACHE_FOLDER)
+    out = site.root / "public"
+    new_estate(site.root, "y", "第二小区")
+    for estate in ("x", "y"):
+        release(site.root, estate, dt.date(2025, 7, 10), "2025-h1", (dt.date(2025, 7, 10),) * 2)
+    build(site.root, out, None, today(), jobs=2, with_pdf=False, cache=cache)
+    before = {p.name for p in cache.estates.iterdir()}
+    release(site.root, "x", dt.date(2025, 8, 1), "2025-h2", (dt.date(2025, 8, 1),) * 2)
+    report = build(site.root, out, None, today(), jobs=2, with_pdf=False, cache=cache)
+    assert report.rendered == ["x"] and report.restored == []
+    after = {p.name for p in cache.estates.iterdir()}
+    assert len(after) == 2 and len(after & before) == 1  # y kept, x's old summary dropped
+    published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
+    assert {p.name for p in cache.files.rglob("*") if p.is_file()} <= published
+
+    index = out / "y" / "index.html"
+    sha = hashlib.sha256(index.read_bytes()).hexdigest()
+    (cache.files / sha[:2] / sha).unlink()
+    shutil.rmtree(out)
+    report = build(site.root, out, None, today(), jobs=2, with_pdf=False, cache=cache)
+    assert report.rendered == ["x", "y"] and report.restored == ["x"]
+    assert index.is_file() and hashlib.sha256(index.read_bytes()).hexdigest() == sha

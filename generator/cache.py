@@ -1,0 +1,159 @@
+"""The build cache: what the last build made, found by what it was made from.
+
+A build's state lives in its output folder (incremental.STATE_FILE) and
+goes when the folder goes. The cache, `.sunshine-cache/` at the site's
+root by default, keeps the same work by content, so that a build with no
+output to start from (a deleted build/, a fresh checkout on a CI runner
+that restores the folder) need not read and render every estate again:
+
+- files/  each file the estates' workers wrote, named by its SHA-256, as
+  a hard link to the published file where the file system allows (no
+  second copy on disk), else a copy;
+- estates/  each estate's summary (incremental.EstateSummary, with its
+  files' digests), named by the estate's fingerprint;
+- sheets/  each noticeboard sheet's (size, SHA-256), named by its key
+  (the digest of its HTML and of the PDF engine).
+
+An estate whose fingerprint is here is put together from files/ instead
+of rendered. The cache trusts its files as a build trusts its own output:
+both are the build's, and manifest.json names every file's SHA-256.
+
+The cache holds what the last build published: when a build ends, what it
+no longer publishes is dropped (Cache.drop, Cache.keep_only). A file an
+unchanged estate shares with a changed one may go with it; that estate is
+then rendered, not restored, by a build that finds no output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+CACHE_FOLDER = ".sunshine-cache"
+
+Digest = tuple[int, str]  # (size, sha256)
+
+
+class Cache:
+    """The cache folder of one site."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.files = folder / "files"
+        self.estates = folder / "estates"
+        self.sheets = folder / "sheets"
+
+    def _file(self, sha: str) -> Path:
+        return self.files / sha[:2] / sha
+
+    def _sheet(self, key: str) -> Path:
+        return self.sheets / _name(key)
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def keep_file(self, path: Path, sha: str) -> None:
+        """Keep the file at ``path``, whose SHA-256 is ``sha``, unless a file of that digest is kept."""
+        kept = self._file(sha)
+        if kept.exists():
+            return
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, kept)
+        except FileExistsError:  # another worker kept it first
+            pass
+        except OSError:  # another file system, or no hard links: a copy
+            self._write(kept, path.read_bytes())
+
+    def place(self, files: dict[str, Digest], staging: Path) -> bool:
+        """Put the kept files at their paths under ``staging``, all or none; False when one is gone."""
+        placed: list[Path] = []
+        try:
+            for relative, (_, sha) in files.items():
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(self._file(sha), target)
+                placed.append(target)
+        except FileNotFoundError:
+            for target in placed:
+                target.unlink()
+            return False
+        return True
+
+    # -- estates and sheets ----------------------------------------------------------------------
+
+    def estate(self, fingerprint: str) -> bytes | None:
+        """The pickled summary of the estate built from inputs of this fingerprint, if kept."""
+        try:
+            return (self.estates / fingerprint).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def keep_estate(self, fingerprint: str, packed: bytes) -> None:
+        self._write(self.estates / fingerprint, packed)
+
+    def sheet(self, key: str) -> Digest | None:
+        """The (size, sha256) of the sheet laid out from this key, if kept."""
+        try:
+            size, sha = self._sheet(key).read_text(encoding="ascii").split()
+        except (FileNotFoundError, ValueError):
+            return None
+        return int(size), sha
+
+    def keep_sheet(self, key: str, digest: Digest) -> None:
+        self._write(self._sheet(key), f"{digest[0]} {digest[1]}".encode("ascii"))
+
+    # -- what the last build no longer publishes ---------------------------------------------------
+
+    def drop(self, files: Iterable[str], estates: Iterable[str], sheets: Iterable[str]) -> None:
+        """Forget these files, estates and sheets (a build's own changes: no listing)."""
+        for sha in set(files):
+            self._file(sha).unlink(missing_ok=True)
+        for fingerprint in set(estates):
+            (self.estates / fingerprint).unlink(missing_ok=True)
+        for key in set(sheets):
+            self._sheet(key).unlink(missing_ok=True)
+
+    def keep_only(self, files: set[str], estates: set[str], sheets: set[str]) -> None:
+        """Forget every file, estate and sheet not named (after a whole build)."""
+        kept_sheets = {_name(key) for key in sheets}
+        for folder, keep in ((self.estates, estates), (self.sheets, kept_sheets)):
+            for entry in _entries(folder):
+                if entry.name not in keep:
+                    os.unlink(entry.path)
+        for bucket in _entries(self.files):
+            for entry in _entries(Path(bucket.path)):
+                if entry.name not in files:
+                    os.unlink(entry.path)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write a cache file whole or not at all (a build may stop at any moment)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+
+
+def _name(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except FileNotFoundError:
+        return []
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:  # another file system, or no hard links
+        shutil.copyfile(source, target)
