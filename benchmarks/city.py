@@ -12,7 +12,9 @@ with what reading one estate costs as YAML and as JSON snapshots.
 
 The rebuilds follow the edits firms make: a working copy edited (the site
 shows releases only, so nothing changes) and a new release of one estate
-(made by ``release``, not timed). The PDF figures are measured on the first
+(made by ``release``, not timed). A cold build starts with neither output
+nor cache; "cache kept" is a build with the output deleted and the build
+cache (.sunshine-cache/) kept, as on a CI runner that restores it. The PDF figures are measured on the first
 --pdf-sample estates, with one and with two worker processes, so that the
 whole run stays within minutes; the sheets/s they give scale linearly with
 the number of estates. ``--pdf-full`` then builds every estate's sheets
@@ -36,6 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from generator.cache import CACHE_FOLDER  # noqa: E402
 from generator.content import load_estate  # noqa: E402
 from generator.model.notices import Release  # noqa: E402
 from generator.pipeline import release  # noqa: E402
@@ -307,6 +310,12 @@ def run_build(root: Path, out: Path, *flags: str) -> tuple[float, int, str]:
     return float(seconds), int(rss), last
 
 
+def cold(root: Path, out: Path) -> None:
+    """No output and no cache: a build from nothing."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)
+
+
 def count(out: Path, suffix: str) -> int:
     return sum(1 for _ in out.rglob(f"*{suffix}"))
 
@@ -353,7 +362,7 @@ def main() -> None:
         )
         costs = parse_costs(root / "content")  # before any build, in this quiet process
         out, jobs = root / "build", ("--jobs", str(args.jobs))
-        shutil.rmtree(out, ignore_errors=True)
+        cold(root, out)
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
         pages = count(out, ".html")
         rows.append(("cold build, HTML only", seconds, f"{pages / seconds:,.0f} pages/s", rss))
@@ -368,6 +377,9 @@ def main() -> None:
         rows.append(
             ("rebuild, one estate released, HTML only", seconds, line.split(": ", 1)[-1], rss)
         )
+        shutil.rmtree(out)  # the output gone, the cache kept: a CI runner that restores it
+        seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
+        rows.append(("cold build, HTML only, cache kept", seconds, line.split(": ", 1)[-1], rss))
         sample = root / "sample"
         if not sample.exists():
             (sample / "content").mkdir(parents=True)
@@ -376,7 +388,7 @@ def main() -> None:
                 shutil.copytree(folder, sample / "content" / folder.name)
         timed: dict[int, float] = {}
         for workers in (1, args.jobs):
-            shutil.rmtree(sample / "build", ignore_errors=True)
+            cold(sample, sample / "build")
             seconds, rss, _ = run_build(sample, sample / "build", "--jobs", str(workers))
             timed[workers] = seconds
             sheets = count(sample / "build", "sheet.pdf")
@@ -402,6 +414,9 @@ def main() -> None:
             seconds, rss, _ = run_build(root, out, *jobs)
             sheets = count(out, "sheet.pdf")
             rows.append(("cold build with PDFs", seconds, f"{sheets / seconds:.1f} sheets/s", rss))
+            shutil.rmtree(out)
+            seconds, rss, line = run_build(root, out, *jobs)
+            rows.append(("cold build with PDFs, cache kept", seconds, line.split(": ", 1)[-1], rss))
             publish(root, "estate-00003")
             seconds, rss, line = run_build(root, out, *jobs)
             rows.append(

@@ -47,8 +47,8 @@ class Cache:
         self.estates = folder / "estates"
         self.sheets = folder / "sheets"
 
-    def _file(self, sha: str) -> Path:
-        return self.files / sha[:2] / sha
+    def _file(self, sha: str) -> str:
+        return f"{self.files}/{sha[:2]}/{sha}"
 
     def _sheet(self, key: str) -> Path:
         return self.sheets / _name(key)
@@ -58,29 +58,27 @@ class Cache:
     def keep_file(self, path: Path, sha: str) -> None:
         """Keep the file at ``path``, whose SHA-256 is ``sha``, unless a file of that digest is kept."""
         kept = self._file(sha)
-        if kept.exists():
-            return
-        kept.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(path, kept)
-        except FileExistsError:  # another worker kept it first
+            _link(path, kept)
+        except FileExistsError:  # kept before, or by another worker
             pass
         except OSError:  # another file system, or no hard links: a copy
-            self._write(kept, path.read_bytes())
+            self._write(Path(kept), path.read_bytes())
 
     def place(self, files: dict[str, Digest], staging: Path) -> bool:
         """Put the kept files at their paths under ``staging``, all or none; False when one is gone."""
-        placed: list[Path] = []
-        try:
-            for relative, (_, sha) in files.items():
-                target = staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(self._file(sha), target)
-                placed.append(target)
-        except FileNotFoundError:
-            for target in placed:
-                target.unlink()
-            return False
+        placed: list[str] = []
+        for relative, (_, sha) in files.items():
+            kept, target = self._file(sha), f"{staging}/{relative}"
+            try:
+                _link(kept, target)
+            except FileNotFoundError:  # gone from the cache
+                for done in placed:
+                    os.unlink(done)
+                return False
+            except OSError:  # another file system, or no hard links
+                shutil.copyfile(kept, target)
+            placed.append(target)
         return True
 
     # -- estates and sheets ----------------------------------------------------------------------
@@ -111,7 +109,7 @@ class Cache:
     def drop(self, files: Iterable[str], estates: Iterable[str], sheets: Iterable[str]) -> None:
         """Forget these files, estates and sheets (a build's own changes: no listing)."""
         for sha in set(files):
-            self._file(sha).unlink(missing_ok=True)
+            Path(self._file(sha)).unlink(missing_ok=True)
         for fingerprint in set(estates):
             (self.estates / fingerprint).unlink(missing_ok=True)
         for key in set(sheets):
@@ -150,10 +148,13 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link(source: str | Path, target: str) -> None:
+    """A hard link; the target's folder made when it is missing (asked only then: a mkdir
+    of a folder that exists costs as much as the link)."""
     try:
         os.link(source, target)
     except FileNotFoundError:
-        raise
-    except OSError:  # another file system, or no hard links
-        shutil.copyfile(source, target)
+        if not os.path.exists(source):
+            raise
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(source, target)

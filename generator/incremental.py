@@ -301,8 +301,11 @@ def _stage(relative: str, data: bytes) -> tuple[int, str]:
     its (size, sha256)."""
     job = _JOB[0]
     target = job.staging / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:  # its folder asked for only when missing: see cache._link
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     sha = hashlib.sha256(data).hexdigest()
     if job.cache:
         job.cache.keep_file(target, sha)

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import pytest
 import yaml
 from pydantic import BaseModel
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from generator.incremental import STATE_FILE
 from generator.load import load_file
 from generator.model.base import _text
 from generator.pipeline import build
+from generator.write import OutputError, Writer
 
 from .conftest import Site
 
@@ -205,3 +207,17 @@ def test_notice_markdown_keeps_safe_formatting(site: Site) -> None:
         assert '<a href="https://example.org/a" rel="noopener noreferrer nofollow">公告</a>' in page
         assert '<a href="../fees.html" rel="noopener noreferrer nofollow">本站</a>' in page
         assert "<b>粗</b>" in page and "onclick" not in page
+
+
+@pytest.mark.parametrize("path", ["../x.html", "/etc/x", "a//b.html", "a/./b", "a/", "", "a/.."])
+def test_no_write_outside_the_output_or_on_an_unclean_path(tmp_path: Path, path: str) -> None:
+    writer = Writer(tmp_path / "out")
+    with pytest.raises(OutputError):
+        writer.write(path, "x")
+    with pytest.raises(OutputError):
+        writer.adopt(path, (1, "0" * 64))
+    writer.write("a/b.html", "x")
+    with pytest.raises(OutputError):  # and never twice
+        writer.adopt("a/b.html", (1, "0" * 64))
+    writer.abort()
+    assert not any(tmp_path.rglob("*.html"))
