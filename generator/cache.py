@@ -12,7 +12,8 @@ that restores the folder) need not read and render every estate again:
 - estates/  each estate's summary (incremental.EstateSummary, with its
   files' digests), named by the estate's fingerprint;
 - sheets/  each noticeboard sheet's (size, SHA-256), named by its key
-  (the digest of its HTML and of the PDF engine).
+  (the digest of its HTML and of the PDF engine), and so each street
+  overview's and print file's, named by the digest of what it is made of.
 
 An estate whose fingerprint is here is put together from files/ instead
 of rendered. The cache trusts its files as a build trusts its own output:
@@ -26,6 +27,7 @@ then rendered, not restored, by a build that finds no output.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -64,6 +66,25 @@ class Cache:
             pass
         except OSError:  # another file system, or no hard links: a copy
             self._write(Path(kept), path.read_bytes())
+
+    def replace_file(self, path: Path, sha: str) -> None:
+        """Keep the file at ``path`` in place of the kept file of the same bytes, so that a
+        file published as a copy of a kept one is on disk once."""
+        temporary = f"{self._file(sha)}.new"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        try:
+            os.link(path, temporary)
+            os.replace(temporary, self._file(sha))
+        except OSError:  # another file system: the kept copy stays
+            pass
+
+    def read(self, sha: str) -> bytes | None:
+        """A kept file's bytes, if kept."""
+        try:
+            return Path(self._file(sha)).read_bytes()
+        except FileNotFoundError:
+            return None
 
     def place(self, files: dict[str, Digest], staging: Path) -> bool:
         """Put the kept files at their paths under ``staging``, all or none; False when one is gone."""

@@ -420,9 +420,14 @@ def build(
             for relative, inputs, make in made_here:
                 made = before.carried.get(relative)
                 same = made is not None and made[0] == inputs and previous.site == site_fp
+                cached = cache.sheet(_site_key(site_fp, relative, inputs)) if cache else None
                 if made is not None and same and (out / relative).is_file():
                     writer.keep(relative, made[1])
                     carried[relative] = (inputs, made[1])
+                elif cache and cached and (data := cache.read(cached[1])) is not None:
+                    writer.write(relative, data)
+                    carried[relative] = (inputs, writer.digests[relative])
+                    cache.replace_file(writer.locate(relative), cached[1])
                 else:
                     making[pool.submit(make)] = (relative, inputs)
 
@@ -443,6 +448,8 @@ def build(
             relative, inputs = making.pop(made_here)
             writer.write(relative, made_here.result())
             carried[relative] = (inputs, writer.digests[relative])
+            if cache:
+                cache.keep_file(writer.locate(relative), writer.digests[relative][1])
         site_files = _site_files(writer.digests, summaries)
         blocks = [block for summary in summaries.values() for block in summary.manifest]
         blocks += [manifest_block({path: digest}) for path, digest in site_files.items()]
@@ -477,6 +484,7 @@ def build(
     if cache is not None:
         whole = not isinstance(writer, Patch)
         _remember(cache, report, prints, packed, summaries, state, previous, kept, whole, writer)
+        _remember_site_pdfs(cache, site_fp, carried, before.carried, previous.site, whole)
     return report
 
 
@@ -510,6 +518,33 @@ def _remember(
     new = {sha for i in report.rendered for _, sha in summaries[i].files.values()}
     old_keys = {key for key, _ in previous.sheets.values()}
     cache.drop(old - new, {previous.prints[i] for i in gone}, old_keys - keys)
+
+
+def _site_key(site_fp: str, relative: str, inputs: object) -> str:
+    """A street overview's or print file's key in the cache: what it is made from."""
+    return "site|" + hashlib.sha256(pickle.dumps((site_fp, relative, inputs), PICKLE)).hexdigest()
+
+
+def _remember_site_pdfs(
+    cache: Cache,
+    site_fp: str,
+    carried: dict[str, tuple[object, tuple[int, str]]],
+    before: dict[str, tuple[object, tuple[int, str]]],
+    previous_site: str,
+    whole: bool,
+) -> None:
+    """Keep the street overviews and print files in the cache by key, as the sheets; drop
+    those this build replaced (after a whole build, Cache.keep_only dropped them)."""
+    for relative, (inputs, digest) in carried.items():
+        cache.keep_sheet(_site_key(site_fp, relative, inputs), digest)
+    if whole:
+        return
+    gone = {r: made for r, made in before.items() if carried.get(r) != made}
+    cache.drop(
+        {digest[1] for _, digest in gone.values()} - {d[1] for _, d in carried.values()},
+        (),
+        [_site_key(previous_site, r, inputs) for r, (inputs, _) in gone.items()],
+    )
 
 
 def _sheet_keys(summary: EstateSummary, state: State) -> Iterator[tuple[str, str]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import build as build_module
 from generator import incremental
 from generator.cache import CACHE_FOLDER, Cache
 from generator.clock import today
@@ -207,9 +208,12 @@ def test_parallel_and_serial_builds_make_the_same_bytes(site: Site) -> None:
     assert one == two
 
 
-def test_a_build_with_no_output_takes_every_estate_from_the_cache(site: Site) -> None:
+def test_a_build_with_no_output_takes_every_estate_from_the_cache(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A deleted output (or a fresh checkout with the cache restored) is put together from the
-    cache: no estate rendered, no sheet laid out, the same bytes as a build without it."""
+    cache: no estate rendered, no sheet laid out, no street overview or print file made, the
+    same bytes as a build without it."""
     cache = Cache(site.root / CACHE_FOLDER)
     new_estate(site.root, "y", "第二小区")
     for estate in ("x", "y"):
@@ -217,8 +221,16 @@ def test_a_build_with_no_output_takes_every_estate_from_the_cache(site: Site) ->
     out = site.root / "public"
     assert build(site.root, out, None, today(), jobs=2, cache=cache).restored == []
     shutil.rmtree(out)
+
+    def made(*args: object) -> None:
+        raise AssertionError("made again, not taken from the cache")
+
+    for module, name in ((incremental, "_lay_out"), (build_module, "street_overview")):
+        monkeypatch.setattr(module, name, made)
+    monkeypatch.setattr(build_module, "_merge", made)
     report = build(site.root, out, None, today(), jobs=2, cache=cache)
     assert report.restored == report.rendered == ["x", "y"]
+    monkeypatch.undo()
     sheet = out / "x/releases/2025-h1/sheet.pdf"
     sha = hashlib.sha256(sheet.read_bytes()).hexdigest()
     assert sheet.stat().st_ino == (cache.files / sha[:2] / sha).stat().st_ino  # linked, not made
