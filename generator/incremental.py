@@ -244,11 +244,11 @@ def _build_one(
 ) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout], bool]:
     """Render one estate, or take it from the cache; its sheets that need laying out are
     handed back (see _lay_out). True when it came from the cache."""
-    job = _JOB[0]
-    packed = job.cache.estate(fingerprint) if job.cache else None
-    if packed is not None:
+    job, cache = _JOB[0], _JOB[0].cache
+    packed = cache.estate(fingerprint) if cache else None
+    if cache and packed is not None:
         kept: EstateSummary = pickle.loads(packed)
-        if job.cache and job.cache.place(kept.files, job.staging):
+        if cache.place(kept.files, job.staging):
             return estate_id, kept, [], [], True
     folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
@@ -482,9 +482,11 @@ def build(
             file.writelines(parts)
         os.replace(temporary, out / name)
     if cache is not None:
-        whole = not isinstance(writer, Patch)
-        _remember(cache, report, prints, packed, summaries, state, previous, kept, whole, writer)
-        _remember_site_pdfs(cache, site_fp, carried, before.carried, previous.site, whole)
+        pdfs = {_site_key(site_fp, r, inputs): made for r, (inputs, made) in carried.items()}
+        old_pdfs = {_site_key(previous.site, r, i): made for r, (i, made) in before.carried.items()}
+        _remember(
+            cache, report, prints, packed, summaries, state, previous, kept, writer, pdfs, old_pdfs
+        )
     return report
 
 
@@ -497,54 +499,41 @@ def _remember(
     state: State,
     previous: State,
     kept: dict[str, EstateSummary],
-    whole: bool,
     writer: Writer,
+    pdfs: dict[str, tuple[int, str]],
+    old_pdfs: dict[str, tuple[int, str]],
 ) -> None:
-    """Keep in the cache the estates and sheets this build made; drop what it no longer
-    publishes: after a whole build by listing the cache, else from what changed."""
+    """Keep in the cache the estates, sheets, street overviews and print files this build
+    made; drop what it no longer publishes: after a whole build by listing the cache,
+    else from what changed. ``pdfs`` and ``old_pdfs``: this build's and the previous
+    one's street overviews and print files, by key (see _site_key)."""
+    whole = not isinstance(writer, Patch)
     made = sorted(set(report.rendered) - set(report.restored))
     for estate_id in made:
         cache.keep_estate(prints[estate_id], packed[estate_id])
         summary = summaries[estate_id]
         for path, key in _sheet_keys(summary, state):
             cache.keep_sheet(key, summary.files[path])
-    keys = {key for key, _ in state.sheets.values()}
+    for key, digest in pdfs.items():
+        if whole or key not in old_pdfs:
+            cache.keep_sheet(key, digest)
+    keys = {key for key, _ in state.sheets.values()} | pdfs.keys()
     if whole:
         shas = {sha for _, sha in writer.digests.values()}
         cache.keep_only(shas, {prints[i] for i in summaries}, keys)
         return
     gone = [i for i in previous.prints if i not in summaries or i in report.rendered]
     old = {sha for i in gone if i in kept for _, sha in kept[i].files.values()}
+    old |= {sha for key, (_, sha) in old_pdfs.items() if key not in pdfs}
     new = {sha for i in report.rendered for _, sha in summaries[i].files.values()}
-    old_keys = {key for key, _ in previous.sheets.values()}
+    new |= {sha for _, sha in pdfs.values()}
+    old_keys = {key for key, _ in previous.sheets.values()} | old_pdfs.keys()
     cache.drop(old - new, {previous.prints[i] for i in gone}, old_keys - keys)
 
 
 def _site_key(site_fp: str, relative: str, inputs: object) -> str:
     """A street overview's or print file's key in the cache: what it is made from."""
     return "site|" + hashlib.sha256(pickle.dumps((site_fp, relative, inputs), PICKLE)).hexdigest()
-
-
-def _remember_site_pdfs(
-    cache: Cache,
-    site_fp: str,
-    carried: dict[str, tuple[object, tuple[int, str]]],
-    before: dict[str, tuple[object, tuple[int, str]]],
-    previous_site: str,
-    whole: bool,
-) -> None:
-    """Keep the street overviews and print files in the cache by key, as the sheets; drop
-    those this build replaced (after a whole build, Cache.keep_only dropped them)."""
-    for relative, (inputs, digest) in carried.items():
-        cache.keep_sheet(_site_key(site_fp, relative, inputs), digest)
-    if whole:
-        return
-    gone = {r: made for r, made in before.items() if carried.get(r) != made}
-    cache.drop(
-        {digest[1] for _, digest in gone.values()} - {d[1] for _, d in carried.values()},
-        (),
-        [_site_key(previous_site, r, inputs) for r, (inputs, _) in gone.items()],
-    )
 
 
 def _sheet_keys(summary: EstateSummary, state: State) -> Iterator[tuple[str, str]]:

@@ -239,6 +239,11 @@ def test_a_build_with_no_output_takes_every_estate_from_the_cache(
     assert {p: v[2] for p, v in snapshot(out).items()} == {
         p: v[2] for p, v in snapshot(fresh).items()
     }
+    release(site.root, "x", dt.date(2025, 8, 1), "2025-h2", (dt.date(2025, 8, 1),) * 2)
+    build(site.root, out, None, today(), jobs=2, cache=cache)  # in place: the old work dropped
+    published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
+    assert {p.name for p in cache.files.rglob("*") if p.is_file()} <= published
+    assert (out / "x/releases/2025-h2/sheet.pdf").is_file()
 
 
 def test_the_cache_keeps_what_the_last_build_published(site: Site) -> None:
