@@ -8,7 +8,7 @@ that restores the folder) need not read and render every estate again:
 
 - files/  each file the estates' workers wrote, named by its SHA-256, as
   a hard link to the published file where the file system allows (no
-  second copy on disk), else a copy;
+  second copy on disk), else a copy (write.link);
 - estates/  each estate's summary (incremental.EstateSummary, with its
   files' digests), named by the estate's fingerprint;
 - sheets/  each noticeboard sheet's (size, SHA-256), named by its key
@@ -30,10 +30,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from .write import link
 
 CACHE_FOLDER = ".sunshine-cache"
 
@@ -59,32 +60,13 @@ class Cache:
 
     def keep_file(self, path: Path, sha: str) -> None:
         """Keep the file at ``path``, whose SHA-256 is ``sha``, unless a file of that digest is kept."""
-        kept = self._file(sha)
-        try:
-            _link(path, kept)
-        except FileExistsError:  # kept before, or by another worker
-            pass
-        except OSError:  # another file system, or no hard links: a copy
-            self._write(Path(kept), path.read_bytes())
+        with contextlib.suppress(FileExistsError):  # kept before, or by another worker
+            link(path, self._file(sha))
 
-    def replace_file(self, path: Path, sha: str) -> None:
-        """Keep the file at ``path`` in place of the kept file of the same bytes, so that a
-        file published as a copy of a kept one is on disk once."""
-        temporary = f"{self._file(sha)}.new"
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        try:
-            os.link(path, temporary)
-            os.replace(temporary, self._file(sha))
-        except OSError:  # another file system: the kept copy stays
-            pass
-
-    def read(self, sha: str) -> bytes | None:
-        """A kept file's bytes, if kept."""
-        try:
-            return Path(self._file(sha)).read_bytes()
-        except FileNotFoundError:
-            return None
+    def kept(self, sha: str) -> Path | None:
+        """The kept file of this SHA-256, if kept."""
+        path = Path(self._file(sha))
+        return path if path.is_file() else None
 
     def place(self, files: dict[str, Digest], staging: Path) -> bool:
         """Put the kept files at their paths under ``staging``, all or none; False when one is gone."""
@@ -92,13 +74,11 @@ class Cache:
         for relative, (_, sha) in files.items():
             kept, target = self._file(sha), f"{staging}/{relative}"
             try:
-                _link(kept, target)
+                link(kept, target)
             except FileNotFoundError:  # gone from the cache
                 for done in placed:
                     os.unlink(done)
                 return False
-            except OSError:  # another file system, or no hard links
-                shutil.copyfile(kept, target)
             placed.append(target)
         return True
 
@@ -167,15 +147,3 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
             return list(entries)
     except FileNotFoundError:
         return []
-
-
-def _link(source: str | Path, target: str) -> None:
-    """A hard link; the target's folder made when it is missing (asked only then: a mkdir
-    of a folder that exists costs as much as the link)."""
-    try:
-        os.link(source, target)
-    except FileNotFoundError:
-        if not os.path.exists(source):
-            raise
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.link(source, target)

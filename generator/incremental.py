@@ -46,7 +46,7 @@ from .pipeline import Site, estate_folders, published_estate
 from .render import pdf
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
-from .write import Patch, Writer, folder_of
+from .write import Patch, Writer, folder_of, link
 
 STATE_VERSION = 10
 T = TypeVar("T")
@@ -268,8 +268,7 @@ def _build_one(
         key, target = f"{job.engine}|{html}", job.staging / relative
         made = job.sheets.get(relative)
         if made is not None and made[0] == key and (job.out / relative).is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(job.out / relative, target)
+            link(job.out / relative, target)
             files[relative] = made[1]
             if job.cache:
                 job.cache.keep_file(target, made[1][1])
@@ -420,14 +419,16 @@ def build(
             for relative, inputs, make in made_here:
                 made = before.carried.get(relative)
                 same = made is not None and made[0] == inputs and previous.site == site_fp
-                cached = cache.sheet(_site_key(site_fp, relative, inputs)) if cache else None
                 if made is not None and same and (out / relative).is_file():
                     writer.keep(relative, made[1])
                     carried[relative] = (inputs, made[1])
-                elif cache and cached and (data := cache.read(cached[1])) is not None:
-                    writer.write(relative, data)
-                    carried[relative] = (inputs, writer.digests[relative])
-                    cache.replace_file(writer.locate(relative), cached[1])
+                elif (
+                    cache
+                    and (cached := cache.sheet(_site_key(site_fp, relative, inputs)))
+                    and (kept_pdf := cache.kept(cached[1]))
+                ):
+                    writer.link(relative, kept_pdf, cached)
+                    carried[relative] = (inputs, cached)
                 else:
                     making[pool.submit(make)] = (relative, inputs)
 

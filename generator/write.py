@@ -56,9 +56,11 @@ class Writer:
 
     def keep(self, relative: str, digest: tuple[int, str]) -> None:
         """Publish the previous build's file unchanged: the same file, hard-linked."""
-        target = self._claim(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(self.out / relative, target)
+        self.link(relative, self.out / relative, digest)
+
+    def link(self, relative: str, source: Path, digest: tuple[int, str]) -> None:
+        """Publish a file made before (the previous build's, or the cache's): hard-linked."""
+        link(source, self._claim(relative))
         self.digests[relative] = digest
 
     def locate(self, relative: str) -> Path:
@@ -104,6 +106,25 @@ class Writer:
             self.abort()
 
 
+def link(source: Path | str, target: Path | str) -> None:
+    """Hard-link ``source`` at ``target``, making target's folder only when it is missing
+    (a mkdir of a folder that exists costs as much as the link); a copy, whole or none,
+    where the file system gives no hard link. FileNotFoundError when source is missing."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # another file system, or no hard links allowed there
+        partial = f"{target}.part"
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+
+
 def _check(relative: str) -> None:
     """Refuse a path that is not clean, relative and inside the output: as PurePosixPath
     would write it, without '..', not empty."""
@@ -138,7 +159,7 @@ class Patch(Writer):
     def adopt(self, relative: str, digest: tuple[int, str]) -> None:
         super().adopt(relative, digest)
         self.folders.add(folder_of(relative, self.nested))
-        if self.previous.get(relative) == digest and (self.out / relative).is_file():
+        if self._unchanged(relative, digest):
             staged = self._target(relative)
             staged.unlink()
             os.link(self.out / relative, staged)
@@ -146,11 +167,22 @@ class Patch(Writer):
     def write(self, relative: str, content: bytes | str) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = (len(data), hashlib.sha256(data).hexdigest())
-        if self.previous.get(relative) == digest and (self.out / relative).is_file():
+        if self._unchanged(relative, digest):
             self.keep(relative, digest)
             return
         super().write(relative, data)
         self.changed.append(relative)
+
+    def link(self, relative: str, source: Path, digest: tuple[int, str]) -> None:
+        if self._unchanged(relative, digest):
+            self.keep(relative, digest)
+            return
+        super().link(relative, source, digest)
+        self.changed.append(relative)
+
+    def _unchanged(self, relative: str, digest: tuple[int, str]) -> bool:
+        """The output has this file with these bytes already."""
+        return self.previous.get(relative) == digest and (self.out / relative).is_file()
 
     def keep(self, relative: str, digest: tuple[int, str]) -> None:
         if relative not in self.previous:  # what the previous build published is a clean path
