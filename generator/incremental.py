@@ -365,10 +365,13 @@ def build(
     if out.exists() and previous.site == site_fp and unchanged == set(ids) == set(previous.prints):
         return Report(carried=sorted(ids), up_to_date=True)
     report = Report()
-    before = previous.details(out) if previous.prints else Details()
+    # the previous build's details serve a build of the same site only: a new site
+    # fingerprint renders every estate (the details are 150 MB at 10,000 estates)
+    same_site = bool(previous.prints) and previous.site == site_fp
+    before = previous.details(out) if same_site else Details()
     if before is None:  # the details are not this state's: build anew
-        previous, unchanged, before = State(), set(), Details()
-    in_place = out.is_dir() and previous.site == site_fp and bool(previous.prints)
+        previous, unchanged, before, same_site = State(), set(), Details(), False
+    in_place = out.is_dir() and same_site
     # a new site fingerprint renders every estate: the whole output is new
     writer = Patch(out, NESTED) if in_place else Writer(out)
     todo = [i for i in ids if i not in unchanged]
@@ -417,9 +420,8 @@ def build(
         def carry(made_here: list[SitePdf]) -> None:
             """Keep each PDF the previous build made from equal inputs; make the others."""
             for relative, inputs, make in made_here:
-                made = before.carried.get(relative)
-                same = made is not None and made[0] == inputs and previous.site == site_fp
-                if made is not None and same and (out / relative).is_file():
+                made = before.carried.get(relative)  # of a build of this same site
+                if made is not None and made[0] == inputs and (out / relative).is_file():
                     writer.keep(relative, made[1])
                     carried[relative] = (inputs, made[1])
                 elif (
