@@ -57,6 +57,9 @@ def missing(text: str) -> list[str]:
 def harfbuzz_subset_available() -> bool:
     """True when WeasyPrint can subset fonts with HarfBuzz (fast) instead of fontTools."""
     try:
+        from .render.pdf import loaded
+
+        loaded()
         from weasyprint.text.ffi import harfbuzz_subset
     except (ImportError, OSError):
         return False

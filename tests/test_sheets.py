@@ -219,3 +219,26 @@ def test_without_a_chinese_font_the_build_stops_naming_the_character(
     assert doctor.returncode == 3
     assert "MISSING  Chinese fonts" in doctor.stdout
     assert "MISSING  content characters" in doctor.stdout
+
+
+WATCH_LOOKUPS = """
+import ctypes.util
+ran = []
+for name in ("_findLib_gcc", "_findLib_ld"):
+    full = getattr(ctypes.util, name)
+    setattr(ctypes.util, name, lambda *args, _full=full, _name=name: ran.append(_name) or _full(*args))
+from generator.render import pdf
+pdf.loaded()
+from weasyprint.text import ffi
+print(ran, ffi.pango is not None, ffi.harfbuzz_subset is not None, ctypes.util.find_library("m"))
+"""
+
+
+def test_weasyprint_loads_its_libraries_from_the_linker_cache_alone() -> None:
+    """Each process that lays out a sheet imports WeasyPrint; it runs no compiler or linker to do it."""
+    run = subprocess.run(
+        [sys.executable, "-c", WATCH_LOOKUPS], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    lookups, pango, subsetter, libm = run.stdout.split()
+    assert (lookups, pango, subsetter) == ("[]", "True", "True")
+    assert libm.startswith("libm.so")  # find_library is itself again afterwards
