@@ -21,6 +21,10 @@ from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
 from .views import ACCOUNT_PAGES, View, release_folder
 
+# the site's feed.xml: the newest releases of all estates (an estate's own feed has all of its);
+# a feed of every release ever was 18 MB at 10,000 estates, fetched whole by every reader
+SITE_FEED = 100
+
 
 @dataclass
 class EstatePages:
@@ -242,11 +246,11 @@ def render_site_pages(
         write(f"assets/{name}", static.read_bytes())
     base = config.base_url.rstrip("/") + "/"
     everything = [entry for s in ordered for entry in s.feed_entries]
-    write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything))
+    write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything, SITE_FEED))
     pages = out.pages + [p for s in ordered for p in s.pages]
-    write(
-        "sitemap.xml", feeds.sitemap([(base + p.removesuffix("index.html"), d) for p, d in pages])
-    )
+    urls = [(base + p.removesuffix("index.html"), d) for p, d in pages]
+    for name, data in feeds.sitemaps(base, urls).items():
+        write(name, data)
 
 
 # a PDF over several estates: (its path, what it is made from, a picklable call that makes it)

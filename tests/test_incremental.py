@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from generator.cache import CACHE_FOLDER, Cache
 from generator.clock import today
 from generator.incremental import DETAILS_FILE, STATE_FILE, build
 from generator.pipeline import release
+from generator.render import feeds
 from generator.scaffold import new_estate
 
 from .conftest import Site
@@ -276,3 +278,54 @@ def test_the_cache_keeps_what_the_last_build_published(site: Site) -> None:
     report = build(site.root, out, None, today(), jobs=2, with_pdf=False, cache=cache)
     assert report.rendered == ["x", "y"] and report.restored == ["x"]
     assert index.is_file() and hashlib.sha256(index.read_bytes()).hexdigest() == sha
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def sitemap_urls(out: Path, base: str) -> tuple[list[str], list[str]]:
+    """(the parts sitemap.xml names, every page URL the sitemaps list)."""
+    top = ET.parse(out / "sitemap.xml").getroot()
+    if top.tag == f"{SITEMAP}urlset":
+        return [], [str(loc.text) for loc in top.iter(f"{SITEMAP}loc")]
+    assert top.tag == f"{SITEMAP}sitemapindex"
+    parts = [str(loc.text).removeprefix(base) for loc in top.iter(f"{SITEMAP}loc")]
+    urls: list[str] = []
+    for name in parts:
+        part = ET.parse(out / name).getroot()
+        assert part.tag == f"{SITEMAP}urlset"
+        urls += [str(loc.text) for loc in part.iter(f"{SITEMAP}loc")]
+    return parts, urls
+
+
+def test_a_city_sized_sitemap_is_split_and_the_site_feed_keeps_the_newest(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 25)  # 50,000 in the protocol
+    monkeypatch.setattr(build_module, "SITE_FEED", 1)
+    out = two_estates(site)
+    base = "https://example.org/"
+    pages = {
+        base + p.relative_to(out).as_posix().removesuffix("index.html") for p in out.rglob("*.html")
+    }
+    parts, urls = sitemap_urls(out, base)
+    assert sorted(urls) == sorted(pages)  # each page once
+    assert len(parts) == -(-len(pages) // 25) and all("/" not in name for name in parts)
+    for name in parts:  # a sitemap lists URLs under its own folder: they sit beside sitemap.xml
+        assert len(ET.parse(out / name).getroot()) <= 25
+
+    release(
+        site.root, "y", dt.date(2025, 8, 1), "2025-h1b", (dt.date(2025, 8, 1), dt.date(2025, 8, 14))
+    )
+    build(site.root, out, None, today(), jobs=1)
+    entries = ET.parse(out / "feed.xml").getroot().findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [f"{base}y/releases/2025-h1b/"]
+    assert len(ET.parse(out / "y" / "feed.xml").getroot().findall(f"{ATOM}entry")) == 2
+
+    shutil.rmtree(site.root / "content" / "y")  # the site shrinks: fewer parts, none left over
+    build(site.root, out, None, today(), jobs=1)
+    parts, urls = sitemap_urls(out, base)
+    left = sorted(p.name for p in out.glob("sitemap-*.xml"))
+    assert left == sorted(parts) and len(parts) == -(-len(urls) // 25)
+    assert not any("/y/" in url for url in urls)
