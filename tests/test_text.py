@@ -1,10 +1,12 @@
-"""Numbers and money as residents read them; the fast money formatter gives exactly Babel's bytes."""
+"""Numbers, money and links as residents read them; the fast money formatter gives exactly Babel's bytes."""
 
 from __future__ import annotations
 
+import posixpath
 import random
 from decimal import Decimal
 
+from generator.render.html import _relative_to
 from generator.render.text import babel_yuan, number, yuan
 
 
@@ -30,3 +32,26 @@ def test_numbers_keep_the_places_they_were_written_with() -> None:
         "1,200",
     ]
     assert number(Decimal("1200.50")) == "1,200.50" and number(Decimal("1200.5")) == "1,200.5"
+
+
+def test_page_links_are_the_paths_relative_to_the_page() -> None:
+    pages = ["index.html", "en/index.html", "x/fees.html", "en/x/releases/2025-h1/index.html"]
+    targets = [
+        "index.html",
+        "x/",
+        "x/index.html",
+        "en/x/fees.html",
+        "en/x/releases/2025-h1/csv/fund-2025.csv",
+        "en",
+        "en/",
+        "assets/style.css",
+        "x/./fees.html",
+        "x/../y/index.html",
+        "x//fees.html",
+    ]
+    for page in pages:
+        url = _relative_to(page)
+        here = posixpath.dirname(page) or "."
+        for target in targets:
+            full = target + "index.html" if target.endswith("/") else target
+            assert url(target) == posixpath.relpath(full, here), (page, target)

@@ -256,13 +256,21 @@ def _demote(html: str) -> Markup:
 def _relative_to(page: str) -> Callable[[str], str]:
     """A url() for templates: a site path made relative to the page, so any prefix works."""
     here = posixpath.dirname(page) or "."
+    inside = "" if here == "." else f"{here}/"
 
     def url(target: str) -> str:
         if target.endswith("/"):
             target += "index.html"
+        if target.startswith(inside) and _plain(target):  # below the page: the path's rest
+            return target[len(inside) :]  # (the index of 10,000 estates links them all)
         return _relpath(target, here)
 
     return url
+
+
+def _plain(path: str) -> bool:
+    """A relative path with no empty, "." or ".." part."""
+    return not path.startswith("/") and not {"", ".", ".."} & set(path.split("/"))
 
 
 @functools.lru_cache(maxsize=16384)
