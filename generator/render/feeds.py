@@ -67,11 +67,12 @@ def sitemaps(base: str, urls: list[tuple[str, dt.date | None]]) -> dict[str, byt
     for url, day in sorted(urls, key=lambda u: u[0]):
         lastmod = f"<lastmod>{day.isoformat()}</lastmod>" if day else ""
         line = f"<url><loc>{escape(url)}</loc>{lastmod}</url>"
-        if len(parts[-1]) == SITEMAP_URLS or size + len(line.encode()) > SITEMAP_BYTES - 1024:
+        weight = len(line.encode()) + 1
+        if len(parts[-1]) == SITEMAP_URLS or size + weight > SITEMAP_BYTES - 1024:  # and a head
             parts.append([])
             size = 0
         parts[-1].append(line)
-        size += len(line.encode()) + 1
+        size += weight
     if len(parts) == 1:
         return {"sitemap.xml": _xml("urlset", parts[0])}
     out = {f"sitemap-{n}.xml": _xml("urlset", part) for n, part in enumerate(parts, start=1)}

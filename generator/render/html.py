@@ -270,7 +270,7 @@ def _relative_to(page: str) -> Callable[[str], str]:
 
 def _plain(path: str) -> bool:
     """A relative path with no empty, "." or ".." part."""
-    return not path.startswith("/") and not {"", ".", ".."} & set(path.split("/"))
+    return not {"", ".", ".."} & set(path.split("/"))  # "/a" has an empty part too
 
 
 @functools.lru_cache(maxsize=16384)
