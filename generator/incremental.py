@@ -46,7 +46,7 @@ from .pipeline import Site, estate_folders, published_estate
 from .render import pdf
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
-from .write import Patch, Writer, folder_of, link
+from .write import Patch, Writer, folder_of, link, put
 
 STATE_VERSION = 10
 T = TypeVar("T")
@@ -270,11 +270,11 @@ def _build_one(
         if made is not None and made[0] == key and (job.out / relative).is_file():
             link(job.out / relative, target)
             files[relative] = made[1]
-            if job.cache:
-                job.cache.keep_file(target, made[1][1])
+            if cache:
+                cache.keep_file(target, made[1][1])
             return True
-        digest = job.cache.sheet(key) if job.cache else None
-        if job.cache and digest and job.cache.place({relative: digest}, job.staging):
+        digest = cache.sheet(key) if cache else None
+        if cache and digest and cache.place({relative: digest}, job.staging):
             files[relative] = digest
             return True
         return False
@@ -300,11 +300,7 @@ def _stage(relative: str, data: bytes) -> tuple[int, str]:
     its (size, sha256)."""
     job = _JOB[0]
     target = job.staging / relative
-    try:
-        target.write_bytes(data)
-    except FileNotFoundError:  # its folder asked for only when missing: see cache._link
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    put(target, data)
     sha = hashlib.sha256(data).hexdigest()
     if job.cache:
         job.cache.keep_file(target, sha)

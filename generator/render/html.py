@@ -20,6 +20,7 @@ from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 from .. import i18n, views
+from ..write import clean
 from . import text
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "themes" / "default"
@@ -261,16 +262,11 @@ def _relative_to(page: str) -> Callable[[str], str]:
     def url(target: str) -> str:
         if target.endswith("/"):
             target += "index.html"
-        if target.startswith(inside) and _plain(target):  # below the page: the path's rest
+        if target.startswith(inside) and clean(target):  # below the page: the path's rest
             return target[len(inside) :]  # (the index of 10,000 estates links them all)
         return _relpath(target, here)
 
     return url
-
-
-def _plain(path: str) -> bool:
-    """A relative path with no empty, "." or ".." part."""
-    return not {"", ".", ".."} & set(path.split("/"))  # "/a" has an empty part too
 
 
 @functools.lru_cache(maxsize=16384)

@@ -39,19 +39,15 @@ def loaded() -> ModuleType:
     the linker cache is final; the Linux name, tried after the others,
     opens the same library as before.
     """
-    if "weasyprint" not in sys.modules and sys.platform == "linux":
-        import ctypes.util
+    import ctypes.util
 
-        ldconfig = getattr(ctypes.util, "_findSoname_ldconfig", None)
-        if ldconfig is not None:
-            full = ctypes.util.find_library
-            ctypes.util.find_library = ldconfig
-            try:
-                import weasyprint
-            finally:
-                ctypes.util.find_library = full
-    import weasyprint
-
+    full = ctypes.util.find_library
+    if sys.platform == "linux" and "weasyprint" not in sys.modules:
+        ctypes.util.find_library = getattr(ctypes.util, "_findSoname_ldconfig", full)
+    try:
+        import weasyprint
+    finally:
+        ctypes.util.find_library = full
     return weasyprint
 
 
