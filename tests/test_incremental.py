@@ -56,7 +56,8 @@ def owned(files: set[str], estate: str) -> set[str]:
     return {p for p in files if p.startswith((f"{estate}/", f"en/{estate}/"))}
 
 
-def two_estates(site: Site) -> Path:
+def two_released(site: Site) -> None:
+    """A second estate, y, beside x; both with one release."""
     new_estate(site.root, "y", "第二小区")
     for estate in ("x", "y"):
         release(
@@ -66,6 +67,16 @@ def two_estates(site: Site) -> Path:
             "2025-h1",
             (dt.date(2025, 7, 10), dt.date(2025, 7, 24)),
         )
+
+
+def not_published(cache: Cache, out: Path) -> set[str]:
+    """Files in the cache that the output does not publish."""
+    published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
+    return {p.name for p in cache.files.rglob("*") if p.is_file()} - published
+
+
+def two_estates(site: Site) -> Path:
+    two_released(site)
     out = site.root / "public"
     report = build(site.root, out, None, today(), jobs=2)
     assert sorted(report.rendered) == ["x", "y"]
@@ -222,9 +233,7 @@ def test_a_build_with_no_output_takes_every_estate_from_the_cache(
     cache: no estate rendered, no sheet laid out, no street overview or print file made, the
     same bytes as a build without it."""
     cache = Cache(site.root / CACHE_FOLDER)
-    new_estate(site.root, "y", "第二小区")
-    for estate in ("x", "y"):
-        release(site.root, estate, dt.date(2025, 7, 10), "2025-h1", (dt.date(2025, 7, 10),) * 2)
+    two_released(site)
     out = site.root / "public"
     assert build(site.root, out, None, today(), jobs=2, cache=cache).restored == []
     shutil.rmtree(out)
@@ -248,8 +257,7 @@ def test_a_build_with_no_output_takes_every_estate_from_the_cache(
     }
     release(site.root, "x", dt.date(2025, 8, 1), "2025-h2", (dt.date(2025, 8, 1),) * 2)
     build(site.root, out, None, today(), jobs=2, cache=cache)  # in place: the old work dropped
-    published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
-    assert {p.name for p in cache.files.rglob("*") if p.is_file()} <= published
+    assert not_published(cache, out) == set()
     assert (out / "x/releases/2025-h2/sheet.pdf").is_file()
 
 
@@ -258,9 +266,7 @@ def test_the_cache_keeps_what_the_last_build_published(site: Site) -> None:
     makes its estate render again, never a page short."""
     cache = Cache(site.root / CACHE_FOLDER)
     out = site.root / "public"
-    new_estate(site.root, "y", "第二小区")
-    for estate in ("x", "y"):
-        release(site.root, estate, dt.date(2025, 7, 10), "2025-h1", (dt.date(2025, 7, 10),) * 2)
+    two_released(site)
     build(site.root, out, None, today(), jobs=2, with_pdf=False, cache=cache)
     before = {p.name for p in cache.estates.iterdir()}
     release(site.root, "x", dt.date(2025, 8, 1), "2025-h2", (dt.date(2025, 8, 1),) * 2)
@@ -268,8 +274,7 @@ def test_the_cache_keeps_what_the_last_build_published(site: Site) -> None:
     assert report.rendered == ["x"] and report.restored == []
     after = {p.name for p in cache.estates.iterdir()}
     assert len(after) == 2 and len(after & before) == 1  # y kept, x's old summary dropped
-    published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()}
-    assert {p.name for p in cache.files.rglob("*") if p.is_file()} <= published
+    assert not_published(cache, out) == set()
 
     index = out / "y" / "index.html"
     sha = hashlib.sha256(index.read_bytes()).hexdigest()
