@@ -20,7 +20,10 @@ of rendered. The cache trusts its files as a build trusts its own output:
 both are the build's, and manifest.json names every file's SHA-256.
 
 The cache holds what the last build published: when a build ends, what it
-no longer publishes is dropped (Cache.drop, Cache.keep_only). A file an
+no longer publishes is dropped (Cache.drop, Cache.keep_only). A sheet is
+kept the moment it is laid out (incremental._lay_out), so a build that
+stops short leaves the sheets it made for the next one; the next whole
+build drops those it does not publish. A file an
 unchanged estate shares with a changed one may go with it; that estate is
 then rendered, not restored, by a build that finds no output.
 """

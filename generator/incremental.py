@@ -265,13 +265,14 @@ def _build_one(
         files[relative] = _stage(relative, content)
 
     def reuse(relative: str, html: str) -> bool:
-        key, target = f"{job.engine}|{html}", job.staging / relative
+        key, target = sheet_key(job.engine, html), job.staging / relative
         made = job.sheets.get(relative)
         if made is not None and made[0] == key and (job.out / relative).is_file():
             link(job.out / relative, target)
             files[relative] = made[1]
             if cache:
                 cache.keep_file(target, made[1][1])
+                cache.keep_sheet(key, made[1])
             return True
         digest = cache.sheet(key) if cache else None
         if cache and digest and cache.place({relative: digest}, job.staging):
@@ -291,8 +292,24 @@ def _build_one(
 
 def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
     """Lay out one sheet into the staging folder; a task of its own, so that the sheets
-    of one estate, the street overviews and the print files take all the cores."""
-    return relative, _stage(relative, pdf.pdf([pdf.document(html)]))
+    of one estate, the street overviews and the print files take all the cores.
+
+    The sheet goes into the cache at once, not when the build ends: a build
+    that stops short (interrupted, out of time on a CI runner) keeps every
+    sheet it laid out, and the next build takes them from there.
+    """
+    digest = _stage(relative, pdf.pdf([pdf.document(html)]))
+    job = _JOB[0]
+    if job.cache:
+        job.cache.keep_sheet(
+            sheet_key(job.engine, hashlib.sha256(html.encode()).hexdigest()), digest
+        )
+    return relative, digest
+
+
+def sheet_key(engine: str, html_digest: str) -> str:
+    """A sheet's key: the PDF engine (pdf.engine) and its HTML's digest (sheets.render_sheets)."""
+    return f"{engine}|{html_digest}"
 
 
 def _stage(relative: str, data: bytes) -> tuple[int, str]:
@@ -466,7 +483,7 @@ def build(
             prints={i: prints[i] for i in summaries},
             stats=stats,
             sheets={
-                path: (f"{engine}|{html}", summary.files[path])
+                path: (sheet_key(engine, html), summary.files[path])
                 for summary in summaries.values()
                 for path, html in summary.sheets.items()
                 if path in summary.files
@@ -508,11 +525,8 @@ def _remember(
     one's street overviews and print files, by key (see _site_key)."""
     whole = not isinstance(writer, Patch)
     made = sorted(set(report.rendered) - set(report.restored))
-    for estate_id in made:
+    for estate_id in made:  # their sheets went in as they were made (_lay_out, reuse)
         cache.keep_estate(prints[estate_id], packed[estate_id])
-        summary = summaries[estate_id]
-        for path, key in _sheet_keys(summary, state):
-            cache.keep_sheet(key, summary.files[path])
     for key, digest in pdfs.items():
         if whole or key not in old_pdfs:
             cache.keep_sheet(key, digest)
@@ -533,14 +547,6 @@ def _remember(
 def _site_key(site_fp: str, relative: str, inputs: object) -> str:
     """A street overview's or print file's key in the cache: what it is made from."""
     return "site|" + hashlib.sha256(pickle.dumps((site_fp, relative, inputs), PICKLE)).hexdigest()
-
-
-def _sheet_keys(summary: EstateSummary, state: State) -> Iterator[tuple[str, str]]:
-    """(path, key) of each sheet of an estate that this build published."""
-    for path in summary.sheets:
-        made = state.sheets.get(path)
-        if made is not None:
-            yield path, made[0]
 
 
 def _site_files(

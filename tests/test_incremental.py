@@ -285,6 +285,43 @@ def test_the_cache_keeps_what_the_last_build_published(site: Site) -> None:
     assert index.is_file() and hashlib.sha256(index.read_bytes()).hexdigest() == sha
 
 
+def test_a_build_that_stops_short_keeps_the_sheets_it_laid_out(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build with sheets can take hours at city scale: when it stops (Ctrl-C, a CI
+    runner's time limit), the next build lays out only the sheets it did not get to."""
+    cache = Cache(site.root / CACHE_FOLDER)
+    out = site.root / "public"
+    two_released(site)
+    lay_out = incremental._lay_out
+    first: list[str] = []
+
+    def power_cut(relative: str, html: str) -> tuple[str, tuple[int, str]]:
+        if first:  # the power goes during the second sheet
+            raise KeyboardInterrupt
+        first.append(relative)
+        return lay_out(relative, html)
+
+    monkeypatch.setattr(incremental, "_lay_out", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        build(site.root, out, None, today(), jobs=1, cache=cache)  # one process: patched here
+    assert not out.exists()
+    laid: list[str] = []
+
+    def counted(relative: str, html: str) -> tuple[str, tuple[int, str]]:
+        laid.append(relative)
+        return lay_out(relative, html)
+
+    monkeypatch.setattr(incremental, "_lay_out", counted)
+    report = build(site.root, out, None, today(), jobs=1, cache=cache)
+    sheets = {f"{estate}/releases/2025-h1/sheet.pdf" for estate in ("x", "y")}
+    assert report.rendered == ["x", "y"] and laid == sorted(sheets - set(first))
+    sheet = out / first[0]
+    sha = hashlib.sha256(sheet.read_bytes()).hexdigest()
+    assert sheet.stat().st_ino == (cache.files / sha[:2] / sha).stat().st_ino  # the one laid out
+    assert not_published(cache, out) == set()  # and the whole build kept only what it published
+
+
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
