@@ -265,7 +265,7 @@ def _build_one(
         files[relative] = _stage(relative, content)
 
     def reuse(relative: str, html: str) -> bool:
-        key, target = sheet_key(job.engine, html), job.staging / relative
+        key, target = _sheet_key(job.engine, html), job.staging / relative
         made = job.sheets.get(relative)
         if made is not None and made[0] == key and (job.out / relative).is_file():
             link(job.out / relative, target)
@@ -302,12 +302,12 @@ def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
     job = _JOB[0]
     if job.cache:
         job.cache.keep_sheet(
-            sheet_key(job.engine, hashlib.sha256(html.encode()).hexdigest()), digest
+            _sheet_key(job.engine, hashlib.sha256(html.encode()).hexdigest()), digest
         )
     return relative, digest
 
 
-def sheet_key(engine: str, html_digest: str) -> str:
+def _sheet_key(engine: str, html_digest: str) -> str:
     """A sheet's key: the PDF engine (pdf.engine) and its HTML's digest (sheets.render_sheets)."""
     return f"{engine}|{html_digest}"
 
@@ -483,7 +483,7 @@ def build(
             prints={i: prints[i] for i in summaries},
             stats=stats,
             sheets={
-                path: (sheet_key(engine, html), summary.files[path])
+                path: (_sheet_key(engine, html), summary.files[path])
                 for summary in summaries.values()
                 for path, html in summary.sheets.items()
                 if path in summary.files
