@@ -290,7 +290,7 @@ def _build_one(
     return estate_id, summary, [], layouts, False
 
 
-def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
+def _lay_out(relative: str, html: str, html_digest: str) -> tuple[str, tuple[int, str]]:
     """Lay out one sheet into the staging folder; a task of its own, so that the sheets
     of one estate, the street overviews and the print files take all the cores.
 
@@ -301,9 +301,7 @@ def _lay_out(relative: str, html: str) -> tuple[str, tuple[int, str]]:
     digest = _stage(relative, pdf.pdf([pdf.document(html)]))
     job = _JOB[0]
     if job.cache:
-        job.cache.keep_sheet(
-            _sheet_key(job.engine, hashlib.sha256(html.encode()).hexdigest()), digest
-        )
+        job.cache.keep_sheet(_sheet_key(job.engine, html_digest), digest)
     return relative, digest
 
 
@@ -417,8 +415,8 @@ def build(
                     report.restored.append(estate_id)
                 for relative, digest in made.files.items():
                     writer.adopt(relative, digest)
-                for relative, html in layouts:
-                    laying[pool.submit(_lay_out, relative, html)] = estate_id
+                for relative, html in layouts:  # its digest is in the summary's sheets
+                    laying[pool.submit(_lay_out, relative, html, made.sheets[relative])] = estate_id
             if progress:
                 progress("estates", done, len(todo))
         del rendering  # the sheets' HTML went to the workers

@@ -296,11 +296,11 @@ def test_a_build_that_stops_short_keeps_the_sheets_it_laid_out(
     lay_out = incremental._lay_out
     first: list[str] = []
 
-    def power_cut(relative: str, html: str) -> tuple[str, tuple[int, str]]:
+    def power_cut(relative: str, html: str, digest: str) -> tuple[str, tuple[int, str]]:
         if first:  # the power goes during the second sheet
             raise KeyboardInterrupt
         first.append(relative)
-        return lay_out(relative, html)
+        return lay_out(relative, html, digest)
 
     monkeypatch.setattr(incremental, "_lay_out", power_cut)
     with pytest.raises(KeyboardInterrupt):
@@ -308,9 +308,9 @@ def test_a_build_that_stops_short_keeps_the_sheets_it_laid_out(
     assert not out.exists()
     laid: list[str] = []
 
-    def counted(relative: str, html: str) -> tuple[str, tuple[int, str]]:
+    def counted(relative: str, html: str, digest: str) -> tuple[str, tuple[int, str]]:
         laid.append(relative)
-        return lay_out(relative, html)
+        return lay_out(relative, html, digest)
 
     monkeypatch.setattr(incremental, "_lay_out", counted)
     report = build(site.root, out, None, today(), jobs=1, cache=cache)
