@@ -1,8 +1,10 @@
-"""Keep the message catalogs in step with the templates and the model's Chinese values.
+"""Keep the message catalogs in step with the code, the templates and the model's Chinese values.
 
 ``python -m generator.catalog`` extracts every message from the default theme
-and every enumerated value of the model, and merges them into each catalog;
-new messages arrive untranslated, for a translator to fill in.
+and every enumerated value of the model into the pages' catalog, and every
+``_("…")`` of the generator's code into the command line's, and merges them
+into each language's catalogs; new messages arrive untranslated, for a
+translator to fill in.
 """
 
 from __future__ import annotations
@@ -49,16 +51,36 @@ def template_catalog() -> Catalog:
     return catalog
 
 
-def update(language: str) -> Catalog:
+PACKAGE = i18n.LOCALE_DIR.parent
+
+
+def cli_catalog() -> Catalog:
+    """The command line's messages: every ``_("…")`` in the generator's code."""
+    catalog = Catalog(project="sunshine", fuzzy=False)
+    found = extract_from_dir(str(PACKAGE), [("**.py", "python")], keywords={"_": None})
+    for filename, lineno, message, comments, context in found:
+        catalog.add(
+            message,
+            locations=[(f"generator/{filename}", lineno)],
+            auto_comments=comments,
+            context=context,
+        )
+    return catalog
+
+
+CATALOGS = {i18n.PAGES: template_catalog, i18n.CLI: cli_catalog}
+
+
+def update(language: str, domain: str = i18n.PAGES) -> Catalog:
     """Merge the current messages into one language's catalog and write it."""
-    path = i18n.catalog_path(language)
+    path = i18n.catalog_path(language, domain)
     if path.exists():
         with path.open("rb") as po:
             catalog = read_po(po, locale=language)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = Catalog(locale=language, project="sunshine")
-    catalog.update(template_catalog(), no_fuzzy_matching=True)
+    catalog.update(CATALOGS[domain](), no_fuzzy_matching=True)
     catalog.obsolete.clear()
     with path.open("wb") as po:
         write_po(po, catalog, omit_header=True, sort_output=True, include_lineno=False, width=0)
@@ -68,5 +90,6 @@ def update(language: str) -> Catalog:
 if __name__ == "__main__":
     for lang in i18n.LANGUAGES:
         if lang != i18n.DEFAULT:
-            missing = [m.id for m in update(lang) if m.id and not m.string]
-            print(f"{lang}: {len(missing)} message(s) to translate")
+            for domain in CATALOGS:
+                missing = [m.id for m in update(lang, domain) if m.id and not m.string]
+                print(f"{lang}/{domain}: {len(missing)} message(s) to translate")

@@ -15,9 +15,10 @@ from typing import Any
 
 import click
 
-from . import pipeline, scaffold
+from . import i18n, pipeline, scaffold
 from .cache import CACHE_FOLDER, Cache
 from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
+from .i18n import _
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_MACHINE = 0, 1, 2, 3
 
@@ -56,10 +57,17 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     default=".",
     help="Run as if started in DIR (the folder holding site.yaml).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGUAGES),
+    default=None,
+    help="Language of messages (default: zh-CN; en under an English locale).",
+)
 @click.version_option(package_name="sunshine")
 @click.pass_context
-def main(ctx: click.Context, directory: Path) -> None:
+def main(ctx: click.Context, directory: Path, lang: str | None) -> None:
     """sunshine: publish sunshine-property (阳光物业) disclosures as a website, PDF sheets and audit diffs."""
+    i18n.use(lang or i18n.from_environment())
     if not directory.is_dir():
         raise click.UsageError(f"-C {directory}: no such folder")
     ctx.obj = {"root": directory.resolve()}
@@ -95,9 +103,11 @@ def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: boo
         click.echo(d.format(strict), err=False)
     notes = len(diagnostics) - errors - warnings
     summary = (
-        f"{errors} error(s), {warnings} warning(s)" if errors or warnings else "no problems found"
+        _("{errors} 个错误，{warnings} 个警告", errors=errors, warnings=warnings)
+        if errors or warnings
+        else _("没有发现问题")
     )
-    summary += f" ({notes} note(s))" if notes else ""
+    summary += _("（另有 {notes} 条提示）", notes=notes) if notes else ""
     click.echo(summary, err=True)
 
 

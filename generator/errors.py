@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .i18n import _
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -283,7 +285,7 @@ class Diagnostic:
 
     def format(self, strict: bool = False) -> str:
         severity = Severity.ERROR if strict and self.severity is Severity.WARNING else self.severity
-        return f"{self.location}: {self.code} {severity}: {self.message}"
+        return f"{self.location}: {self.code} {severity_word(severity)}: {self.message}"
 
     def fails(self, strict: bool = False) -> bool:
         """True for errors, and for warnings under --strict; notes never fail."""
@@ -302,6 +304,12 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
         return (loc.file, loc.line, loc.column, self.code, self.message)
+
+
+def severity_word(severity: Severity) -> str:
+    """错误, 警告 or 提示, in the command line's language."""
+    words = {Severity.ERROR: _("错误"), Severity.WARNING: _("警告"), Severity.NOTE: _("提示")}
+    return words[severity]
 
 
 class GeneratorError(Exception):

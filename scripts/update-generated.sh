@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Regenerate the committed files that are made from the code: the JSON Schemas
-# in schemas/ and the code table in docs/diagnostics.md. The tests fail until
-# these match the code.
+# in schemas/, the message catalogs in generator/locale/ (new messages arrive
+# untranslated) and the code table in docs/diagnostics.md. The tests fail
+# until these match the code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/sunshine schemas
+.venv/bin/python -m generator.catalog
 .venv/bin/python - <<'PY'
 from pathlib import Path
 from generator.errors import code_table

@@ -4,10 +4,12 @@ import datetime as dt
 import os
 import subprocess
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator import i18n
 from generator.errors import Diagnostic
 from generator.pipeline import check
 from generator.scaffold import new_estate
@@ -16,6 +18,19 @@ REPO = Path(__file__).resolve().parent.parent
 
 # One clock for the whole suite: builds and rule profiles see 2026-11-24, whatever day it is.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1795478400")
+# One language: the command line speaks Chinese unless a test asks for English, whatever the
+# machine's locale (an English one would turn every message English).
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test() -> Iterator[None]:
+    """A command run in-process with --lang en leaves the process in English: set it back."""
+    yield
+    i18n.use(i18n.DEFAULT)
+
 
 SITE_YAML = """\
 title: 测试站点

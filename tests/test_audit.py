@@ -235,7 +235,7 @@ def test_findings_in_check_and_in_the_cli(site: Site) -> None:
     findings(site, lambda s: edit(s, FUND, "summary: 2025 年上半年专户利息", "summary: 改过的利息"))
     result = CliRunner().invoke(main, ["-C", str(site.root), "check"])
     assert result.exit_code == 1
-    assert "H001 error:" in result.output and "content/x/releases/2025-h2.json:" in result.output
+    assert "H001 错误:" in result.output and "content/x/releases/2025-h2.json:" in result.output
     result = CliRunner().invoke(
         main, ["-C", str(site.root), "diff", "x", "2025-h1", "2025-h2", "--format", "json"]
     )

@@ -20,7 +20,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_check_on_the_demo_content_is_clean() -> None:
     code, output = run("-C", str(REPO), "check", "--strict", "--as-of", "2026-08-20")
     assert code == 0, output
-    assert "no problems found" in output
+    assert "没有发现问题" in output
 
 
 def test_check_exit_1_with_every_diagnostic(site: Site) -> None:
@@ -28,10 +28,10 @@ def test_check_exit_1_with_every_diagnostic(site: Site) -> None:
     site.write("votes.yaml", text.replace("approving: {area: 7100.00", "approving: {area: 9100.00"))
     code, output = run("-C", str(site.root), "check")
     assert code == 1, output
-    assert [line for line in output.splitlines() if " error: " in line][0] == (
-        "content/x/votes.yaml:31:23: V001 error: vote 'vote-2025-roof': approving area 9100.00 is more than participating 8200.00"
+    assert [line for line in output.splitlines() if " 错误: " in line][0] == (
+        "content/x/votes.yaml:31:23: V001 错误: vote 'vote-2025-roof': approving area 9100.00 is more than participating 8200.00"
     )
-    assert output.splitlines()[-1].startswith("1 error(s), ")
+    assert output.splitlines()[-1].startswith("1 个错误，")
 
 
 def test_warnings_pass_unless_strict(site: Site) -> None:
@@ -42,10 +42,10 @@ def test_warnings_pass_unless_strict(site: Site) -> None:
     )
     code, output = run("-C", str(site.root), "check")
     assert code == 0, output
-    assert "V002 warning:" in output
+    assert "V002 警告:" in output
     code, output = run("-C", str(site.root), "check", "--strict")
     assert code == 1, output
-    assert "V002 error:" in output
+    assert "V002 错误:" in output
 
 
 def test_check_json_format(site: Site) -> None:
@@ -87,7 +87,7 @@ def test_site_config_errors_are_content_errors(site: Site) -> None:
     )
     code, output = run("-C", str(site.root), "check")
     assert code == 1
-    assert output.startswith("site.yaml:2:11: K001 error: base_url:")
+    assert output.startswith("site.yaml:2:11: K001 错误: base_url:")
 
 
 def test_new_then_release_through_the_cli(site: Site) -> None:
@@ -120,7 +120,7 @@ def test_an_estate_may_not_take_the_name_of_a_site_folder(site: Site) -> None:
     shutil.copytree(site.estate, site.root / "content" / "en")
     code, output = run("-C", str(site.root), "check")
     assert code == 1, output
-    assert "content/en:1:1: I002 error: estate id 'en' is taken by the site's own folders" in output
+    assert "content/en:1:1: I002 错误: estate id 'en' is taken by the site's own folders" in output
     code, output = run("-C", str(site.root), "build")
     assert code == 1 and "I002" in output
     assert not (site.root / "build").exists()

@@ -77,7 +77,7 @@ def test_unknown_key_is_an_error_naming_its_line(site: Site) -> None:
         """,
     )
     assert [d.format() for d in site.check()] == [
-        "content/x/accounts/public-revenue/2025-h1.yaml:4:1: S002 error: clsoing: unknown field 'clsoing' (did you mean 'closing'?)"
+        "content/x/accounts/public-revenue/2025-h1.yaml:4:1: S002 错误: clsoing: unknown field 'clsoing' (did you mean 'closing'?)"
     ]
 
 

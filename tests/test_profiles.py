@@ -228,7 +228,7 @@ def test_check_as_of_through_the_cli(site: Site) -> None:
     assert late.exit_code == 1
     assert (
         "content/x/releases/2025-h1.json:" in late.output
-        and "P002 error: 公共收益收支情况（按季度） for the period ending 2025-09-30 was due by 2025-10-30"
+        and "P002 错误: 公共收益收支情况（按季度） for the period ending 2025-09-30 was due by 2025-10-30"
         in late.output
     )
 

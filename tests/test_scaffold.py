@@ -68,4 +68,4 @@ def test_new_estate_checks_clean_and_is_reported_as_unpublished(site: Site) -> N
 
     result = CliRunner().invoke(main, ["-C", str(site.root), "check", "--as-of", "2025-08-01"])
     assert result.exit_code == 0, result.output
-    assert "P001 warning: no release published by 2025-08-01" in result.output
+    assert "P001 警告: no release published by 2025-08-01" in result.output
