@@ -132,7 +132,12 @@ def check(ctx: click.Context, strict: bool, as_of: Any, fmt: str) -> None:
 
     Example: sunshine check --strict
     """
-    diagnostics = pipeline.check(_site(ctx), as_of.date() if as_of else None)
+    from .clock import today
+
+    day = as_of.date() if as_of else today()
+    diagnostics = pipeline.check(_site(ctx), day)
+    if fmt != "json":
+        click.echo(_("（各小区的工作副本已按 {day} 发布的下一期审核）", day=day), err=True)
     _print_diagnostics(diagnostics, strict, fmt == "json")
     failed = any(d.fails(strict) for d in diagnostics)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)

@@ -82,14 +82,42 @@ def test_statement_published_after_its_deadline(site: Site, released: dt.date, l
     messages = [d.message for d in found if d.code == "P002"]
     assert bool(messages) is late
     if late:
-        assert "was due by 2025-07-30, published 2025-07-31" in messages[0]
+        assert "应于 2025-07-30 前公布，2025-07-31 才在期次 r1 中公布" in messages[0]
+
+
+def without_earlier_disclosures(estate: EstateData) -> EstateData:
+    bare = estate.estate.model_copy(update={"earlier_disclosures": []})
+    return estate.model_copy(update={"estate": bare})
 
 
 def test_yearly_statement_under_the_national_baseline(site: Site) -> None:
     """Yearly within 90 days: 2024's statements were due by 2025-03-31."""
-    estate = data(site)
+    estate = without_earlier_disclosures(data(site))
     assert "P002" not in codes("national", [published(estate, D(2025, 3, 31))], D(2025, 5, 1))
     assert "P002" in codes("national", [published(estate, D(2025, 4, 1))], D(2025, 5, 1))
+
+
+def test_statements_posted_before_the_estate_used_sunshine_count(site: Site) -> None:
+    """The template records 2024's statements as posted on paper on 2025-01-20: its first release is not late."""
+    estate = data(site)
+    assert [d.posted for d in estate.estate.earlier_disclosures] == [D(2025, 1, 20)] * 2
+    assert "P002" not in codes("national", [published(estate, D(2025, 4, 1))], D(2025, 5, 1))
+    late = estate.estate.model_copy(
+        update={
+            "earlier_disclosures": [
+                d.model_copy(update={"posted": D(2025, 4, 15)})
+                for d in estate.estate.earlier_disclosures
+            ]
+        }
+    )
+    found = evaluate(
+        load_profile("national"),
+        [published(estate.model_copy(update={"estate": late}), D(2025, 4, 20))],
+        D(2025, 5, 1),
+        HERE,
+    )
+    assert [d.code for d in found] == ["P002", "P002"]  # posted on paper, but after the deadline
+    assert "应于 2025-03-31 前公布，2025-04-15 才公示" in found[0].message
 
 
 def _vote_counts() -> tuple[tuple[Decimal, int], tuple[Decimal, int], tuple[Decimal, int]]:
@@ -192,9 +220,9 @@ def test_missing_section_and_top_up(site: Site) -> None:
     )
     assert sorted(d.code for d in found if d.code != "P002") == ["P001", "P006"]
     assert next(d for d in found if d.code == "P001").message.startswith(
-        "服务内容和标准（四保） is missing"
+        "缺少「服务内容和标准（四保）」：期次 r1中没有"
     )
-    assert "30% of the initial deposit" in next(d for d in found if d.code == "P006").message
+    assert "低于首期归集额的 30%" in next(d for d in found if d.code == "P006").message
 
 
 def test_no_release_at_all(site: Site) -> None:
@@ -227,10 +255,17 @@ def test_check_as_of_through_the_cli(site: Site) -> None:
     )
     assert late.exit_code == 1
     assert (
-        "content/x/releases/2025-h1.json:" in late.output
-        and "P002 错误: 公共收益收支情况（按季度） for the period ending 2025-09-30 was due by 2025-10-30"
+        "content/x/accounts/public-revenue/:1:1: P002 错误: 「公共收益收支情况（按季度）」截至 2025-09-30 的一期应于 2025-10-30 前公布，到 2025-10-31 仍未公布"
         in late.output
     )
+    site.write(
+        "accounts/public-revenue/2025-q3.yaml",
+        "period: {from: 2025-07-01, to: 2025-09-30}\nopening: 18600.00\nclosing: 18600.00\n",
+    )
+    in_working_copy = CliRunner().invoke(
+        main, ["-C", str(site.root), "check", "--as-of", "2025-10-31"]
+    )
+    assert "在工作副本中，还没有发布，请尽快发布" in in_working_copy.output
 
 
 def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> None:
