@@ -445,11 +445,15 @@ def _carried(
 ) -> Iterator[Diagnostic]:
     closing, opening = getattr(prev, "closing", None), getattr(st, "opening", None)
     if closing is not None and opening is not None and closing != opening:
-        yield Diagnostic(
-            "A003",
-            src.at(part, ("opening",)),
-            f"{pid}: opening {_money(opening)} differs from {prev_id}'s closing {_money(closing)}",
+        message = _(
+            "{pid}：期初余额 {opening} 与上一期 {prev} 的期末余额 {closing} 不符，相差 {difference} 元；本期期初应等于上期期末",
+            pid=pid,
+            opening=_money(opening),
+            prev=prev_id,
+            closing=_money(closing),
+            difference=_money(opening - closing),
         )
+        yield Diagnostic("A003", src.at(part, ("opening",)), message)
     if isinstance(prev, FundStatement) and isinstance(st, FundStatement):
         before = {b.building: b.closing for b in prev.buildings}
         for i, b in enumerate(st.buildings):

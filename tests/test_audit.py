@@ -479,3 +479,22 @@ def test_audit_codes_are_documented(code: str) -> None:
     from .conftest import REPO
 
     assert f"| {code} |" in (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+
+
+def test_an_opening_that_differs_from_the_published_closing_states_the_difference(
+    site: Site,
+) -> None:
+    published(site)
+    site.write(
+        "accounts/maintenance-fund/2025-h2.yaml",
+        NEXT_FUND.format(spending="  []", closing="928300.00")
+        .replace("opening: 913900.00", "opening: 923900.00")
+        .replace("expenditure:\n  []", "expenditure: []"),
+    )
+    (finding,) = findings(site, "A003")
+    assert (
+        "期初余额 923,900.00 与上一期 2025-h1 的期末余额 913,900.00 不符，相差 10,000.00 元"
+        in finding
+    )
+    assert "opening: 923900.00" in line_at(site, finding)
+    assert_refused(site, "A003")

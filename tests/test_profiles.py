@@ -294,3 +294,122 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
     text = "".join(p.extract_text() for p in PdfReader(street).pages)
     assert "共 1 个小区，其中 1 个有逾期或缺失" in text and "云莲新村" in text
     assert 'href="overview/上海市浦东新区周家渡街道.pdf"' in page
+
+
+# The law, written out independently of the profile file: for each matter, before 2021 (物权法 art. 76,
+# 物业管理条例 art. 12: shares of all owners) and from 2021 (民法典 art. 278: two-thirds take part,
+# then shares of those taking part). (share, strictly more than it?)
+TWO_THIRDS, HALF, THREE_QUARTERS = (
+    (Decimal(2) / 3, False),
+    (Decimal(1) / 2, True),
+    (Decimal(3) / 4, False),
+)
+LAW = {
+    "制定修改议事规则": (HALF, HALF),
+    "制定修改管理规约": (HALF, HALF),
+    "选举更换业委会": (HALF, HALF),
+    "选聘解聘物业": (HALF, HALF),
+    "使用维修资金": (TWO_THIRDS, HALF),
+    "筹集维修资金": (TWO_THIRDS, THREE_QUARTERS),
+    "改建重建": (TWO_THIRDS, THREE_QUARTERS),
+    "改变共有部分用途": (HALF, THREE_QUARTERS),
+    "调整收费标准": (HALF, HALF),
+    "其他": (HALF, HALF),
+}
+ELECTORATE = (Decimal("12000.00"), 120)  # a building-scoped vote: one building's 120 owners
+
+
+def _least(whole: Decimal | int, share: tuple[Decimal, bool], cent: Decimal | int) -> Decimal | int:
+    """The smallest tally meeting a share of ``whole``, counted in steps of ``cent``."""
+    need, strictly = share
+    tally = whole * need
+    steps = -(-tally // cent) * cent  # rounded up to a whole step
+    if strictly and steps == tally:
+        steps += cent
+    return steps if isinstance(whole, Decimal) else int(steps)
+
+
+def _tallies(kind: str, day: dt.date, short: str) -> tuple[tuple[Decimal, int], ...]:
+    """Tallies exactly at the threshold for a matter on a day; ``short`` takes one step off a measure."""
+    before, after = LAW[kind]
+    area, heads = ELECTORATE
+    if day < D(2021, 1, 1):
+        taking = (area, heads)
+        yes = (_least(area, before, Decimal("0.01")), _least(heads, before, 1))
+    else:
+        taking = (_least(area, TWO_THIRDS, Decimal("0.01")), _least(heads, TWO_THIRDS, 1))
+        yes = (_least(taking[0], after, Decimal("0.01")), _least(taking[1], after, 1))
+    if short == "participating area":
+        taking = (taking[0] - Decimal("0.01"), taking[1])
+    if short == "participating headcount":
+        taking = (taking[0], taking[1] - 1)
+    if short == "approving area":
+        yes = (yes[0] - Decimal("0.01"), yes[1])
+    if short == "approving headcount":
+        yes = (yes[0], yes[1] - 1)
+    yes = (min(yes[0], taking[0]), min(yes[1], taking[1]))
+    return ELECTORATE, taking, yes
+
+
+@pytest.mark.parametrize("day", [D(2020, 12, 31), D(2021, 1, 1)])
+@pytest.mark.parametrize("kind", sorted(LAW))
+def test_every_matter_of_article_278_meets_its_threshold_exactly(kind: str, day: dt.date) -> None:
+    rule = vote_rule(load_profile("national"), kind, day)  # type: ignore[arg-type]
+    assert rule is not None, kind
+    assert vote_passes(rule, *_tallies(kind, day, ""))
+    shorts = ["approving area", "approving headcount"]
+    shorts += ["participating area", "participating headcount"] if day.year >= 2021 else []
+    for short in shorts:
+        assert not vote_passes(rule, *_tallies(kind, day, short)), (kind, day, short)
+
+
+FUND_VOTE = """\
+votes:
+  - id: vote-2025-roof
+    date: {day}
+    matter: 使用 1 号楼维修资金修缮屋面
+    kind: 使用维修资金
+    buildings: [b1]
+    total: {{area: 10700.00, headcount: 160}}
+    participating: {{area: {taking_area}, headcount: {taking}}}
+    approving: {{area: {yes_area}, headcount: {yes}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "taking", "yes", "passes"),
+    [
+        (D(2020, 12, 31), (Decimal("10700.00"), 160), (Decimal("7133.34"), 107), True),
+        (D(2020, 12, 31), (Decimal("10700.00"), 160), (Decimal("7133.33"), 107), False),
+        (D(2021, 1, 1), (Decimal("7133.34"), 107), (Decimal("3566.68"), 54), True),
+        (D(2021, 1, 1), (Decimal("7133.34"), 106), (Decimal("3566.68"), 54), False),
+        (D(2021, 1, 1), (Decimal("7133.34"), 107), (Decimal("3566.67"), 54), False),
+    ],
+)
+def test_a_building_scoped_fund_vote_is_judged_on_its_own_owners(
+    site: Site, day: dt.date, taking: tuple[Decimal, int], yes: tuple[Decimal, int], passes: bool
+) -> None:
+    """Building 1's owners decide on building 1's fund: 10,700 ㎡ and 160 owners, not the estate's."""
+    site.write(
+        "votes.yaml",
+        FUND_VOTE.format(
+            day=day, taking_area=taking[0], taking=taking[1], yes_area=yes[0], yes=yes[1]
+        ),
+    )
+    text = (
+        (site.estate / "fees.yaml")
+        .read_text(encoding="utf-8")
+        .replace("          vote: vote-2025-fee        # 对应 votes.yaml 里的表决编号\n", "")
+    )
+    site.write("fees.yaml", text)
+    text = (
+        (site.estate / "contracts.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    vote: vote-2023-renew           # 续聘所依据的业主表决\n", "")
+    )
+    site.write("contracts.yaml", text)
+    found = [d for d in check(site.root, D(2025, 8, 1)) if d.code == "P005"]
+    assert (found == []) is passes, [d.format() for d in found]
+    if not passes:
+        assert found[0].location.file == "content/x/accounts/maintenance-fund/2025-h1.yaml"
+        assert "支出 mf-2025-002" in found[0].message and "没有通过" in found[0].message

@@ -258,6 +258,10 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
         {REVENUE: revenue(opening="100.00", closing="100.00").replace(TRANSFER, "")},
         [(FUND, 18, 15, "A007")],
     ),
+    "A007 transfer sent but not received": (
+        {FUND: None},  # the fund's totals no longer add up either
+        [(FUND, 25, 10, "A001"), (FUND, 27, 3, "A002"), (REVENUE, 29, 15, "A007")],
+    ),
     "A008 transfer sides differ": (
         {
             REVENUE: revenue(opening="15000.00", closing="0.00")
@@ -315,6 +319,10 @@ def _edit(site: Site, relative: str, case: str) -> str:
             "{building: b2, opening: 490000.00, income: 9900.00, expenditure: 0.00, closing: 499900.00}",
         ),
         "A004 surplus differs from its lines": ("surplus: 3356.00", "surplus: 3356.10"),
+        "A007 transfer sent but not received": (  # the fund's side of the transfer left out
+            "  - id: mf-2025-010\n    date: 2025-06-30\n    category: 公共收益转入\n    amount: 15000.00\n    summary: 2025 年上半年公共收益按业主大会决定转入\n    transfer: t-2025-h1-revenue     # 账户之间的转账：与公共收益那边的转出写同一个编号\n",
+            "",
+        ),
         "A005 received exceeds receivable": ("received: 201756.00", "received: 219300.01"),
         "M001 statement regime differs from the estate": (
             "regime: 包干制",
