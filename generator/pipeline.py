@@ -21,7 +21,14 @@ from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
 from .model.notices import Release, SignerRole
-from .profiles import ProfileError, Published, RuleProfile, evaluate, load_profile
+from .profiles import (
+    ProfileError,
+    Published,
+    RuleProfile,
+    evaluate,
+    load_profile,
+    valid_between,
+)
 from .releases import load_releases, write_snapshot
 from .validate import validate
 
@@ -141,26 +148,27 @@ def check(root: Path, as_of: dt.date | None = None) -> list[Diagnostic]:
 
     Each estate's working copy is audited as the release it would be if
     released that day: what ``release`` would refuse, ``check`` reports first.
+    (checking.check does the same estate by estate, in workers, with a cache.)
     """
-    site = load_site(root)
-    found = list(site.diagnostics)
-    if site.config is not None:
-        found += git_witness(root, root / site.config.content_dir)
-        day = as_of or today()
-        for estate in site.estates:
-            found += audit_estate(site, estate, day)
-    return sorted(found, key=Diagnostic.sort_key)
+    from .checking import check as check_estates
+
+    return check_estates(root, as_of or today()).diagnostics
 
 
 def audit_estate(
     site: Site, estate: LoadedEstate, day: dt.date, posting: tuple[dt.date, dt.date] | None = None
 ) -> list[Diagnostic]:
     """An estate's history audited step by step, its working copy last as the release of ``day``."""
-    sides = estate_sides(estate, with_working_copy=True)
-    first = not estate.releases and estate.data is not None  # the first release is being made
-    found = [f for step in steps(sides, first=first) for f in step.findings]
+    found = history_findings(estate)
     found += profile_findings(site, estate, day, with_working_copy=True, posting=posting)
     return found
+
+
+def history_findings(estate: LoadedEstate) -> list[Diagnostic]:
+    """What the audit finds between each release and the next, the working copy last."""
+    sides = estate_sides(estate, with_working_copy=True)
+    first = not estate.releases and estate.data is not None  # the first release is being made
+    return [f for step in steps(sides, first=first) for f in step.findings]
 
 
 def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
@@ -191,10 +199,23 @@ def profile_findings(
     (posted over ``posting``, when known); ``exact=False`` places findings in
     their file only (see history.snapshot_side).
     """
+    return profile_check(site, estate, as_of, exact, with_working_copy, posting)[0]
+
+
+def profile_check(
+    site: Site,
+    estate: LoadedEstate,
+    as_of: dt.date,
+    exact: bool = True,
+    with_working_copy: bool = False,
+    posting: tuple[dt.date, dt.date] | None = None,
+) -> tuple[list[Diagnostic], tuple[dt.date, dt.date]]:
+    """profile_findings, and the span of days over which they hold (profiles.valid_between)."""
     try:
         profile = estate_profile(site, estate)
     except ProfileError as exc:
-        return [Diagnostic("K001", estate.source.at(("estate",), ("rule_profile",)), str(exc))]
+        where = estate.source.at(("estate",), ("rule_profile",))
+        return [Diagnostic("K001", where, str(exc))], (dt.date.min, dt.date.max)
     published = [
         Published(
             s.data,
@@ -208,7 +229,8 @@ def profile_findings(
     if with_working_copy and estate.data is not None:
         locate = working_locator(estate.source)
         published.append(Published(estate.data, WORKING_COPY, as_of, posting, locate))
-    return evaluate(profile, published, as_of, estate.source.at(("estate",)))
+    found = evaluate(profile, published, as_of, estate.source.at(("estate",)))
+    return found, valid_between(profile, published, as_of)
 
 
 def estate_sides(

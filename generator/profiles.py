@@ -227,11 +227,7 @@ def evaluate(
     """Check an estate's releases against a profile as of a date; a working copy last is the next release."""
     published = [r for r in releases if r.day <= as_of]
     if not published:
-        message = _(
-            "截至 {day} 还没有发布任何一期公示，居民看不到任何内容（{profile}）",
-            day=as_of,
-            profile=profile.name,
-        )
+        message = _("还没有发布任何一期公示，居民看不到任何内容（{profile}）", profile=profile.name)
         return [Diagnostic("P001", fallback, message, "尚未发布任何一期公示")]
     latest = published[-1]
     out = list(_sections(profile, published, latest, as_of))
@@ -240,6 +236,29 @@ def evaluate(
     out += _votes(profile, latest)
     out += _top_up(profile, latest)
     return out
+
+
+def valid_between(
+    profile: RuleProfile, releases: list[Published], as_of: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The days, first included and last not, over which ``evaluate`` finds what it finds on ``as_of``.
+
+    What a profile finds turns on the day only where a release is published
+    and where a statement falls due (the day after its deadline): between
+    two such days, every day gives the same findings, in the same words.
+    """
+    turns = {r.day for r in releases if not r.working}
+    for req in profile.requirements:
+        if req.frequency is Frequency.CONTINUOUS:
+            continue
+        for last in (dt.date(as_of.year + 1, 12, 31), dt.date(as_of.year - 2, 12, 31)):
+            turns |= {
+                end + dt.timedelta(days=req.due_days + 1)
+                for end in period_ends(req.frequency, last)
+            }
+    since = max((d for d in turns if d <= as_of), default=dt.date.min)
+    until = min((d for d in turns if d > as_of), default=dt.date.max)
+    return since, until
 
 
 def _present(data: EstateData, section: Section) -> bool:
@@ -312,17 +331,17 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
                 )
         elif first is None:
             message = _(
-                "「{title}」截至 {end} 的一期应于 {due} 前公布，到 {day} 仍未公布（{article}）",
-                title=req.title, end=end, due=due, day=as_of, article=req.article,
+                "「{title}」截至 {end} 的一期应于 {due} 前公布，至今仍未公布（{article}）",
+                title=req.title, end=end, due=due, article=req.article,
             )  # fmt: skip
-            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至 {as_of} 仍未公布"
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
             yield Diagnostic("P002", latest.locate(("accounts", req.section.value)), message, zh)
         elif first.working:
             message = _(
                 "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期；它在工作副本中，还没有发布，请尽快发布（{article}）",
                 title=req.title, end=end, due=due, article=req.article,
             )  # fmt: skip
-            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至 {as_of} 仍未公布"
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
             yield Diagnostic("P002", first.locate(("accounts", req.section.value)), message, zh)
         elif first.day > due:
             message = _(

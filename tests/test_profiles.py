@@ -19,6 +19,7 @@ from generator.profiles import (
     available,
     evaluate,
     load_profile,
+    valid_between,
     vote_passes,
     vote_rule,
     working_days,
@@ -255,7 +256,7 @@ def test_check_as_of_through_the_cli(site: Site) -> None:
     )
     assert late.exit_code == 1
     assert (
-        "content/x/accounts/public-revenue/:1:1: P002 错误: 「公共收益收支情况（按季度）」截至 2025-09-30 的一期应于 2025-10-30 前公布，到 2025-10-31 仍未公布"
+        "content/x/accounts/public-revenue/:1:1: P002 错误: 「公共收益收支情况（按季度）」截至 2025-09-30 的一期应于 2025-10-30 前公布，至今仍未公布"
         in late.output
     )
     site.write(
@@ -283,7 +284,7 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
     page = (out / "street.html").read_text(encoding="utf-8")
     assert "统计日期 2026-11-24" in page
     assert (
-        "公共收益收支情况（按季度）：截至 2026-09-30 的一期应于 2026-10-30 前公布，至 2026-11-24 仍未公布"
+        "公共收益收支情况（按季度）：截至 2026-09-30 的一期应于 2026-10-30 前公布，至今仍未公布"
         in page
     )
     assert page.count('class="late"') == 1  # the other estates are on time
@@ -413,3 +414,19 @@ def test_a_building_scoped_fund_vote_is_judged_on_its_own_owners(
     if not passes:
         assert found[0].location.file == "content/x/accounts/maintenance-fund/2025-h1.yaml"
         assert "支出 mf-2025-002" in found[0].message and "没有通过" in found[0].message
+
+
+def test_findings_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
+    """Every day of a year: the findings are those of any other day of the same span."""
+    estate = without_earlier_disclosures(data(site))
+    releases = [published(estate, D(2025, 7, 10)), published(estate, D(2026, 1, 20), rid="r2")]
+    rules = load_profile("shanghai-2020")  # quarterly and half-yearly, over the national yearly
+    seen: dict[tuple[dt.date, dt.date], list[str]] = {}
+    day = D(2025, 7, 1)
+    while day < D(2026, 7, 1):
+        since, until = valid_between(rules, releases, day)
+        assert since <= day < until
+        found = [d.format() for d in evaluate(rules, releases, day, HERE)]
+        assert seen.setdefault((since, until), found) == found, (day, since, until)
+        day += dt.timedelta(days=1)
+    assert len(seen) > 4  # the spans are real: deadlines fall within two years
