@@ -291,7 +291,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _next_steps(root: Path, folder: Path | None, estate_id: str | None) -> str:
-    steps = [_("  cd {folder}", folder=folder)] if folder is not None else []
+    steps = [f"  cd {folder}"] if folder is not None else []
     if estate_id is None:
         steps.append(_("  sunshine new 小区编号 --name 小区名称     （建第一个小区）"))
     steps += [

@@ -23,9 +23,9 @@ def test_new_estate_fills_id_and_name(site: Site) -> None:
 
 
 def test_new_estate_refuses_existing_and_unsafe_ids(site: Site) -> None:
-    with pytest.raises(UsageError, match="exists already"):
+    with pytest.raises(UsageError, match="已经存在：换一个小区编号"):
         new_estate(site.root, "x")
-    with pytest.raises(UsageError, match="not a URL-safe id"):
+    with pytest.raises(UsageError, match="小区编号“Bad_ID”不能用：只用小写字母 a-z"):
         new_estate(site.root, "Bad_ID")
     assert not (site.root / "content" / "Bad_ID").exists()
 
