@@ -112,12 +112,13 @@ def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnosti
     if kind == "extra_forbidden":
         return Diagnostic("S002", located.where(path, key=True), _unknown(model, path))
     if kind.startswith("sunshine_"):
-        return Diagnostic(
-            kind.removeprefix("sunshine_"), located.where(path), f"{where}：{err['msg']}"
-        )
+        message = _("{where}：{message}", where=where, message=err["msg"])
+        return Diagnostic(kind.removeprefix("sunshine_"), located.where(path), message)
     code = "S005" if kind.startswith("date") else "S004" if kind.startswith("decimal") else "S003"
     message = _builtin(kind, err.get("input"), err.get("ctx") or {}, model, path)
-    return Diagnostic(code, located.where(path), f"{where}：{message}")
+    return Diagnostic(
+        code, located.where(path), _("{where}：{message}", where=where, message=message)
+    )
 
 
 def _unknown(model: type[BaseModel], path: DataPath) -> str:
@@ -158,7 +159,7 @@ def _builtin(
             r"'([^']*)'", str(ctx.get("expected", ""))
         )
         message = _(
-            "{got} 不是可选的值，只能写以下之一：{choices}",
+            "{got}不是可选的值，只能写以下之一：{choices}",
             got=shown,
             choices=_("、").join(choices),
         )

@@ -121,5 +121,5 @@ def click_plural(singular: str, plural: str, n: int) -> str:
 
 def pick(zh_en: str) -> str:
     """The half of a bilingual "中文 / English" text (the model's field descriptions) to show."""
-    chinese, _sep, english = zh_en.partition(" / ")
+    chinese, _sep, english = zh_en.partition("/ ")
     return english.strip() if _current != DEFAULT and english else chinese.strip()

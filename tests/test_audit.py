@@ -255,7 +255,11 @@ def test_findings_in_check_and_in_the_cli(site: Site) -> None:
     )
     assert [f["code"] for f in payload["findings"]] == ["H001"]
     result = CliRunner().invoke(main, ["-C", str(site.root), "diff", "x", "2025-h1", "2099"])
-    assert result.exit_code == 2 and "错误：小区“x”没有期次“2099”；可用的有：2025-h1、2025-h2、current（current 表示正在编辑的工作副本）" in result.output
+    assert (
+        result.exit_code == 2
+        and "错误：小区“x”没有期次“2099”；可用的有：2025-h1、2025-h2、current（current 表示正在编辑的工作副本）"
+        in result.output
+    )
 
 
 def test_rewriting_a_snapshot_with_a_fresh_hash_is_still_caught_by_the_audit(

@@ -72,7 +72,11 @@ def test_check_json_format(site: Site) -> None:
 
 def test_usage_errors_exit_2(tmp_path: object, site: Site) -> None:
     code, output = run("-C", str(site.root / "content"), "check")
-    assert code == 2 and "里没有 site.yaml：请在站点目录（放 site.yaml 的目录）里运行，或用 -C 目录 指定；还没有站点时，先运行 sunshine init" in output
+    assert (
+        code == 2
+        and "里没有 site.yaml：请在站点目录（放 site.yaml 的目录）里运行，或用 -C 目录 指定；还没有站点时，先运行 sunshine init"
+        in output
+    )
     code, _ = run("-C", str(site.root), "check", "--no-such-option")
     assert code == 2
     code, output = run("-C", str(site.root), "new", "x")
