@@ -582,7 +582,7 @@ def doctor(ctx: click.Context) -> None:
     findings = diagnose(root if (root / "site.yaml").is_file() else None)
     for f in findings:
         status = _("正常") if f.ok else _("缺少")
-        click.echo(f"{status:6} {f.what}：{f.detail}")
+        click.echo(f"{status:6} " + _("{what}：{detail}", what=f.what, detail=f.detail))
     sys.exit(EXIT_OK if all(f.ok for f in findings) else EXIT_MACHINE)
 
 
