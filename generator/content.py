@@ -214,7 +214,7 @@ def _label(model: type[BaseModel], path: DataPath) -> str:
     info = field_info(model, _keys(path))
     if info is None or not info.description:
         return ""
-    return _("（{label}）", label=pick(info.description).split("，")[0].split("（")[0])
+    return _("（{label}）", label=re.split(r"[，：（]", pick(info.description))[0])
 
 
 def _choices(model: type[BaseModel], path: DataPath) -> list[str]:

@@ -183,7 +183,7 @@ def bind(host: str, port: int) -> http.server.ThreadingHTTPServer:
 def attach(server: http.server.ThreadingHTTPServer, preview: Preview) -> None:
     """Serve the preview's folder."""
     handler = type("Handler", (_Handler,), {"preview": preview})
-    server.RequestHandlerClass = functools.partial(handler, directory=str(preview.out))  # type: ignore[assignment]
+    server.RequestHandlerClass = functools.partial(handler, directory=str(preview.out))
 
 
 def make_server(preview: Preview, host: str, port: int) -> http.server.ThreadingHTTPServer:
