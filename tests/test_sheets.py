@@ -217,8 +217,8 @@ def test_without_a_chinese_font_the_build_stops_naming_the_character(
         env=_fontconfig(folder, []),
     )
     assert doctor.returncode == 3
-    assert "MISSING  Chinese fonts" in doctor.stdout
-    assert "MISSING  content characters" in doctor.stdout
+    assert "缺少     中文字体：没有：中文会印成方框" in doctor.stdout
+    assert "缺少     内容里的字：本机没有字体能显示" in doctor.stdout
 
 
 WATCH_LOOKUPS = """
