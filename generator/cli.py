@@ -549,13 +549,17 @@ def release(
     \b
     例：sunshine release yun-tai-yi-cun --id 2025-q3 --date 2025-10-10 --posting-from 2025-10-10 --posting-to 2025-10-24
     """
+    warned: list[Diagnostic] = []
     path = pipeline.release(
         _site(ctx),
         estate_id,
         release_date.date(),
         release_id,
         (posting_from.date(), posting_to.date()),
+        warned,
     )
+    for d in warned:
+        click.echo(d.format(), err=True)
     click.echo(_("已写入 {path}：把它提交到 git；这个文件以后不能再改", path=path))
 
 

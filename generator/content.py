@@ -310,6 +310,8 @@ def load_notice(
     if meta is None:
         return located, None, [_as_notice_error(d) for d in problems]
     notice = Notice.model_validate({**located.data, "id": notice_id, "body": parts[1]})
+    body_line = parts[0].count("\n") + 4  # the opening "---", the front matter, the closing "---"
+    located.values[("body",)] = Location(display, body_line, 1)
     return located, notice, []
 
 
