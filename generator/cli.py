@@ -314,13 +314,95 @@ def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str)
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        colours = {"added": "green", "removed": "red", "changed": "yellow"}
         click.echo(f"{estate_id}: {old_id} → {new_id}, {len(lines)} change(s)")
-        for line in lines:
-            click.echo(click.style(line.text(), fg=colours[line.kind]))
+        _echo_changes(lines)
         for finding in step.findings:
             click.echo(click.style(finding.format(), fg="red" if finding.fails() else "magenta"))
     sys.exit(EXIT_CONTENT if any(f.fails() for f in step.findings) else EXIT_OK)
+
+
+def _echo_changes(lines: list[Any]) -> None:
+    """Each change on a line of its own, coloured by kind (render.changes.Line)."""
+    colours = {"added": "green", "removed": "red", "changed": "yellow"}
+    for line in lines:
+        click.echo(click.style(line.text(), fg=colours[line.kind]))
+
+
+@main.command("export")
+@click.argument("estate_id")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="工作簿文件名（默认：小区编号.xlsx）/ the workbook to write (default: ESTATE_ID.xlsx).",
+)
+@click.pass_context
+@_guard
+def export(ctx: click.Context, estate_id: str, out: Path | None) -> None:
+    """把小区的表格数据导出为 Excel/WPS 工作簿 / Write ESTATE_ID's tables as a workbook to fill in.
+
+    Example: sunshine export jia-he-jin-yuan -o 嘉禾锦园.xlsx
+    """
+    from .workbook import export_estate
+
+    path = export_estate(_site(ctx), estate_id, out)
+    click.echo(
+        _(
+            "已写入 {path}：填好后运行 sunshine import {estate} {path} 导回",
+            path=path,
+            estate=estate_id,
+        )
+    )
+
+
+@main.command("import")
+@click.argument("estate_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="只列出将要发生的变更，不写入 / show the changes, write nothing.",
+)
+@click.pass_context
+@_guard
+def import_(ctx: click.Context, estate_id: str, file: Path, dry_run: bool) -> None:
+    """从工作簿（.xlsx .xls .ods .csv）导回小区的 YAML 文件 / Read a workbook back into ESTATE_ID's files.
+
+    Every value is checked as 'check' checks YAML, each problem located by
+    sheet and cell (FILE.xlsx!维修资金!D14). The changes are listed first;
+    on any error no file is written. Exits 1 on errors.
+
+    Example: sunshine import jia-he-jin-yuan 嘉禾锦园.xlsx --dry-run
+    """
+    from .workbook import apply_import, plan_import
+
+    plan = plan_import(_site(ctx), estate_id, file, str(file))
+    if plan.diagnostics:
+        _print_diagnostics(plan.diagnostics, strict=False, as_json=False)
+    if plan.failed:
+        click.echo(_("有错误，没有改动任何文件"), err=True)
+        sys.exit(EXIT_CONTENT)
+    click.echo(
+        _(
+            "{estate}：当前数据 → {file}，{count} 处变更",
+            estate=estate_id,
+            file=file,
+            count=len(plan.lines),
+        )
+    )
+    _echo_changes(plan.lines)
+    if dry_run or not (plan.writes or plan.removes):
+        message = (
+            _("没有写入任何文件（--dry-run）") if dry_run else _("数据没有变化，没有写入任何文件")
+        )
+        click.echo(message, err=True)
+        return
+    for path in apply_import(plan):
+        click.echo(
+            _("已写入 {path}", path=path) if path.exists() else _("已删除 {path}", path=path)
+        )
+    click.echo(_("运行 sunshine check 核对，再提交到 git"), err=True)
 
 
 @main.command()
