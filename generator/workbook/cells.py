@@ -229,7 +229,9 @@ def _decimal(value: Any) -> Any:
     return value
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\Z")
+_DATE_TEXT = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+0{1,2}:00(:00)?)?\Z"
+)  # 2025-07-01, 2025/7/1, 2025年7月1日; a midnight time as a CSV may add
 
 
 def _date(value: Any) -> Any:
@@ -240,7 +242,7 @@ def _date(value: Any) -> Any:
         match = _DATE_TEXT.match(text)
         if match:
             try:
-                return dt.date(*(int(g) for g in match.groups()))
+                return dt.date(*(int(g) for g in match.groups()[:3]))
             except ValueError:
                 return text
         return text

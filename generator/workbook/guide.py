@@ -98,7 +98,7 @@ def required(sheet: Sheet, column: Column) -> str:
 def column_note(sheet: Sheet, column: Column) -> str:
     """What to write in a column, in a sentence or two."""
     info = _field(sheet, column)
-    described = (info.description or "").split(" / ")[0] if info is not None else ""
+    described = (info.description or "").rsplit("/ ", 1)[0].strip() if info is not None else ""
     parts = [column.note or described]
     if column.kind in KIND_HINTS:
         parts.append(KIND_HINTS[column.kind])

@@ -176,11 +176,13 @@ def _from_data(sheet: Sheet, data: EstateData) -> Table:
 
 def _header(sheet: Sheet, table: Table) -> tuple[dict[str, int], list[Diagnostic]]:
     """Each column's place by its title; every title missing, unknown or merged is a problem."""
+    merged = [m for m in table.merged if _in_row_one(m)]
+    if merged:  # the titles under a merge are gone: say only that
+        message = _(
+            "标题行有合并的单元格 {cells}：请取消合并，每列一个标题", cells="、".join(merged)
+        )
+        return {}, [Diagnostic("W002", table.at(1), message)]
     problems = []
-    for merged in table.merged:
-        if _in_row_one(merged):
-            message = _("标题行有合并的单元格 {cells}：请取消合并，每列一个标题", cells=merged)
-            problems.append(Diagnostic("W002", table.at(1), message))
     header = table.rows[0] if table.rows else []
     found: dict[str, int] = {}
     for i, value in enumerate(header):
@@ -303,14 +305,13 @@ def _relocated(
     for diagnostic, error in zip(found, errors, strict=True):
         where = diagnostic.location
         sheet = sheets.get(where.file) if isinstance(where, CellAt) else None
-        column = (
-            missing_column(sheet, tuple(error["loc"]))
-            if sheet and error["type"] == "missing"
-            else None
-        )
+        path = tuple(error["loc"])
+        column = missing_column(sheet, path) if sheet and error["type"] == "missing" else None
         if column is not None and sheet is not None:
             cell = CellAt(where.file, where.line, sheet.columns.index(column) + 1)
             diagnostic = dataclasses.replace(diagnostic, location=cell)
+        elif sheet is not None and sheet.type_column and error["type"] == "missing":
+            diagnostic = dataclasses.replace(diagnostic, location=located.values[()])  # the period
         out.append(diagnostic)
     return out
 
