@@ -406,6 +406,35 @@ def import_(ctx: click.Context, estate_id: str, file: Path, dry_run: bool) -> No
 
 
 @main.command()
+@click.option(
+    "--github", is_flag=True, help="GitHub Actions，发布到 GitHub Pages / GitHub Actions and Pages."
+)
+@click.option(
+    "--gitlab", is_flag=True, help="GitLab CI，发布到 GitLab Pages / GitLab CI and Pages."
+)
+@click.option(
+    "--force", is_flag=True, help="替换已有的流水线文件 / replace existing pipeline files."
+)
+@click.pass_context
+@_guard
+def ci(ctx: click.Context, github: bool, gitlab: bool, force: bool) -> None:
+    """写入核对、生成并发布网站的 CI 流水线文件 / Write pipeline files that check, build and publish the site.
+
+    See docs/publish.zh.md for the choice of host, base_url and stable QR codes.
+
+    Example: sunshine ci --github
+    """
+    from .ci import write_pipelines
+
+    hosts = [h for h, wanted in (("github", github), ("gitlab", gitlab)) if wanted]
+    if not hosts:
+        raise click.UsageError(_("请选择 --github 或 --gitlab（可以都选）"))
+    for path in write_pipelines(_site(ctx), hosts, force):
+        click.echo(_("已写入 {path}", path=path))
+    click.echo(_("提交到 git 并推送；发布方式和 base_url 的设置见 docs/publish.zh.md"), err=True)
+
+
+@main.command()
 @click.pass_context
 @_guard
 def doctor(ctx: click.Context) -> None:
