@@ -512,3 +512,16 @@ def test_a_formula_error_is_refused_at_its_cell(site: Path, office: dict[str, Pa
         f"{office['error.xlsx']}!维修资金分幢!D47: W003 错误: 公式出错（#DIV/0!）：请改正公式或填入数值"
         in refused(site, office["error.xlsx"])
     )
+
+
+def test_a_period_that_is_no_file_name_is_refused(site: Path, exported: Path) -> None:
+    def hostile(book: openpyxl.Workbook) -> None:
+        fund = book["维修资金"]
+        fund.append(["../../../site", "期初余额", dt.date(2026, 7, 1), None, None, 1])
+        fund.append(["../../../site", "期末余额", dt.date(2026, 12, 31), None, None, 1])
+
+    bad = edit(exported, site / "坏.xlsx", hostile)
+    assert refused(site, bad) == [
+        f"{bad}!维修资金!A18: I001 错误: 期次: id '../../../site' is not URL-safe: use lowercase letters a-z, digits and '-', starting and ending with a letter or digit, at most 64 characters",
+        f"{bad}!维修资金!A19: I001 错误: 期次: id '../../../site' is not URL-safe: use lowercase letters a-z, digits and '-', starting and ending with a letter or digit, at most 64 characters",
+    ]

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import EstateData
 from .cells import EXCEL_DIGITS
+from .guide import column_note, fill_guide, printable
 from .spec import GUIDE, SHEETS, Column, Sheet
 from .tables import sheet_rows
 
@@ -50,8 +51,6 @@ def workbook_bytes(data: EstateData, published: set[tuple[str, str]]) -> bytes:
     guide.title = GUIDE
     for sheet in SHEETS:
         _fill_sheet(book.create_sheet(sheet.name), sheet, data, published)
-    from .guide import fill_guide
-
     fill_guide(guide, data)
     out = io.BytesIO()
     book.save(out)
@@ -81,13 +80,12 @@ def _fill_sheet(
         if column.choices:
             _drop_down(ws, column, letter)
     ws.freeze_panes = "C2" if sheet.type_column else "B2"
+    printable(ws, landscape=True)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(ws.max_row, 2)}"
     _protect(ws)
 
 
 def _titles(ws: Worksheet, sheet: Sheet) -> None:
-    from .guide import column_note
-
     for i, column in enumerate(sheet.columns, start=1):
         cell = ws.cell(1, i, column.title)
         cell.font = Font(bold=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -140,3 +141,14 @@ def fill_guide(ws: Worksheet, data: EstateData) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.protection.sheet = True
+    printable(ws, landscape=False)
+
+
+def printable(ws: Worksheet, landscape: bool) -> None:
+    """Printed, a sheet fits the paper's width and repeats its titles on every page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"

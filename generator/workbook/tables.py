@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from ..errors import Diagnostic, Location
 from ..i18n import _
 from ..load import DataPath, Located
 from ..model import EstateData
+from ..model.base import Id
 from .cells import Table, blank, convert
 from .spec import NO, PARENT, SHEETS, YES, Column, Sheet
 
+_PERIOD: TypeAdapter[str] = TypeAdapter(Id)
 Part = tuple[str, ...]  # ("estate",), ("fees",) … or ("accounts", "maintenance_fund", "2025-h1")
 
 
@@ -191,6 +195,13 @@ def _item_for(
 def _place(sheet: Sheet, table: Table, key: str, where: Location, built: Built) -> _Item | None:
     """Where a new item goes: a statement file, one of the four services, or the next list entry."""
     if sheet.is_account:
+        try:
+            _PERIOD.validate_python(key)
+        except ValidationError as exc:  # a period is a file name: it must be a URL-safe id
+            error = exc.errors(include_url=False)[0]
+            code = error["type"].removeprefix("sunshine_")
+            built.problems.append(Diagnostic(code, where, f"{sheet.key.title}: {error['msg']}"))
+            return None
         part: Part = ("accounts", sheet.part, key)
         if not sheet.define and part not in built.parts:
             main = next(s.name for s in SHEETS if s.part == sheet.part and s.define)
