@@ -499,8 +499,8 @@ def test_formulas_are_read_by_their_saved_values_and_said_so(
     code, output = import_(site, office["formulas.xlsx"])
     assert code == 0, output
     assert [line for line in output.splitlines() if "W004" in line] == [
-        f"{office['formulas.xlsx']}!维修资金!F20: W004 提示: F20单元格是公式，按文件里保存的计算结果读取",
-        f"{office['formulas.xlsx']}!维修资金分幢!F47: W004 提示: F47、F48、F49、F50、F51等 15 个单元格是公式，按文件里保存的计算结果读取",
+        f"{office['formulas.xlsx']}!维修资金!F20: W004 提示: 1 个单元格是公式（F20），按文件里保存的计算结果读取",
+        f"{office['formulas.xlsx']}!维修资金分幢!F47: W004 提示: 15 个单元格是公式（F47、F48、F49、F50、F51 …），按文件里保存的计算结果读取",
     ]
     assert (
         plan_import(site, ESTATE, office["edited.xlsx"]).writes == {}
@@ -525,3 +525,47 @@ def test_a_period_that_is_no_file_name_is_refused(site: Path, exported: Path) ->
         f"{bad}!维修资金!A18: I001 错误: 期次: id '../../../site' is not URL-safe: use lowercase letters a-z, digits and '-', starting and ending with a letter or digit, at most 64 characters",
         f"{bad}!维修资金!A19: I001 错误: 期次: id '../../../site' is not URL-safe: use lowercase letters a-z, digits and '-', starting and ending with a letter or digit, at most 64 characters",
     ]
+
+
+def test_rows_of_one_item_that_disagree_are_refused(site: Path, exported: Path) -> None:
+    def disagree(book: openpyxl.Workbook) -> None:
+        book["收费标准"]["B3"] = (
+            "物业管理费"  # property-fee-highrise's second period names it otherwise
+        )
+        fees = book["物业费收支"]
+        fees.append([c.value for c in fees[3]])  # 2025 twice
+
+    bad = edit(exported, site / "坏.xlsx", disagree)
+    assert refused(site, bad) == [
+        f"{bad}!收费标准!B3: W007 错误: 与第 2 行不一致：同一项目的各行，这一列要填得一样（或留空）",
+        f"{bad}!物业费收支!A4: W007 错误: 期次 '2025' 已在第 3 行：每期一行",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "x.txt",
+            b"text",
+            "{file}: W006 错误: {file}：不认识的文件类型 '.txt'，请用 .xlsx、.xls、.ods 或 .csv",
+        ),
+        (
+            "x.xlsx",
+            b"PK not a zip",
+            "{file}: W006 错误: {file}：无法作为工作簿读取（File is not a zip file）",
+        ),
+        (
+            "x.csv",
+            b"\xff\xfe\x00\xd8",
+            "{file}: W006 错误: {file}：既不是 UTF-8 也不是 GBK 编码的文本（第 0 字节）",
+        ),
+    ],
+)
+def test_a_file_that_is_no_workbook_is_refused(
+    site: Path, name: str, content: bytes, message: str
+) -> None:
+    bad = site / name
+    bad.write_bytes(content)
+    (found,) = refused(site, bad)
+    assert found.startswith(message.format(file=bad))  # the reason is the reading library's

@@ -108,26 +108,62 @@ def read_book(path: Path, display: str, sheet_names: tuple[str, ...]) -> Book:
 
 
 def _read_xlsx(path: Path, display: str) -> Book:
+    """Values by python-calamine; which cells are formulas, and formula errors, by openpyxl.
+
+    python-calamine reads the values a file saved (a formula's result)
+    fast, but gives a formula error as an empty cell and no formulas;
+    openpyxl tells both, read only as far down as there is data (Excel, WPS
+    and LibreOffice save a thousand styled empty rows below it). A formula
+    that reads empty is looked at once more, for the error it may hold.
+    """
     import openpyxl
 
-    values = openpyxl.load_workbook(path, data_only=True)
+    book = _read_calamine(path, display)
     formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    tables = {}
-    for sheet in values.worksheets:
-        table = Table(sheet.title, f"{display}!{sheet.title}", [])
-        for row in sheet.iter_rows():
-            table.rows.append([None if c.data_type == "e" else c.value for c in row])
-            for c in row:
-                if c.data_type == "e" and c.row is not None and c.column is not None:
-                    table.errors[(c.row, c.column)] = str(c.value)
-        table.merged = [str(r) for r in sheet.merged_cells.ranges]
-        for row in formulas[sheet.title].iter_rows():
-            for c in row:
-                if getattr(c, "data_type", None) == "f":
-                    table.formulas.add((c.row, c.column))  # type: ignore[arg-type]
-        tables[sheet.title] = table
+    empty: dict[str, list[tuple[int, int]]] = {}
+    for name, table in book.tables.items():
+        for r, row in enumerate(formulas[name].iter_rows(max_row=len(table.rows)), start=1):
+            for i, cell in enumerate(row, start=1):
+                if cell.data_type == "f":
+                    table.formulas.add((r, i))
+                    if _value(table, r, i) is None:
+                        empty.setdefault(name, []).append((r, i))
+                elif cell.data_type == "e":
+                    table.errors[(r, i)] = str(cell.value)
     formulas.close()
-    return Book(tables)
+    if empty:
+        _formula_errors(path, book, empty)
+    return book
+
+
+def _value(table: Table, r: int, i: int) -> Any:
+    row = table.rows[r - 1] if r <= len(table.rows) else []
+    return row[i - 1] if i <= len(row) else None
+
+
+def _formula_errors(path: Path, book: Book, empty: dict[str, list[tuple[int, int]]]) -> None:
+    """The saved result of formulas that read empty: an error, or none at all."""
+    import openpyxl
+
+    saved = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for name, cells in empty.items():
+        rows = list(saved[name].iter_rows(max_row=max(r for r, _i in cells)))
+        for r, i in cells:
+            cell = rows[r - 1][i - 1] if i <= len(rows[r - 1]) else None
+            if cell is not None and cell.data_type == "e":
+                book.tables[name].errors[(r, i)] = str(cell.value)
+            elif cell is None or cell.value is None:
+                book.tables[name].errors[(r, i)] = _(
+                    "没有保存计算结果，请在 Excel 或 WPS 中打开并保存一次"
+                )
+    saved.close()
+
+
+def _merged(sheet: Any) -> list[str]:
+    return [
+        f"{get_column_letter(a[1] + 1)}{a[0] + 1}:{get_column_letter(b[1] + 1)}{b[0] + 1}"
+        for a, b in sheet.merged_cell_ranges or []
+    ]
 
 
 def _read_calamine(path: Path, display: str) -> Book:

@@ -232,8 +232,12 @@ def _cells(table: Table, columns: dict[str, int]) -> list[Diagnostic]:
     formulas = sorted((r, c) for r, c in table.formulas if r > 1 and c in used)
     if formulas:
         cells = "、".join(str(table.at(r, c)).rsplit("!", 1)[-1] for r, c in formulas[:5])
-        more = _("等 {count} 个", count=len(formulas)) if len(formulas) > 5 else ""
-        message = _("{cells}{more}单元格是公式，按文件里保存的计算结果读取", cells=cells, more=more)
+        cells += " …" if len(formulas) > 5 else ""
+        message = _(
+            "{count} 个单元格是公式（{cells}），按文件里保存的计算结果读取",
+            count=len(formulas),
+            cells=cells,
+        )
         problems.append(Diagnostic("W004", table.at(*formulas[0]), message))
     return problems
 
