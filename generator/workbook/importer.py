@@ -22,15 +22,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..audit import Side
-from ..config import require_config
+from ..clock import today
+from ..config import SiteConfig, require_config
 from ..content import ACCOUNT_DIRS, SECTION_FILES, EstateSource, LoadedParts, load_estate, parse
 from ..diff import Change, diff
 from ..errors import ContentError, Diagnostic, Severity, UsageError
-from ..history import compare, snapshot_side, working_locator
+from ..history import working_locator
 from ..i18n import _
 from ..load import Located, load_text
 from ..model import Accounts, EstateData, Snapshot
 from ..model.base import ID_PATTERN
+from ..pipeline import LoadedEstate, Site, audit_estate
 from ..releases import load_releases
 from ..render.changes import describe
 from ..scaffold import schema_line
@@ -65,6 +67,7 @@ class Plan:
 @dataclass
 class _Estate:
     root: Path
+    config: SiteConfig
     folder: Path
     display: str
     loaded: LoadedParts
@@ -83,7 +86,7 @@ def open_estate(root: Path, estate_id: str) -> _Estate:
     releases, problems = load_releases(folder, display)
     if loaded.data is None or not loaded.complete:
         raise ContentError(sorted(loaded.problems + problems, key=Diagnostic.sort_key))
-    return _Estate(root, folder, display, loaded, loaded.data, releases)
+    return _Estate(root, config, folder, display, loaded, loaded.data, releases)
 
 
 def published_periods(releases: Iterable[Snapshot]) -> set[tuple[str, str]]:
@@ -269,8 +272,9 @@ def _judge(
     source = EstateSource(estate.folder, estate.display, {**estate.loaded.source.files, **files})
     plan.diagnostics += validate(new, source, complete)
     side = Side(new, None, working_locator(source))
-    if estate.releases:
-        plan.diagnostics += compare(snapshot_side(estate.releases[-1], source), side).findings
+    working = LoadedEstate(estate.folder.name, new, source, estate.releases)
+    audited = audit_estate(Site(estate.root, estate.config), working, today())
+    plan.diagnostics += [d for d in audited if "/releases/" not in d.location.file]  # history as is
     plan.changes = diff(estate.data, new)
     old_tree, new_tree = (d.model_dump(mode="python", by_alias=True) for d in (estate.data, new))
     plan.lines = [describe(c, old_tree, new_tree) for c in plan.changes]
@@ -322,7 +326,7 @@ def _relocated(
 
 def _kept_problems(estate: _Estate) -> list[Diagnostic]:
     """Problems of the files the workbook does not replace (notices, releases)."""
-    owned = ("/estate.yaml", "/fees.yaml", "/contracts.yaml", "/services.yaml", "/votes.yaml")
+    owned = tuple(f"/{name}" for name in SECTION_FILES)
     return [
         d
         for d in estate.loaded.problems
@@ -401,7 +405,7 @@ def _files(estate: _Estate, new: EstateData, built: Built, plan: Plan) -> None:
     for kind in Accounts.model_fields:
         for pid in set(getattr(estate.data.accounts, kind)) - set(getattr(new.accounts, kind)):
             plan.removes.append(_path(estate, ("accounts", kind, pid)))
-    for name in ("fees", "contracts", "services", "votes"):
+    for name in ("fees", "contracts", "services", "votes", "corrections"):
         if getattr(estate.data, name) is not None and getattr(new, name) is None:
             plan.removes.append(_path(estate, (name,)))
 

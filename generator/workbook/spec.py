@@ -35,6 +35,7 @@ from ..model.accounts import (
 from ..model.contracts import AmountPer, ContractKind, Contracts, Selection, Services
 from ..model.estate import Estate, ManagementMode
 from ..model.fees import BasisKind, Fees, PricingRegime
+from ..model.notices import Corrections
 
 Kind = Literal["text", "id", "ids", "money", "price", "area", "count", "date", "choice", "bool"]
 PARENT = ""  # a row type whose values belong to the item itself, not to one of its lists
@@ -159,6 +160,12 @@ def _ledger(extra: tuple[Column, ...], expenditure_only: tuple[str, ...]) -> tup
             note="元，最多两位小数；收入和支出的金额大于 0",
         ),
         Column("摘要", "text", paths={k: "summary" for k in lines}, note="这笔收支是什么"),
+        Column(
+            "转账编号",
+            "id",
+            paths={k: "transfer" for k in lines},
+            note="账户之间的转账（如公共收益转入维修资金）：转出和转入两边写同一编号",
+        ),
         *(
             Column(c.title, c.kind, paths={k: c.path for k in expenditure}, note=c.note)
             for c in extra
@@ -332,6 +339,12 @@ SHEETS: tuple[Sheet, ...] = (
             Column("表决截止日期", "date", "date"),
             Column("表决事项", "text", "matter"),
             Column("事项类型", "choice", "kind", choices=_choices(VoteKind)),
+            Column(
+                "表决楼幢",
+                "ids",
+                "buildings",
+                note="只由部分楼幢业主表决时，填这些楼幢的编号，用顿号隔开；全体业主表决不填",
+            ),
             Column("表决方式", "text", "method"),
             Column("全体业主面积（㎡）", "area", "total.area"),
             Column("全体业主人数", "count", "total.headcount"),
@@ -363,6 +376,22 @@ SHEETS: tuple[Sheet, ...] = (
             Column("期末余额（元）", "money", "closing"),
         ),
         inner="buildings",
+        define=False,
+    ),
+    Sheet(
+        "维修资金转账",
+        "maintenance_fund",
+        FundStatement,
+        (
+            Column("期次", "id", note=_PERIOD_NOTE + "；须是维修资金表里有的期次"),
+            Column("转账编号", "id", "id", note=_ID_NOTE),
+            Column("日期", "date", "date"),
+            Column("转出楼幢", "id", "from"),
+            Column("转入楼幢", "id", "to"),
+            Column("金额（元）", "money", "amount"),
+            Column("原因和依据", "text", "reason"),
+        ),
+        inner="transfers",
         define=False,
     ),
     Sheet(
@@ -442,9 +471,35 @@ SHEETS: tuple[Sheet, ...] = (
                 paths={"其他收入": "summary", "支出": "note"},
                 note="其他收入行的摘要；支出行的说明",
             ),
+            Column(
+                "转账编号",
+                "id",
+                paths={"其他收入": "transfer"},
+                note="其他收入行：从别的账户转入时，两边写同一编号",
+            ),
         ),
         inner=_FEE_LINES,
         define=False,
+    ),
+    Sheet(
+        "更正",
+        "corrections",
+        Corrections,
+        (
+            Column("更正编号", "id", "id", note=_ID_NOTE),
+            Column("更正日期", "date", "date"),
+            Column(
+                "更正的位置",
+                "text",
+                "path",
+                note="照抄 sunshine check 或导入时给出的路径，如 estate.buildings.b3.floor_area",
+            ),
+            Column("原值", "text", "old", note="已公示的值，照原样写"),
+            Column("新值", "text", "new", note="更正后的值；删除整条时不填"),
+            Column("原因", "text", "reason"),
+            Column("公告编号", "id", "notice", note="宣布这次更正的公告（notices/ 下的文件名）"),
+        ),
+        items="corrections",
     ),
 )
 
