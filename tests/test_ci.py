@@ -105,11 +105,8 @@ def test_each_pipeline_builds_in_a_fresh_clone_the_site_the_demo_builds(
         assert "3 from the cache" in output, output
         assert [p.name for p in (clone / PUBLIC).rglob(".sunshine-*")] == []
         assert files(clone / PUBLIC) == expected
-        assert sorted(p.name for p in (clone / ".sunshine-cache").iterdir()) == [
-            "estates",
-            "files",
-            "sheets",
-        ]
+        kept = {p.name for p in (clone / ".sunshine-cache").iterdir()}
+        assert {"estates", "files", "sheets"} <= kept  # what the next run restores
 
 
 def test_pipelines_restore_the_cache_and_publish(tmp_path: Path) -> None:
