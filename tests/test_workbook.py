@@ -301,6 +301,16 @@ def test_dates_read_the_same_in_the_1904_date_system(site: Path, exported: Path)
 # ---- bad workbooks: each located, and no file changed ----------------------------------------
 
 
+def check_says(tmp: Path, relative: str, text: str, code: str) -> list[str]:
+    """What check says about the same problem written in YAML: the messages of one code."""
+    site = demo_site(tmp / "yaml")
+    path = site / "content" / ESTATE / relative
+    path.write_text(
+        (path.read_text(encoding="utf-8") if path.exists() else "") + text, encoding="utf-8"
+    )
+    return [d.message for d in check(site) if d.code == code and d.location.file.endswith(relative)]
+
+
 def refused(site: Path, file: Path) -> list[str]:
     """The diagnostics of an import that must fail and leave every file as it was."""
     before = tree_bytes(site)
@@ -324,12 +334,21 @@ def new_half_year(closing: object) -> Callable[[openpyxl.Workbook], None]:
 
 
 def test_text_in_an_amount_cell_and_three_decimals_are_refused_as_check_refuses_them(
-    site: Path, exported: Path
+    site: Path, exported: Path, tmp_path: Path
 ) -> None:
     bad = edit(exported, site / "坏.xlsx", new_half_year("1,234.567"))
+    statement = """\
+period: {from: 2026-07-01, to: 2026-12-31}
+opening: 15860438.67
+income:
+  - {id: mf-2026-h2-01, date: 2026-08-01, category: 利息, amount: 十万元, summary: 利息}
+closing: 1234.567
+"""
+    said = check_says(tmp_path, "accounts/maintenance-fund/2026-h2.yaml", statement, "S004")
+    assert len(said) == 2
     assert refused(site, bad) == [
-        f"{bad}!维修资金!F19: S004 错误: income[0].amount: expected an amount in yuan with at most 2 decimal places, got '十万元'",
-        f"{bad}!维修资金!F20: S004 错误: closing: 1234.567 has more than 2 decimal places",
+        f"{bad}!维修资金!F19: S004 错误: {said[0]}",
+        f"{bad}!维修资金!F20: S004 错误: {said[1]}",
     ]
 
 
@@ -389,24 +408,27 @@ def test_rows_that_belong_nowhere_are_refused(site: Path, exported: Path) -> Non
 
     bad = edit(exported, site / "坏.xlsx", stray)
     assert refused(site, bad) == [
-        f"{bad}!维修资金!A18: S001 错误: closing: required field 'closing' is missing",
-        f"{bad}!维修资金!A18: S001 错误: opening: required field 'opening' is missing",
-        f"{bad}!维修资金!A18: S001 错误: period: required field 'period' is missing",
+        f"{bad}!维修资金!A18: S001 错误: closing（期末余额）：缺少必填字段“closing”，请在文件最外层下加一行“closing: …”",
+        f"{bad}!维修资金!A18: S001 错误: opening（期初余额）：缺少必填字段“opening”，请在文件最外层下加一行“opening: …”",
+        f"{bad}!维修资金!A18: S001 错误: period（报表期间）：缺少必填字段“period”，请在文件最外层下加一行“period: …”",
         f"{bad}!维修资金!B18: W009 错误: 类型 '利息' 不是 期初余额、收入、支出、期末余额 之一",
         f"{bad}!维修资金分幢!A47: W008 错误: 维修资金分幢：期次 '2027-h1' 不在维修资金表中",
     ]
 
 
-def test_an_empty_required_cell_is_located_at_that_cell(site: Path, exported: Path) -> None:
+def test_an_empty_required_cell_is_located_at_that_cell(
+    site: Path, exported: Path, tmp_path: Path
+) -> None:
     def vote(book: openpyxl.Workbook) -> None:
         book["业主表决"].append(
             ["vote-x", dt.date(2026, 9, 30), None, "其他", None, None, 1, 1, 1, 1, 1, 1, None]
         )
 
     bad = edit(exported, site / "坏.xlsx", vote)
-    assert refused(site, bad) == [
-        f"{bad}!业主表决!C6: S001 错误: votes[4].matter: required field 'matter' is missing"
-    ]
+    tally = "{area: 1, headcount: 1}"
+    yaml_vote = f"  - {{id: vote-x, date: 2026-09-30, kind: 其他, total: {tally}, participating: {tally}, approving: {tally}}}\n"
+    (said,) = check_says(tmp_path, "votes.yaml", yaml_vote, "S001")
+    assert refused(site, bad) == [f"{bad}!业主表决!C6: S001 错误: {said}"]
 
 
 def test_a_gbk_csv_of_one_sheet_is_read_and_located(site: Path, exported: Path) -> None:
@@ -436,8 +458,11 @@ def test_a_gbk_csv_of_one_sheet_is_read_and_located(site: Path, exported: Path) 
     bad = site / "表决.csv"  # not named after its sheet: known by its titles
     with bad.open("w", encoding="gbk", newline="") as out:
         csv.writer(out).writerows(rows)
+    tally = "{area: 1, headcount: 1}"
+    yaml_vote = f"  - {{id: vote-x, date: 2026-09-30, matter: x, kind: 其他, total: {{area: 1, headcount: 许多}}, participating: {tally}, approving: {tally}}}\n"
+    (said,) = check_says(site.parent / "check", "votes.yaml", yaml_vote, "S003")
     assert refused(site, bad) == [
-        f"{bad}!H6: S003 错误: votes[4].total.headcount: Input should be a valid integer, got '许多'",
+        f"{bad}!H6: S003 错误: {said}",
         f"{bad}:1:1: W010 提示: 按 GBK 编码读取（Excel、WPS 在中文 Windows 上保存 CSV 的默认编码）",
     ]
 
@@ -501,10 +526,11 @@ def test_xls_and_ods_saved_by_a_spreadsheet_program_import_as_the_xlsx_does(
 
 
 def test_a_bad_cell_of_an_xls_is_located(site: Path, office: dict[str, Path]) -> None:
-    shutil.copy(office["bad.xls"], site / "嘉禾锦园.xls")
-    assert refused(site, site / "嘉禾锦园.xls")[0] == (
-        f"{site / '嘉禾锦园.xls'}!维修资金!F19: S004 错误: income[0].amount: expected an amount in yuan with at most 2 decimal places, got '十万元'"
-    )
+    bad = site / "嘉禾锦园.xls"
+    shutil.copy(office["bad.xls"], bad)
+    xlsx = refused(site, office["bad.xlsx"])  # the same edit saved as .xlsx
+    assert refused(site, bad) == [line.replace(str(office["bad.xlsx"]), str(bad)) for line in xlsx]
+    assert xlsx[0].startswith(f"{office['bad.xlsx']}!维修资金!F19: S004 错误: income[0].amount")
 
 
 def test_formulas_are_read_by_their_saved_values_and_said_so(
@@ -537,8 +563,8 @@ def test_a_period_that_is_no_file_name_is_refused(site: Path, exported: Path) ->
 
     bad = edit(exported, site / "坏.xlsx", hostile)
     assert refused(site, bad) == [
-        f"{bad}!维修资金!A18: I001 错误: 期次: id '../../../site' is not URL-safe: use lowercase letters a-z, digits and '-', starting and ending with a letter or digit, at most 64 characters",
-        f"{bad}!维修资金!A19: I001 错误: 期次: id '../../../site' is not URL-safe: use lowercase letters a-z, digits and '-', starting and ending with a letter or digit, at most 64 characters",
+        f"{bad}!维修资金!A18: I001 错误: 期次: 编号“../../../site”不能用：编号只用小写字母 a-z、数字 0-9 和 -，以字母或数字开头和结尾，最长 64 个字符，例如 site",
+        f"{bad}!维修资金!A19: I001 错误: 期次: 编号“../../../site”不能用：编号只用小写字母 a-z、数字 0-9 和 -，以字母或数字开头和结尾，最长 64 个字符，例如 site",
     ]
 
 
