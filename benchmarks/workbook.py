@@ -109,7 +109,8 @@ def main() -> None:
             ESTATE,
             str(work / "filled.xlsx"),
         ]
-        subprocess.run(command, check=True, capture_output=True)
+        result = subprocess.run(command, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
         command_seconds = time.perf_counter() - started
     print(f"workbook: 15 buildings, 4 periods of each account; {len(written)} files written")
     print(f"export: {export_seconds:.3f} s")
