@@ -362,6 +362,46 @@ CODES: dict[str, Code] = {
             "期次记载的上一期快照缺失或与之不符",
         ),
         Code("K001", Severity.ERROR, "site configuration is invalid", "站点配置无效"),
+        Code("W001", Severity.ERROR, "workbook lacks a sheet", "工作簿缺少工作表"),
+        Code(
+            "W002",
+            Severity.ERROR,
+            "sheet titles differ from the export (renamed, missing, unknown or merged)",
+            "列标题与导出时不同（改名、缺少、多出或合并）",
+        ),
+        Code("W003", Severity.ERROR, "formula error in a cell", "单元格公式出错"),
+        Code(
+            "W004",
+            Severity.NOTE,
+            "formula cells read by the value saved with them",
+            "公式单元格按保存的计算结果读取",
+        ),
+        Code(
+            "W005",
+            Severity.ERROR,
+            "a published period changed in the workbook",
+            "工作簿修改了已发布的期次",
+        ),
+        Code("W006", Severity.ERROR, "file cannot be read as a workbook", "文件无法作为工作簿读取"),
+        Code(
+            "W007",
+            Severity.ERROR,
+            "rows of one item disagree, or a period has two rows",
+            "同一项目的各行不一致，或同一期次有两行",
+        ),
+        Code(
+            "W008",
+            Severity.ERROR,
+            "row without its period, or for a period its main sheet lacks",
+            "行缺少期次，或期次不在主表中",
+        ),
+        Code(
+            "W009",
+            Severity.ERROR,
+            "row type unknown, or a value in a column its type does not use",
+            "类型不认识，或填写了这一类型不用的列",
+        ),
+        Code("W010", Severity.NOTE, "CSV read as GBK text", "CSV 按 GBK 编码读取"),
     ]
 }
 
