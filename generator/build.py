@@ -230,6 +230,10 @@ def render_site_pages(
     themes = _themes(root, config.theme)
     streets = sheets.group_streets(ordered)
     overview = sheets.overview_table(ordered)
+    paper = next((s.sheet_paper for s in ordered if s.sheet_paper), None)
+    papers = (
+        [(p, "print/" if p == paper else f"print/{p}/") for p in sheets.PAPERS] if paper else []
+    )
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
         common = _common(config, theme, ordered, prefix)
@@ -237,7 +241,8 @@ def render_site_pages(
             f"{prefix}index.html", theme.render("index.html", f"{prefix}index.html", **common), None
         )
         path = f"{prefix}print.html"
-        out.page(path, theme.render("print.html", path, streets=streets, **common), None)
+        page = theme.render("print.html", path, streets=streets, papers=papers, **common)
+        out.page(path, page, None)
         path = f"{prefix}street.html"
         out.page(
             path,
@@ -372,7 +377,7 @@ def _estate_pages(
         out.page(path, theme.render(name, path, **context), latest.day)
 
 
-def _charts(view: View, theme: Theme) -> dict[str, dict[str, str]]:
+def _charts(view: View, theme: Theme) -> dict[str, dict[str, str] | None]:
     """A release's charts in the theme's language: {name: {svg, caption}}, each caption
     naming the period the chart covers."""
     say = theme.say
@@ -391,7 +396,9 @@ def _charts(view: View, theme: Theme) -> dict[str, dict[str, str]]:
         words = N_("公共收益收入按类别（万元），%(period)s")
         rows = views.by_category(revenue.income)
         wanted["revenue_income"] = ((words, {"period": views.period_words(revenue.period)}), rows)
-    drawn = {}
+    drawn: dict[str, dict[str, str] | None] = dict.fromkeys(
+        ("fund_balance", "fund_spending", "revenue_income")
+    )
     for name, (title, rows) in wanted.items():
         caption = say(title)
         svg = charts.bar_chart(f"chart-{name.replace('_', '-')}", caption, rows)

@@ -364,7 +364,7 @@ def vote_count(
 ) -> VoteCount:
     """The shares a rule is judged on, whether enough owners took part, and whether it passes."""
     taking, approving = Fraction(rule.participation), Fraction(rule.approval)  # exact: 2/3 is 2/3
-    shares: list[tuple[Fraction, Fraction]] = []  # (taking part, approving) per measure
+    shares: list[tuple[Fraction, Fraction]] = []  # (taking part, approving) of area, of headcount
     met = approved = True
     for measure in (0, 1):
         whole, part, approve = (Fraction(Decimal(t[measure])) for t in (total, taking_part, yes))
@@ -377,7 +377,7 @@ def vote_count(
         shares.append(
             (part / whole if whole else Fraction(0), approve / base if base else Fraction(0))
         )
-    (area_took, people_took), (area_yes, people_yes) = shares
+    (area_took, area_yes), (people_took, people_yes) = shares
     return VoteCount(
         (area_took, people_took), (area_yes, people_yes), met, approved, met and approved
     )

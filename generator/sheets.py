@@ -37,12 +37,13 @@ def resize(data: bytes, paper: str) -> bytes:
     source = pikepdf.Pdf.open(io.BytesIO(data))
     out = pikepdf.Pdf.new()
     for page in source.pages:
+        scale = round(width / float(page.mediabox[2] - page.mediabox[0]), 6)
         blank = out.add_blank_page(page_size=(width, height))
-        blank.add_overlay(
-            out.copy_foreign(page.as_form_xobject()), pikepdf.Rectangle(0, 0, width, height)
-        )
+        form = out.copy_foreign(page.as_form_xobject())
+        blank.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Sheet=form))
+        blank.obj.Contents = out.make_stream(f"q {scale} 0 0 {scale} 0 0 cm /Sheet Do Q".encode())
     written = io.BytesIO()
-    out.save(written, deterministic_id=True)
+    out.save(written, deterministic_id=True)  # named, not randomly as add_overlay would: same bytes
     return written.getvalue()
 
 

@@ -381,13 +381,13 @@ FRACTIONS = {
 }
 
 
-def fraction_words(written: str) -> Words:
+def fraction_words(written: str) -> Words | str:
     """A threshold as a share in words: 2/3 → 三分之二."""
     share = Fraction(written)
     key = f"{share.numerator}/{share.denominator}"
     if key in FRACTIONS:
         return FRACTIONS[key], {}
-    return N_("%(share)s"), {"share": percent(share, "0.01")}
+    return percent(share, "0.01")
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,8 @@ def test_every_estate_has_its_pages_data_and_codes(demo: Path) -> None:
                 == release.release.id
             )
         overview = (demo / estate.id / "index.html").read_text(encoding="utf-8")
-        assert f"期次 {latest}" in overview
-        assert estate.releases[-1].sha256[:12] in overview
+        assert f"第 {len(estate.releases)} 期（" in overview and latest not in overview
+        assert f"本期核验码 <code>{estate.releases[-1].sha256[:12]}</code>" in overview
         assert (demo / estate.id / "feed.xml").is_file() and (
             demo / estate.id / "poster.html"
         ).is_file()
@@ -232,9 +232,10 @@ def test_sheet_and_feed_carry_the_changes(demo: Path) -> None:
 
     sheet = demo / "jia-he-jin-yuan" / "releases" / "2026-h1" / "sheet.pdf"
     text = "".join(p.extract_text() for p in PdfReader(sheet).pages)
-    assert "共 13 处变更" in text and "180.00" in text
+    assert "共 12 处变更" in text
+    assert "停车费 · 地面共有车位（86 个）：150.00 元/个·月 → 180.00 元/个·月" in text
     feed = (demo / "jia-he-jin-yuan" / "feed.xml").read_text(encoding="utf-8")
-    assert "本期变更 13 处，审核发现 0 项" in feed
+    assert "本期变更 12 处，审核发现 0 项" in feed
 
 
 def test_messages_are_translated_when_a_template_is_compiled(tmp_path: Path) -> None:

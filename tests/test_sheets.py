@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from generator.pipeline import build, load_site
-from generator.views import fee_in_force
+from generator.views import fee_now
 
 from .conftest import REPO, Site
 
@@ -47,19 +47,20 @@ def page_size(pdf: Path) -> tuple[float, float]:
 
 def test_each_release_sheet_carries_estate_release_fees_and_fingerprint(demo_build: Path) -> None:
     for estate in load_site(REPO).estates:
-        for snapshot in estate.releases:
+        for number, snapshot in enumerate(estate.releases, start=1):
             sheet = demo_build / estate.id / "releases" / snapshot.release.id / "sheet.pdf"
             text = text_of(sheet)
-            assert snapshot.data.estate.name in text
-            assert f"期次 {snapshot.release.id}" in text
-            assert f"指纹 {snapshot.sha256[:12]}" in text
+            assert f"{snapshot.data.estate.name}物业服务信息公示" in text
+            assert f"第 {number} 期（" in text and snapshot.release.id not in text
+            assert f"本期核验码 {snapshot.sha256[:12]}" in text
             assert snapshot.data.fees is not None
-            for fee in snapshot.data.fees.standards:
-                assert f"{fee_in_force(fee, snapshot.release.date).amount}" in text
+            for fee in snapshot.data.fees.standards:  # as of the release's date
+                now = fee_now(fee, snapshot.release.date)
+                assert now.current is not None and f"{now.current.period.amount}" in text
             reader = PdfReader(sheet)
-            for number, page in enumerate(reader.pages, start=1):
-                assert f"第 {number} 页 / 共 {len(reader.pages)} 页" in page.extract_text()
-                assert snapshot.sha256[:12] in page.extract_text()
+            for page_number, page in enumerate(reader.pages, start=1):
+                assert f"第 {page_number} 页 / 共 {len(reader.pages)} 页" in page.extract_text()
+                assert f"核验码 {snapshot.sha256[:12]}" in page.extract_text()
             assert page_size(sheet) == A4
 
 
@@ -91,8 +92,10 @@ def test_the_qr_code_on_the_sheet_leads_to_its_release(demo_build: Path, tmp_pat
     )
 
 
-def test_combined_street_pdf_holds_every_estate_in_order(demo_build: Path) -> None:
-    for path in sorted((demo_build / "print").glob("*.pdf")):
+def test_combined_street_pdf_holds_every_estate_in_order_on_a4_and_a3(demo_build: Path) -> None:
+    streets = sorted((demo_build / "print").glob("*.pdf"))
+    assert len(streets) == 3
+    for path in streets:
         text = text_of(path)
         estates = [
             e
@@ -103,9 +106,20 @@ def test_combined_street_pdf_holds_every_estate_in_order(demo_build: Path) -> No
         assert estates
         for e in estates:
             latest = e.releases[-1]
-            assert f"期次 {latest.release.id}" in text and latest.sha256[:12] in text
+            assert f"{e.releases[-1].data.estate.name}物业服务信息公示" in text
+            assert f"核验码 {latest.sha256[:12]}" in text
             alone = demo_build / e.id / "releases" / latest.release.id / "sheet.pdf"
             assert len(PdfReader(alone).pages) <= len(PdfReader(path).pages)
+        a3 = demo_build / "print" / "A3" / path.name  # the same pages, enlarged as a copier would
+        assert page_size(path) == A4 and page_size(a3) == A3
+        assert len(PdfReader(a3).pages) == len(PdfReader(path).pages)
+        assert text_of(a3) == text
+        contents = PdfReader(a3).pages[0].get_contents()
+        assert (
+            contents is not None
+            and contents.get_data() == b"q 1.414214 0 0 1.414214 0 0 cm /Sheet Do Q"
+        )
+    assert 'href="print/A3/' in (demo_build / "print.html").read_text(encoding="utf-8")
 
 
 def test_long_ledger_breaks_across_pages_with_repeated_headers(site: Site) -> None:

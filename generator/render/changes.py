@@ -60,8 +60,8 @@ FIELDS = {
 }  # fmt: skip
 _LABELS = ("title", "matter", "name", "item", "label", "summary")
 
-# a part of what a line says: the data as written, a page message, or a list of parts
-Part = str | Words | list[Any]
+# a part of what a line says: the data as written, a page message, a day, or a list of parts
+Part = str | Words | dt.date | list[Any]
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def _fee_lines(
 
 def _fee_line(fee: dict[str, Any], before: dict[str, Any] | None, period: dict[str, Any]) -> Line:
     where: tuple[Part, ...] = (_fee_label(fee),)
-    new = (N_("%(amount)s %(unit)s"), {"amount": number(period["amount"]), "unit": fee["unit"]})
+    new = f"{number(period['amount'])} {fee['unit']}"
     if before is None:
         return Line(
             "added",
@@ -186,7 +186,7 @@ def _fee_line(fee: dict[str, Any], before: dict[str, Any] | None, period: dict[s
             new,
             (N_("自 %(day)s 起"), {"day": period["from"]}),
         )
-    old = (N_("%(amount)s %(unit)s"), {"amount": number(before["amount"]), "unit": fee["unit"]})
+    old = f"{number(before['amount'])} {fee['unit']}"
     delta: Decimal = period["amount"] - before["amount"]
     pct = signed_percent(delta * 100 / before["amount"]) if before["amount"] else "—"
     message = (
@@ -335,7 +335,7 @@ def _value(value: Any, name: str = "", names: _Names | None = None) -> Part:
     if isinstance(value, Decimal | int):
         return number(value)
     if isinstance(value, dt.date):
-        return N_("%(day)s"), {"day": value}
+        return value  # said as a long date (see text.say)
     if isinstance(value, dict):
         return _label(value, names or _Names({}, {}, {})) or "…"
     if isinstance(value, list):
