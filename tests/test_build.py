@@ -56,7 +56,7 @@ def test_every_estate_has_its_pages_data_and_codes(demo: Path) -> None:
                 == release.release.id
             )
         overview = (demo / estate.id / "index.html").read_text(encoding="utf-8")
-        assert f"第 {len(estate.releases)} 期（" in overview and latest not in overview
+        assert f"第 {len(estate.releases)} 期（" in overview and f"期次 {latest}" not in overview
         assert f"本期核验码 <code>{estate.releases[-1].sha256[:12]}</code>" in overview
         assert (demo / estate.id / "feed.xml").is_file() and (
             demo / estate.id / "poster.html"
