@@ -362,7 +362,5 @@ def _detail(value: Any, labels: list[Part], name: str, names: _Names) -> Part | 
                 "day": value["from"],
             }
         summary = value.get("summary")
-        if isinstance(summary, str) and summary not in labels:
-            return summary if len(summary) <= 80 else summary[:77] + "…"
-        return None
+        return summary if isinstance(summary, str) and summary not in labels else None
     return _value(value, name, names)
