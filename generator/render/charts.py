@@ -14,10 +14,10 @@ from xml.sax.saxutils import escape, quoteattr
 from .text import wan, yuan
 
 _WIDTH = 320
-_LINE = 22  # a label's line: 16 px text
-_BAR = 24
+_LINE = 26  # a label's line: text of 16 px, or 20 px in the larger-text mode
+_BAR = 28
 _GAP = 12
-_CHARS = 19  # CJK characters of 16 px that fit a line of the chart's width
+_CHARS = 15  # CJK characters of 20 px that fit a line of the chart's width
 
 
 def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) -> str:
@@ -33,15 +33,15 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) -> str
     for label, amount in rows:
         lines = _wrap(label)
         for n, line in enumerate(lines):
-            body.append(f'<text x="0" y="{y + 17 + n * _LINE}" class="l">{escape(line)}</text>')
+            body.append(f'<text x="0" y="{y + 20 + n * _LINE}" class="l">{escape(line)}</text>')
         y += len(lines) * _LINE + 2
         width = max(1, int((_WIDTH - 2) * max(amount, Decimal(0)) / top))
         body.append(f'<rect x="0" y="{y}" width="{width}" height="{_BAR}" class="b"/>')
-        inside = width > 110
+        inside = width > 130
         x = width - 6 if inside else width + 6
         anchor = ' text-anchor="end"' if inside else ""
         body.append(
-            f'<text x="{x}" y="{y + 18}" class="{"v i" if inside else "v"}"{anchor}>{escape(wan(amount))}</text>'
+            f'<text x="{x}" y="{y + 20}" class="{"v i" if inside else "v"}"{anchor}>{escape(wan(amount))}</text>'
         )
         y += _BAR + _GAP
     described = "；".join(f"{label} {yuan(amount)}" for label, amount in rows)
