@@ -13,7 +13,11 @@ that restores the folder) need not read and render every estate again:
   files' digests), named by the estate's fingerprint;
 - sheets/  each noticeboard sheet's (size, SHA-256), named by its key
   (the digest of its HTML and of the PDF engine), and so each street
-  overview's and print file's, named by the digest of what it is made of.
+  overview's and print file's, named by the digest of what it is made of;
+- checks/  each estate's findings as ``check`` made them (JSON, see
+  checking.Findings), named by the estate's fingerprint, and the size,
+  time and digest of each content file a check read (stats.json), so the
+  next check reads only what changed.
 
 An estate whose fingerprint is here is put together from files/ instead
 of rendered. The cache trusts its files as a build trusts its own output:
@@ -32,14 +36,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from .fingerprint import Stats
 from .write import link
 
 CACHE_FOLDER = ".sunshine-cache"
+STATS = "stats.json"
 
 Digest = tuple[int, str]  # (size, sha256)
 
@@ -52,6 +60,7 @@ class Cache:
         self.files = folder / "files"
         self.estates = folder / "estates"
         self.sheets = folder / "sheets"
+        self.checks = folder / "checks"
 
     def _file(self, sha: str) -> str:
         return f"{self.files}/{sha[:2]}/{sha}"
@@ -108,6 +117,37 @@ class Cache:
     def keep_sheet(self, key: str, digest: Digest) -> None:
         self._write(self._sheet(key), f"{digest[0]} {digest[1]}".encode("ascii"))
 
+    # -- what check found ---------------------------------------------------------------------------
+
+    def findings(self, fingerprint: str) -> dict[str, Any] | None:
+        """An estate's findings as check kept them (checking.Findings.as_json), if kept."""
+        try:
+            kept: dict[str, Any] = json.loads((self.checks / f"{fingerprint}.json").read_bytes())
+        except (FileNotFoundError, ValueError):
+            return None
+        return kept
+
+    def keep_findings(self, fingerprint: str, findings: dict[str, Any]) -> None:
+        self._write(self.checks / f"{fingerprint}.json", _json(findings))
+
+    def keep_only_findings(self, fingerprints: set[str]) -> None:
+        """Forget the findings of every fingerprint not named (after a check of every estate)."""
+        keep = {f"{fp}.json" for fp in fingerprints} | {STATS}
+        for entry in _entries(self.checks):
+            if entry.name not in keep:
+                os.unlink(entry.path)
+
+    def check_stats(self) -> Stats:
+        """The size, time and digest of each content file the last check read."""
+        try:
+            stats = json.loads((self.checks / STATS).read_bytes())
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {path: (size, mtime, sha) for path, (size, mtime, sha) in stats.items()}
+
+    def keep_check_stats(self, stats: Stats) -> None:
+        self._write(self.checks / STATS, _json(stats))
+
     # -- what the last build no longer publishes ---------------------------------------------------
 
     def drop(self, files: Iterable[str], estates: Iterable[str], sheets: Iterable[str]) -> None:
@@ -138,6 +178,10 @@ class Cache:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _name(key: str) -> str:

@@ -7,6 +7,7 @@ An estate is a folder ``content/<estate-id>/``::
     contracts.yaml                      service contracts and amendments
     services.yaml                       the four guarantees (四保)
     votes.yaml                          owners' votes
+    corrections.yaml                    corrections (更正) of published data
     accounts/maintenance-fund/<p>.yaml  one statement per period <p>
     accounts/public-revenue/<p>.yaml
     accounts/property-fees/<p>.yaml
@@ -33,7 +34,7 @@ from .model.base import ID_PATTERN
 from .model.contracts import Contracts, Services
 from .model.estate import Estate
 from .model.fees import Fees
-from .model.notices import Notice, NoticeMeta
+from .model.notices import Corrections, Notice, NoticeMeta
 
 # file name -> (field of EstateData, model); the one table the loader, the
 # schemas and the scaffold follow.
@@ -43,6 +44,7 @@ SECTION_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "contracts.yaml": ("contracts", Contracts),
     "services.yaml": ("services", Services),
     "votes.yaml": ("votes", Votes),
+    "corrections.yaml": ("corrections", Corrections),
 }
 ACCOUNT_DIRS: dict[str, tuple[str, type[BaseModel]]] = {
     "maintenance-fund": ("maintenance_fund", FundStatement),
@@ -72,11 +74,11 @@ class EstateSource:
 
 def _part_file(part: tuple[str, ...]) -> str:
     if part[0] == "accounts":
-        folder = next(d for d, (name, _) in ACCOUNT_DIRS.items() if name == part[1])
+        folder = next(d for d, (name, _model) in ACCOUNT_DIRS.items() if name == part[1])
         return f"accounts/{folder}/{part[2]}.yaml"
     if part[0] == "notices":
         return f"{NOTICES_DIR}/{part[1]}.md"
-    return next(f for f, (name, _) in SECTION_FILES.items() if name == part[0])
+    return next(f for f, (name, _model) in SECTION_FILES.items() if name == part[0])
 
 
 def parse(

@@ -2,9 +2,11 @@
 
 Lists of objects are matched by identity, never by position: by ``id``, or
 for objects without one by their natural key (``building``, ``category``,
-``from``, ``label``, ``name``). Each change carries two paths: ``path`` names
+``from``, ``label``, ``name``). Each change carries three paths: ``path`` names
 items by identity (for people), ``at`` by list index in the data the change
-is located in (the newer data, or the older one for a removal).
+is located in (the newer data, or the older one for a removal), ``near`` by
+list index in the newer data: the change itself, or for a removal the
+nearest part that is still there.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Change:
     at: tuple[str | int, ...]
     old: Any = None
     new: Any = None
+    near: tuple[str | int, ...] = ()
 
     @property
     def section(self) -> str:
@@ -109,29 +112,31 @@ def _walk(
     if isinstance(old, dict) and isinstance(new, dict):
         for key in [*old, *(k for k in new if k not in old)]:
             if key not in new:
-                yield Change("removed", (*path, key), (*at_old, key), old=old[key])
+                yield Change("removed", (*path, key), (*at_old, key), old=old[key], near=at_new)
             elif key not in old:
-                yield Change("added", (*path, key), (*at_new, key), new=new[key])
+                yield Change(
+                    "added", (*path, key), (*at_new, key), new=new[key], near=(*at_new, key)
+                )
             else:
                 yield from _walk(old[key], new[key], (*path, key), (*at_old, key), (*at_new, key))
     elif isinstance(old, list) and isinstance(new, list) and (_objects(old) or _objects(new)):
         before, after = _keyed(old), _keyed(new)
         for key, (i, item) in before.items():
             if key not in after:
-                yield Change("removed", (*path, key), (*at_old, i), old=item)
+                yield Change("removed", (*path, key), (*at_old, i), old=item, near=at_new)
         for key, (j, item) in after.items():
             if key not in before:
-                yield Change("added", (*path, key), (*at_new, j), new=item)
+                yield Change("added", (*path, key), (*at_new, j), new=item, near=(*at_new, j))
             else:
                 i, previous = before[key]
                 yield from _walk(previous, item, (*path, key), (*at_old, i), (*at_new, j))
     elif old != new:
         if old is None:
-            yield Change("added", path, at_new, new=new)
+            yield Change("added", path, at_new, new=new, near=at_new)
         elif new is None:
-            yield Change("removed", path, at_old, old=old)
+            yield Change("removed", path, at_old, old=old, near=at_new)
         else:
-            yield Change("changed", path, at_new, old=old, new=new)
+            yield Change("changed", path, at_new, old=old, new=new, near=at_new)
 
 
 def _objects(items: list[Any]) -> bool:

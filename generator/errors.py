@@ -133,6 +133,18 @@ CODES: dict[str, Code] = {
         ),
         Code("A005", Severity.ERROR, "received exceeds receivable", "实收大于应收"),
         Code(
+            "A007",
+            Severity.ERROR,
+            "transfer between accounts recorded on one side only",
+            "账户之间的转账只记了一边",
+        ),
+        Code(
+            "A008",
+            Severity.ERROR,
+            "the two sides of a transfer differ in amount or date",
+            "转账两边的金额或日期不一致",
+        ),
+        Code(
             "A006",
             Severity.ERROR,
             "buildings' initial fund deposits do not add up to the estate's",
@@ -160,8 +172,32 @@ CODES: dict[str, Code] = {
         Code(
             "V002",
             Severity.WARNING,
-            "maintenance-fund expenditure without a recorded vote or emergency",
-            "维修资金支出没有表决记录也未注明应急",
+            "retired: fund spending without a vote or emergency is H005",
+            "已停用：维修资金支出没有表决也未注明应急见 H005",
+        ),
+        Code(
+            "V003",
+            Severity.ERROR,
+            "vote's electorate larger than the owners it covers",
+            "表决的全体业主总数大于所涉楼幢（小区）的面积或户数",
+        ),
+        Code(
+            "V004",
+            Severity.WARNING,
+            "vote's electorate much smaller than the floor area it covers",
+            "表决的全体业主面积明显小于所涉楼幢（小区）的建筑面积",
+        ),
+        Code(
+            "V005",
+            Severity.ERROR,
+            "fund spending borne by buildings whose owners did not vote",
+            "维修资金支出由未参加表决的楼幢分摊",
+        ),
+        Code(
+            "V006",
+            Severity.ERROR,
+            "fund spending rests on a vote about another matter",
+            "维修资金支出引用的表决不是使用维修资金的表决",
         ),
         Code("N001", Severity.ERROR, "notice front matter is invalid", "公告文件头无效"),
         Code("N002", Severity.WARNING, "notice has an empty body", "公告正文为空"),
@@ -187,15 +223,15 @@ CODES: dict[str, Code] = {
         Code(
             "H002",
             Severity.ERROR,
-            "opening balance differs from the previous period's closing",
-            "期初余额与上期期末余额不符",
+            "retired: an opening that differs from the previous closing is A003",
+            "已停用：期初与上期期末不符见 A003",
         ),
         Code(
             "H003", Severity.WARNING, "fee raised without a new basis", "收费标准上调但没有新的依据"
         ),
         Code(
             "H004",
-            Severity.WARNING,
+            Severity.ERROR,
             "contract amount or term changed without an amendment",
             "合同金额或期限变更但没有补充协议",
         ),
@@ -216,6 +252,18 @@ CODES: dict[str, Code] = {
             Severity.WARNING,
             "maintenance-fund balance fell by more than the threshold",
             "维修资金余额下降超过阈值",
+        ),
+        Code(
+            "H008",
+            Severity.ERROR,
+            "a published fact changed or removed without a correction",
+            "已公示的内容被修改或删除，且没有更正记录",
+        ),
+        Code(
+            "H009",
+            Severity.WARNING,
+            "dated before a release that did not show it (backdated)",
+            "日期早于上一期发布日，但上一期并没有公示（疑似倒签日期）",
         ),
         Code(
             "P001",

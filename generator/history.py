@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .audit import Audit, Locator, Side, Thresholds, audit
-from .content import EstateSource
+from .content import ACCOUNT_DIRS, EstateSource
 from .diff import Change
 from .errors import Diagnostic, Location
+from .i18n import _
 from .load import Located, load_file
 from .model import Snapshot
+from .model.notices import Correction
 
 WORKING_COPY = "current"
 
@@ -41,9 +43,12 @@ def working_locator(source: EstateSource) -> Locator:
         head = str(at[0])
         if head == "accounts" and len(at) >= 3:
             return source.at(("accounts", str(at[1]), str(at[2])), at[3:])
+        if head == "accounts" and len(at) == 2:  # a statement to add: its folder
+            folder = next((d for d, (name, _m) in ACCOUNT_DIRS.items() if name == at[1]), "")
+            return Location(f"{source.display}/accounts/{folder}/", 1, 1)
         if head == "notices" and len(at) >= 2:
             return source.at(("notices", str(at[1])), at[2:])
-        if head in ("estate", "fees", "contracts", "services", "votes"):
+        if head in ("estate", "fees", "contracts", "services", "votes", "corrections"):
             return source.at((head,), at[1:])
         return Location(source.display, 1, 1)
 
@@ -65,51 +70,67 @@ def snapshot_side(snapshot: Snapshot, source: EstateSource, exact: bool = True) 
 
 @dataclass(frozen=True)
 class Step:
-    """What changed from one release to the next, and what the audit found."""
+    """What changed from one release to the next, what the audit found, and what corrections put right."""
 
-    old_id: str
+    old_id: str | None  # None: the step into the estate's first release
     new_id: str
     changes: list[Change]
     findings: list[Diagnostic]
+    corrected: list[tuple[Change, Correction]] = field(default_factory=list)
 
 
-def compare(old: Side, new: Side, limits: Thresholds | None = None) -> Step:
-    """Diff two sides and audit the difference."""
-    run = Audit(old, new, limits or Thresholds())
-    return Step(
-        old.release.id if old.release else WORKING_COPY,
-        new.release.id if new.release else WORKING_COPY,
-        run.changes,
-        audit(run),
-    )
+def side_id(side: Side) -> str:
+    return side.release.id if side.release else WORKING_COPY
 
 
-def steps(sides: list[Side], limits: Thresholds | None = None) -> Iterator[Step]:
-    """Consecutive pairs of an estate's sides, oldest first."""
+def newest_corrections(sides: list[Side]) -> tuple[Correction, ...]:
+    """The corrections of the newest side: published once, they stay, and cover any earlier step."""
+    newest = sides[-1].data.corrections if sides else None
+    return tuple(newest.corrections) if newest is not None else ()
+
+
+def compare(
+    old: Side | None,
+    new: Side,
+    limits: Thresholds | None = None,
+    corrections: tuple[Correction, ...] | None = None,
+) -> Step:
+    """Diff two sides and audit the difference; ``corrections`` default to the newer side's."""
+    if corrections is None:
+        corrections = newest_corrections([new])
+    run = Audit(old, new, limits or Thresholds(), corrections=corrections)
+    findings = audit(run)
+    return Step(side_id(old) if old else None, side_id(new), run.changes, findings, run.corrected)
+
+
+def steps(
+    sides: list[Side], limits: Thresholds | None = None, first: bool = False
+) -> Iterator[Step]:
+    """Consecutive pairs of an estate's sides, oldest first; ``first`` adds the step into the first."""
+    corrections = newest_corrections(sides)
+    if first and sides:
+        yield compare(None, sides[0], limits, corrections)
     for old, new in zip(sides, sides[1:], strict=False):
-        yield compare(old, new, limits)
+        yield compare(old, new, limits, corrections)
 
 
-def git_witness(root: Path, content: Path) -> list[Diagnostic]:
-    """R003 for each snapshot changed after the commit that added it; R004 when git cannot tell."""
+def git_witness(root: Path, content: Path, estate: str = "*") -> list[Diagnostic]:
+    """R003 for each snapshot changed after the commit that added it; R004 when git cannot tell.
+
+    ``estate`` narrows the look to one estate's snapshots.
+    """
     if _git(root, "rev-parse", "--is-inside-work-tree") != "true":
-        return [
-            Diagnostic(
-                "R004",
-                Location(content.relative_to(root).as_posix(), 1, 1),
-                "not a git repository: the check that snapshots were not edited after their commit was skipped",
-            )
-        ]
+        message = _(
+            "这里不是 git 仓库：没有核对期次快照在提交后是否被改动（用 git 保存内容即可启用这项核对）"
+        )
+        return [Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)]
     if _git(root, "rev-parse", "--is-shallow-repository") == "true":
-        return [
-            Diagnostic(
-                "R004",
-                Location(content.relative_to(root).as_posix(), 1, 1),
-                "shallow clone: the check that snapshots were not edited after their commit was skipped (git fetch --unshallow enables it)",
-            )
-        ]
+        message = _(
+            "这是浅克隆：没有核对期次快照在提交后是否被改动（运行 git fetch --unshallow 后即可核对）"
+        )
+        return [Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)]
     top = Path(_git(root, "rev-parse", "--show-toplevel") or root)
-    pattern = f"{content.resolve().relative_to(top.resolve()).as_posix()}/*/releases/*.json"
+    pattern = f"{content.resolve().relative_to(top.resolve()).as_posix()}/{estate}/releases/*.json"
     log = (
         _git(top, "log", "--format=commit %H", "--name-status", "--no-renames", "--", pattern) or ""
     )
@@ -123,10 +144,10 @@ def _edited_after_commit(root: Path, top: Path, log: str) -> Iterator[Diagnostic
         if line.startswith("commit "):
             commit = line.split()[1]
         elif line.strip():
-            status, _, path = line.partition("\t")
+            status, _tab, path = line.partition("\t")
             touched.setdefault(path, []).append((status[:1], commit))
     for path, history in sorted(touched.items()):
-        adds = [i for i, (s, _) in enumerate(history) if s == "A"]
+        adds = [i for i, (s, _commit) in enumerate(history) if s == "A"]
         if not adds or adds[-1] == 0:
             continue
         first = adds[-1]  # the oldest add: every commit listed before it came later
@@ -136,7 +157,11 @@ def _edited_after_commit(root: Path, top: Path, log: str) -> Iterator[Diagnostic
             if shown.is_relative_to(root.resolve())
             else path
         )
-        message = f"snapshot changed in commit {history[0][1][:10]} after commit {history[first][1][:10]} added it: a published release is never edited"
+        message = _(
+            "期次快照在提交 {added} 加入之后，又在提交 {changed} 中被改动：已发布的期次不能修改。请用 git 恢复原来的文件",
+            added=history[first][1][:10],
+            changed=history[0][1][:10],
+        )
         yield Diagnostic("R003", Location(shown_text, 1, 1), message)
 
 
@@ -166,7 +191,10 @@ def _edited_uncommitted(root: Path, top: Path, pattern: str) -> Iterator[Diagnos
             yield Diagnostic(
                 "R003",
                 Location(shown, 1, 1),
-                "snapshot differs from its committed version: a published release is never edited",
+                _(
+                    "期次快照与已提交的版本不同：已发布的期次不能修改。请用 git checkout -- {path} 恢复",
+                    path=name,
+                ),
             )
 
 

@@ -19,15 +19,12 @@ import datetime as dt
 import hashlib
 import os
 import pickle
-import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
-from stat import S_ISDIR, S_ISREG
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from . import __version__, fonts
 from .build import (
@@ -41,7 +38,9 @@ from .build import (
 from .cache import Cache
 from .config import SiteConfig, require_config
 from .errors import ContentError, Diagnostic, Severity
+from .fingerprint import content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
+from .parallel import cores, workers
 from .pipeline import Site, estate_folders, published_estate
 from .render import pdf
 from .render.html import DEFAULT_THEME
@@ -113,72 +112,17 @@ class Report:
     up_to_date: bool = False
 
 
-def _digest_tree(paths: list[Path]) -> str:
-    """SHA-256 over the names (relative to each given path) and contents of files."""
-    sha = hashlib.sha256()
-    for path in paths:
-        for file in sorted(
-            p for p in (path.rglob("*") if path.is_dir() else [path]) if p.is_file()
-        ):
-            sha.update(file.relative_to(path.parent).as_posix().encode())
-            sha.update(hashlib.sha256(file.read_bytes()).digest())
-    return sha.hexdigest()
-
-
-def _content_digest(
-    found: list[tuple[str, str, os.stat_result]],
-    known: dict[str, tuple[int, int, str]],
-    seen: dict[str, tuple[int, int, str]],
-) -> str:
-    """Like _digest_tree over ``found`` (see _input_files), but a file whose size and mtime are
-    as last time is not read again."""
-    sha = hashlib.sha256()
-    for name, path, stat in sorted(found):
-        cached = known.get(path)
-        if cached is not None and cached[:2] == (stat.st_size, stat.st_mtime_ns):
-            digest = cached[2]
-        else:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        seen[path] = (stat.st_size, stat.st_mtime_ns, digest)
-        sha.update(name.encode())
-        sha.update(digest.encode())
-    return sha.hexdigest()
-
-
-def _files(path: Path) -> Iterator[tuple[str, str, os.stat_result]]:
-    """(name from the path's parent, path, stat) of the file at ``path``, or of every file
-    in that folder; a linked folder is not followed. One stat, then os.scandir: many
-    times faster than Path.rglob."""
-    try:
-        stat = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    if S_ISREG(stat.st_mode):
-        yield path.name, str(path), stat
-    elif S_ISDIR(stat.st_mode) and not path.is_symlink():
-        yield from _tree(str(path), path.name)
-
-
-def _tree(folder: str, name: str) -> Iterator[tuple[str, str, os.stat_result]]:
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _tree(entry.path, f"{name}/{entry.name}")
-            elif entry.is_file():
-                yield f"{name}/{entry.name}", entry.path, entry.stat()
-
-
 def _input_files(folder: Path, config: SiteConfig) -> list[tuple[str, str, os.stat_result]]:
     """The files an estate's outputs are made from (see pipeline.published_estate).
 
     A published estate, on a site that shows releases only: its snapshots and
     its estate.yaml (for the rule profile's name); else the whole folder.
     """
-    releases = list(_files(folder / "releases"))
+    releases = list(files_of(folder / "releases"))
     published = any(n.count("/") == 1 and n.endswith(".json") for n, _, _ in releases)
     if published and not config.show_working_copy:  # as pipeline.has_releases, from one listing
-        return [*_files(folder / "estate.yaml"), *releases]
-    return list(_files(folder))
+        return [*files_of(folder / "estate.yaml"), *releases]
+    return list(files_of(folder))
 
 
 def site_fingerprint(
@@ -191,9 +135,9 @@ def site_fingerprint(
         __version__,
         paper,
         as_of.isoformat(),
-        _digest_tree([root / "site.yaml", *[t for t in themes if t.exists()]]),
+        digest_tree([root / "site.yaml", *[t for t in themes if t.exists()]]),
     ]
-    parts.append(_digest_tree([generator]))  # a changed generator renders anew
+    parts.append(digest_tree([generator]))  # a changed generator renders anew
     parts.append(fonts_digest)  # other fonts, other sheets (or a missing glyph)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -365,7 +309,7 @@ def build(
         i: hashlib.sha256(
             (
                 f"{site_fp}|{i}|"
-                + _content_digest(
+                + content_digest(
                     _input_files(root / config.content_dir / i, config), previous.stats, stats
                 )
             ).encode()
@@ -564,30 +508,7 @@ def _started(job: Job, todo: list[str], jobs: int, with_pdf: bool) -> Iterator[E
     sheets takes every core, since each sheet, street overview and print
     file is a task of its own. On one core every task runs here, in turn.
     """
-    cores = jobs or os.cpu_count() or 1
-    if cores <= 1 or not todo or sys.platform == "win32":
-        _init(job)
-        yield _Here()
-        return
-    workers = cores if with_pdf else min(cores, len(todo))
-    pool = ProcessPoolExecutor(
-        workers, mp_context=get_context("fork"), initializer=_init, initargs=(job,)
-    )
-    try:
+    count = cores(jobs)
+    count = (count if with_pdf else min(count, len(todo))) if todo else 1
+    with workers(count, _init, (job,)) as pool:
         yield pool
-    except BaseException:
-        pool.shutdown(cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-class _Here(Executor):
-    """Each task run at once, in this process."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        done: Future[T] = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except Exception as error:  # as a worker's: raised by result()
-            done.set_exception(error)
-        return done

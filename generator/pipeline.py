@@ -16,12 +16,19 @@ from .config import SiteConfig, load_config
 from .content import EstateSource, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness, snapshot_side, steps, working_locator
-from .i18n import DEFAULT, LANGUAGES
+from .i18n import DEFAULT, LANGUAGES, _
 from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
 from .model.notices import Release, SignerRole
-from .profiles import ProfileError, Published, RuleProfile, evaluate, load_profile
+from .profiles import (
+    ProfileError,
+    Published,
+    RuleProfile,
+    evaluate,
+    load_profile,
+    valid_between,
+)
 from .releases import load_releases, write_snapshot
 from .validate import validate
 
@@ -137,16 +144,31 @@ def has_releases(folder: Path) -> bool:
 
 
 def check(root: Path, as_of: dt.date | None = None) -> list[Diagnostic]:
-    """Validate the whole site, its history and its rule profiles; every problem, in file order."""
-    site = load_site(root)
-    found = list(site.diagnostics)
-    if site.config is not None:
-        found += git_witness(root, root / site.config.content_dir)
-        day = as_of or today()
-        for estate in site.estates:
-            found += [f for step in estate_steps(estate) for f in step.findings]
-            found += profile_findings(site, estate, day)
-    return sorted(found, key=Diagnostic.sort_key)
+    """Validate the whole site, its history and its rule profiles; every problem, in file order.
+
+    Each estate's working copy is audited as the release it would be if
+    released that day: what ``release`` would refuse, ``check`` reports first.
+    (checking.check does the same estate by estate, in workers, with a cache.)
+    """
+    from .checking import check as check_estates
+
+    return check_estates(root, as_of or today()).diagnostics
+
+
+def audit_estate(
+    site: Site, estate: LoadedEstate, day: dt.date, posting: tuple[dt.date, dt.date] | None = None
+) -> list[Diagnostic]:
+    """An estate's history audited step by step, its working copy last as the release of ``day``."""
+    found = history_findings(estate)
+    found += profile_findings(site, estate, day, with_working_copy=True, posting=posting)
+    return found
+
+
+def history_findings(estate: LoadedEstate) -> list[Diagnostic]:
+    """What the audit finds between each release and the next, the working copy last."""
+    sides = estate_sides(estate, with_working_copy=True)
+    first = not estate.releases and estate.data is not None  # the first release is being made
+    return [f for step in steps(sides, first=first) for f in step.findings]
 
 
 def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
@@ -164,16 +186,36 @@ def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
 
 
 def profile_findings(
-    site: Site, estate: LoadedEstate, as_of: dt.date, exact: bool = True
+    site: Site,
+    estate: LoadedEstate,
+    as_of: dt.date,
+    exact: bool = True,
+    with_working_copy: bool = False,
+    posting: tuple[dt.date, dt.date] | None = None,
 ) -> list[Diagnostic]:
     """What the estate's rule profile requires and its published releases do not meet, as of a day.
 
-    ``exact=False`` places findings in their file only (see history.snapshot_side).
+    ``with_working_copy`` adds the working copy as the release of ``as_of``
+    (posted over ``posting``, when known); ``exact=False`` places findings in
+    their file only (see history.snapshot_side).
     """
+    return profile_check(site, estate, as_of, exact, with_working_copy, posting)[0]
+
+
+def profile_check(
+    site: Site,
+    estate: LoadedEstate,
+    as_of: dt.date,
+    exact: bool = True,
+    with_working_copy: bool = False,
+    posting: tuple[dt.date, dt.date] | None = None,
+) -> tuple[list[Diagnostic], tuple[dt.date, dt.date]]:
+    """profile_findings, and the span of days over which they hold (profiles.valid_between)."""
     try:
         profile = estate_profile(site, estate)
     except ProfileError as exc:
-        return [Diagnostic("K001", estate.source.at(("estate",), ("rule_profile",)), str(exc))]
+        where = estate.source.at(("estate",), ("rule_profile",))
+        return [Diagnostic("K001", where, str(exc))], (dt.date.min, dt.date.max)
     published = [
         Published(
             s.data,
@@ -184,7 +226,11 @@ def profile_findings(
         )
         for s in estate.releases
     ]
-    return evaluate(profile, published, as_of, estate.source.at(("estate",)))
+    if with_working_copy and estate.data is not None:
+        locate = working_locator(estate.source)
+        published.append(Published(estate.data, WORKING_COPY, as_of, posting, locate))
+    found = evaluate(profile, published, as_of, estate.source.at(("estate",)))
+    return found, valid_between(profile, published, as_of)
 
 
 def estate_sides(
@@ -198,7 +244,7 @@ def estate_sides(
 
 
 def estate_steps(estate: LoadedEstate, with_working_copy: bool = False) -> list[Step]:
-    """Diff and audit each consecutive pair of the estate's releases."""
+    """Diff and audit each consecutive pair of the estate's releases (the working copy last)."""
     return list(steps(estate_sides(estate, with_working_copy)))
 
 
@@ -225,26 +271,45 @@ def release(
     release_id: str,
     posting: tuple[dt.date, dt.date],
 ) -> Path:
-    """Freeze an estate's working copy as a new release; refuse errors and existing ids."""
+    """Freeze an estate's working copy as a new release; refuse errors, findings and existing ids.
+
+    The working copy is audited as this release: against every release
+    before it and against its rule profile on ``release_date``. Any error
+    refuses the release, and nothing is written.
+    """
     config, own = load_config(root)  # only this estate is read: a city has thousands
     folder = root / (config.content_dir if config else "content") / estate_id
     if config is not None and (not ID_PATTERN.match(estate_id) or not folder.is_dir()):
-        raise UsageError(f"no estate '{estate_id}' in the content folder")
-    estate = _load_estate(folder, folder.relative_to(root).as_posix(), own) if config else None
-    if estate is None or any(d.severity is Severity.ERROR for d in own) or estate.data is None:
-        raise ContentError(sorted(own, key=Diagnostic.sort_key))
+        raise UsageError(_("内容目录中没有小区 {estate}", estate=estate_id))
     if not ID_PATTERN.match(release_id):
         raise UsageError(
-            f"release id '{release_id}' is not URL-safe: use a-z, 0-9 and '-', e.g. 2025-q3"
+            _(
+                "期次编号 {id} 不能用在网址里：只能用小写字母 a-z、数字和 -，例如 2025-q3",
+                id=release_id,
+            )
         )
     if posting[1] < posting[0]:
         raise UsageError(
-            f"the posting period ends on {posting[1]}, before it starts on {posting[0]}"
+            _("公示期的结束日 {end} 早于开始日 {start}", end=posting[1], start=posting[0])
         )
+    if config is None:
+        raise ContentError(sorted(own, key=Diagnostic.sort_key))
+    site = Site(root, config)
+    estate = _load_estate(folder, folder.relative_to(root).as_posix(), own)
     if any(r.release.id == release_id for r in estate.releases):
         raise UsageError(
-            f"release '{release_id}' of '{estate_id}' exists already; a published release is never replaced"
+            _(
+                "小区 {estate} 已经有期次 {id}；已发布的期次不能替换，请换一个编号",
+                estate=estate_id,
+                id=release_id,
+            )
         )
+    found = own + git_witness(root, root / config.content_dir, estate_id)
+    if estate.data is not None:
+        found += audit_estate(site, estate, release_date, posting)
+    refused = [d for d in found if d.severity is Severity.ERROR]
+    if refused or estate.data is None:
+        raise ContentError(sorted(refused or found, key=Diagnostic.sort_key))
     meta = Release.model_validate(
         {
             "id": release_id,

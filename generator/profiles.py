@@ -23,11 +23,12 @@ from pydantic import Field
 
 from .content import parse
 from .errors import Diagnostic, GeneratorError, Location
+from .i18n import _
 from .load import load_file
 from .model import EstateData
 from .model.accounts import VoteKind
 from .model.base import Base, Date, Id, Text
-from .model.estate import ManagementMode
+from .model.estate import ACCOUNT_KEYS, ManagementMode
 
 PACKAGED = Path(__file__).resolve().parent / "profiles"
 RELEASE = "__release__"  # a locator path into the release's metadata rather than its data
@@ -138,7 +139,13 @@ def _load_one(name: str, site: Path | None) -> RuleProfile:
                 raise ProfileError("\n".join(d.format() for d in found))
             assert isinstance(profile, RuleProfile)
             return profile
-    raise ProfileError(f"rule profile '{name}' not found (shipped: {', '.join(available())})")
+    raise ProfileError(
+        _(
+            "找不到规则配置 {name}（内置的有：{shipped}；站点自己的配置放在 profiles/{name}.yaml）",
+            name=name,
+            shipped=", ".join(available()),
+        )
+    )
 
 
 def available() -> list[str]:
@@ -201,22 +208,26 @@ def period_ends(frequency: Frequency, before: dt.date) -> Iterator[dt.date]:
 
 @dataclass(frozen=True)
 class Published:
-    """One release of an estate, as the profile check sees it."""
+    """One release of an estate, as the profile check sees it; or its working copy, as the next one."""
 
     data: EstateData
     release_id: str
     day: dt.date
-    posting: tuple[dt.date, dt.date]
+    posting: tuple[dt.date, dt.date] | None  # None: the working copy, not posted yet
     locate: Any  # Locator: data path -> Location
+
+    @property
+    def working(self) -> bool:
+        return self.posting is None
 
 
 def evaluate(
     profile: RuleProfile, releases: list[Published], as_of: dt.date, fallback: Location
 ) -> list[Diagnostic]:
-    """Check an estate's published releases against a profile as of a date."""
+    """Check an estate's releases against a profile as of a date; a working copy last is the next release."""
     published = [r for r in releases if r.day <= as_of]
     if not published:
-        message = f"no release published by {as_of}: nothing is disclosed ({profile.name})"
+        message = _("还没有发布任何一期公示，居民看不到任何内容（{profile}）", profile=profile.name)
         return [Diagnostic("P001", fallback, message, "尚未发布任何一期公示")]
     latest = published[-1]
     out = list(_sections(profile, published, latest, as_of))
@@ -225,6 +236,29 @@ def evaluate(
     out += _votes(profile, latest)
     out += _top_up(profile, latest)
     return out
+
+
+def valid_between(
+    profile: RuleProfile, releases: list[Published], as_of: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The days, first included and last not, over which ``evaluate`` finds what it finds on ``as_of``.
+
+    What a profile finds turns on the day only where a release is published
+    and where a statement falls due (the day after its deadline): between
+    two such days, every day gives the same findings, in the same words.
+    """
+    turns = {r.day for r in releases if not r.working}
+    for req in profile.requirements:
+        if req.frequency is Frequency.CONTINUOUS:
+            continue
+        for last in (dt.date(as_of.year + 1, 12, 31), dt.date(as_of.year - 2, 12, 31)):
+            turns |= {
+                end + dt.timedelta(days=req.due_days + 1)
+                for end in period_ends(req.frequency, last)
+            }
+    since = max((d for d in turns if d <= as_of), default=dt.date.min)
+    until = min((d for d in turns if d > as_of), default=dt.date.max)
+    return since, until
 
 
 def _present(data: EstateData, section: Section) -> bool:
@@ -243,12 +277,28 @@ def _sections(
             continue
         if req.frequency is Frequency.CONTINUOUS:
             if not _present(latest.data, req.section):
-                message = f"{req.title} is missing from release {latest.release_id} ({req.article})"
+                where = _("工作副本") if latest.working else _("期次 {id}", id=latest.release_id)
+                message = _(
+                    "缺少「{title}」：{where}中没有这部分内容，规则要求一直公示（{article}）",
+                    title=req.title,
+                    where=where,
+                    article=req.article,
+                )
                 yield Diagnostic(
                     "P001", latest.locate(()), message, f"{req.title}：最新一期公示中没有"
                 )
             continue
         yield from _late(req, published, as_of)
+
+
+def _disclosed_before(data: EstateData, section: Section, end: dt.date) -> dt.date | None:
+    """The day a statement covering ``end`` was posted before the estate used this system."""
+    days = [
+        d.posted
+        for d in data.estate.earlier_disclosures
+        if ACCOUNT_KEYS[d.account] == section.value and d.period.end >= end
+    ]
+    return min(days) if days else None
 
 
 def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Iterator[Diagnostic]:
@@ -268,14 +318,39 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
             ),
             None,
         )
-        if first is None:
-            message = f"{req.title} for the period ending {end} was due by {due} and is not published as of {as_of} ({req.article})"
-            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至 {as_of} 仍未公布"
-            yield Diagnostic("P002", latest.locate(("accounts",)), message, zh)
+        earlier = _disclosed_before(latest.data, req.section, end)
+        if earlier is not None and (first is None or earlier < first.day):
+            if earlier > due:
+                message = _(
+                    "「{title}」截至 {end} 的一期应于 {due} 前公布，{posted} 才公示（{article}）",
+                    title=req.title, end=end, due=due, posted=earlier, article=req.article,
+                )  # fmt: skip
+                zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，{earlier} 才公布"
+                yield Diagnostic(
+                    "P002", latest.locate(("estate", "earlier_disclosures")), message, zh
+                )
+        elif first is None:
+            message = _(
+                "「{title}」截至 {end} 的一期应于 {due} 前公布，至今仍未公布（{article}）",
+                title=req.title, end=end, due=due, article=req.article,
+            )  # fmt: skip
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
+            yield Diagnostic("P002", latest.locate(("accounts", req.section.value)), message, zh)
+        elif first.working:
+            message = _(
+                "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期；它在工作副本中，还没有发布，请尽快发布（{article}）",
+                title=req.title, end=end, due=due, article=req.article,
+            )  # fmt: skip
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
+            yield Diagnostic("P002", first.locate(("accounts", req.section.value)), message, zh)
         elif first.day > due:
-            message = f"{req.title} for the period ending {end} was due by {due}, published {first.day} in release {first.release_id} ({req.article})"
+            message = _(
+                "「{title}」截至 {end} 的一期应于 {due} 前公布，{day} 才在期次 {release} 中公布（{article}）",
+                title=req.title, end=end, due=due, day=first.day, release=first.release_id,
+                article=req.article,
+            )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，{first.day} 才公布"
-            yield Diagnostic("P002", first.locate(("accounts",)), message, zh)
+            yield Diagnostic("P002", first.locate(("accounts", req.section.value)), message, zh)
         return  # only the most recent period that is due
 
 
@@ -284,13 +359,18 @@ def _posting(profile: RuleProfile, published: list[Published]) -> Iterator[Diagn
     if rule is None:
         return
     for r in published:
+        if r.posting is None:
+            continue
         start, end = r.posting
-        length = (
-            working_days(start, end) if rule.unit is DayUnit.WORKING else (end - start).days + 1
-        )
+        working = rule.unit is DayUnit.WORKING
+        length = working_days(start, end) if working else (end - start).days + 1
         if length < rule.days:
-            unit = "working days" if rule.unit is DayUnit.WORKING else "days"
-            message = f"release {r.release_id} is posted {length} {unit} ({start} to {end}); at least {rule.days} are required ({rule.article})"
+            unit = _("个工作日") if working else _("天")
+            message = _(
+                "期次 {release} 的公示期是 {start} 至 {end}，共 {length}{unit}；规则要求至少 {days}{unit}（{article}）",
+                release=r.release_id, start=start, end=end, length=length, unit=unit,
+                days=rule.days, article=rule.article,
+            )  # fmt: skip
             yield Diagnostic("P003", r.locate((RELEASE, "posting")), message)
 
 
@@ -300,27 +380,24 @@ def _fee_notice(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]
         return
     for i, fee in enumerate(fees.standards):
         ordered = sorted(enumerate(fee.periods), key=lambda ip: ip[1].start)
-        for (_, prev), (j, period) in zip(ordered, ordered[1:], strict=False):
+        for (_i, prev), (j, period) in zip(ordered, ordered[1:], strict=False):
             if period.amount <= prev.amount:
                 continue
             deadline = period.start - dt.timedelta(days=rule.days)
             if period.posted is None or period.posted > deadline:
-                when = f"posted {period.posted}" if period.posted else "with no posting date"
-                message = f"fee '{fee.id}' rises to {period.amount} from {period.start}, {when}; it must be posted by {deadline} ({rule.article})"
-                yield Diagnostic(
-                    "P004",
-                    latest.locate(
-                        (
-                            "fees",
-                            "standards",
-                            i,
-                            "periods",
-                            j,
-                            "posted" if period.posted else "from",
-                        )
-                    ),
-                    message,
+                when = (
+                    _("{posted} 才公示", posted=period.posted)
+                    if period.posted
+                    else _("没有写调价公示日期（posted）")
                 )
+                message = _(
+                    "收费标准 {fee}：自 {start} 起上调为 {amount}，{when}；应在 {deadline} 前公示（{article}）",
+                    fee=fee.id, start=period.start, amount=period.amount, when=when,
+                    deadline=deadline, article=rule.article,
+                )  # fmt: skip
+                field_name = "posted" if period.posted else "from"
+                place = ("fees", "standards", i, "periods", j, field_name)
+                yield Diagnostic("P004", latest.locate(place), message)
 
 
 def vote_rule(profile: RuleProfile, kind: VoteKind, day: dt.date) -> VoteRule | None:
@@ -383,16 +460,47 @@ def vote_count(
     )
 
 
+def relied_upon(data: EstateData) -> Iterator[tuple[str, tuple[str | int, ...], str]]:
+    """Each (vote id, data path, what) where something the estate did rests on an owners' vote."""
+    for pid, st in data.accounts.maintenance_fund.items():
+        for i, e in enumerate(st.expenditure):
+            if e.vote is not None and e.emergency is None:
+                what = _("专项维修资金 {pid} 的支出 {entry}", pid=pid, entry=e.id)
+                yield e.vote, ("accounts", "maintenance_fund", pid, "expenditure", i, "vote"), what
+    for i, fee in enumerate(data.fees.standards if data.fees else []):
+        for j, period in enumerate(fee.periods):
+            if period.basis.vote is not None:
+                what = _("收费标准 {fee} 自 {start} 起的标准", fee=fee.id, start=period.start)
+                place = ("fees", "standards", i, "periods", j, "basis", "vote")
+                yield period.basis.vote, place, what
+    for i, c in enumerate(data.contracts.contracts if data.contracts else []):
+        if c.vote is not None:
+            yield c.vote, ("contracts", "contracts", i, "vote"), _("合同 {id}", id=c.id)
+        for j, m in enumerate(c.amendments):
+            if m.vote is not None:
+                what = _("合同 {id} 的补充协议 {amendment}", id=c.id, amendment=m.id)
+                yield m.vote, ("contracts", "contracts", i, "amendments", j, "vote"), what
+
+
 def _votes(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
-    votes = latest.data.votes.votes if latest.data.votes else []
-    for i, vote in enumerate(votes):
-        rule = vote_rule(profile, vote.kind, vote.date)
-        if rule is None:
+    """P005: something rests on a vote that did not reach the threshold in force on its date.
+
+    A vote may fail; that is a fact to publish. Spending, a fee or a contract
+    that cites a failed vote as its approval is the finding.
+    """
+    votes = {v.id: v for v in (latest.data.votes.votes if latest.data.votes else [])}
+    for vote_id, place, what in relied_upon(latest.data):
+        vote = votes.get(vote_id)
+        rule = vote_rule(profile, vote.kind, vote.date) if vote is not None else None
+        if vote is None or rule is None:
             continue
         tallies = [(t.area, t.headcount) for t in (vote.total, vote.participating, vote.approving)]
         if not vote_passes(rule, *tallies):
-            message = f"vote '{vote.id}' of {vote.date} ({vote.kind}) does not meet the threshold in force on its date ({rule.article})"
-            yield Diagnostic("P005", latest.locate(("votes", "votes", i, "approving")), message)
+            message = _(
+                "{what}以业主表决 {vote}（{date}，{kind}）为依据，但这次表决没有达到表决日适用的比例，没有通过（{article}）",
+                what=what, vote=vote.id, date=vote.date, kind=vote.kind, article=rule.article,
+            )  # fmt: skip
+            yield Diagnostic("P005", latest.locate(place), message)
 
 
 def _top_up(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
@@ -403,7 +511,11 @@ def _top_up(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
     pid, last = max(statements.items(), key=lambda kv: kv[1].period.start)
     trigger = fund.initial_deposit * rule.percent / 100
     if last.closing < trigger:
-        message = f"maintenance fund balance {last.closing} ({pid}) is below {rule.percent}% of the initial deposit ({trigger.quantize(Decimal('0.01'))}): a top-up is due ({rule.article})"
+        message = _(
+            "专项维修资金余额 {closing}（{pid}）低于首期归集额的 {percent}%（{trigger}），应当续筹（{article}）",
+            closing=last.closing, pid=pid, percent=rule.percent,
+            trigger=trigger.quantize(Decimal("0.01")), article=rule.article,
+        )  # fmt: skip
         yield Diagnostic(
             "P006", latest.locate(("accounts", "maintenance_fund", pid, "closing")), message
         )

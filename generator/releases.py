@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Diagnostic, Location
+from .i18n import _
 from .load import dotted
 from .model import SNAPSHOT_FORMAT, Accounts, EstateData, Snapshot
 from .model.notices import Release
@@ -123,9 +124,13 @@ def _validate(
             )
         )
     actual = document_hash(document)
-    if actual != snapshot.sha256:
-        message = f"content hash is {actual[:12]}…, the file says {snapshot.sha256[:12]}…: the snapshot was changed after it was written"
-        problems.append(Diagnostic("R001", Location(display, 1, 1), message))
+    if actual != snapshot.sha256:  # not what was published: not a witness of history either
+        message = _(
+            "期次快照的内容哈希是 {actual}…，文件里写的是 {written}…：快照写成之后被改动过。已发布的期次不能修改，请用 git 恢复原来的文件",
+            actual=actual[:12],
+            written=snapshot.sha256[:12],
+        )
+        return None, [*problems, Diagnostic("R001", Location(display, 1, 1), message)]
     return snapshot, problems
 
 

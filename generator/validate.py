@@ -9,8 +9,17 @@ from typing import Any
 
 from .content import EstateSource
 from .errors import Diagnostic
+from .i18n import _
 from .model import EstateData
-from .model.accounts import AccountingBasis, FeeStatement, FundStatement, RevenueStatement
+from .model.accounts import (
+    AccountingBasis,
+    Entry,
+    FeeStatement,
+    FundStatement,
+    RevenueStatement,
+    Vote,
+    VoteKind,
+)
 from .model.estate import ManagementMode
 from .model.fees import PricePeriod, PricingRegime
 
@@ -316,7 +325,13 @@ def _buildings(
                 src.at(part, ("buildings", i, "closing")),
                 f"{pid}: building '{b.building}': opening {_money(b.opening)} + income {_money(b.income)} - expenditure {_money(b.expenditure)} = {_money(expected)}, but closing is {_money(b.closing)}",
             )
-    estate = {"opening": st.opening, "income": income, "expenditure": spent, "closing": st.closing}
+    moved = sum((t.amount for t in st.transfers), Decimal(0))  # in both buildings' accounts
+    estate = {
+        "opening": st.opening,
+        "income": income + moved,
+        "expenditure": spent + moved,
+        "closing": st.closing,
+    }
     for field, total in estate.items():
         added = sum((getattr(b, field) for b in st.buildings), Decimal(0))
         if added != total:
@@ -430,11 +445,15 @@ def _carried(
 ) -> Iterator[Diagnostic]:
     closing, opening = getattr(prev, "closing", None), getattr(st, "opening", None)
     if closing is not None and opening is not None and closing != opening:
-        yield Diagnostic(
-            "A003",
-            src.at(part, ("opening",)),
-            f"{pid}: opening {_money(opening)} differs from {prev_id}'s closing {_money(closing)}",
+        message = _(
+            "{pid}：期初余额 {opening} 与上一期 {prev} 的期末余额 {closing} 不符，相差 {difference} 元；本期期初应等于上期期末",
+            pid=pid,
+            opening=_money(opening),
+            prev=prev_id,
+            closing=_money(closing),
+            difference=_money(opening - closing),
         )
+        yield Diagnostic("A003", src.at(part, ("opening",)), message)
     if isinstance(prev, FundStatement) and isinstance(st, FundStatement):
         before = {b.building: b.closing for b in prev.buildings}
         for i, b in enumerate(st.buildings):
@@ -459,17 +478,6 @@ def entry_dates(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                         )
 
 
-def fund_votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
-    for pid, st in data.accounts.maintenance_fund.items():
-        for i, e in enumerate(st.expenditure):
-            if e.vote is None and e.emergency is None:
-                yield Diagnostic(
-                    "V002",
-                    src.at((*_ACCOUNTS, "maintenance_fund", pid), ("expenditure", i, "id")),
-                    f"{pid}: fund expenditure '{e.id}' names neither an owners' vote ('vote') nor an emergency ('emergency')",
-                )
-
-
 def notice_bodies(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
     for notice_id, notice in data.notices.items():
         if not notice.body.strip():
@@ -478,6 +486,176 @@ def notice_bodies(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                 src.at(("notices", notice_id)),
                 f"notice '{notice_id}' has no text after its front matter",
             )
+
+
+def _outgoing(entry: Entry) -> bool:
+    """A public-revenue line that moves money into the maintenance fund."""
+    return entry.transfer is not None or "维修资金" in entry.category
+
+
+def _incoming(entry: Entry) -> bool:
+    """A maintenance-fund income line that comes from public revenue."""
+    return entry.transfer is not None or "公共收益" in entry.category
+
+
+def transfers(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """A007, A008: public revenue moved into the fund is on both sides, equal in amount and date."""
+    sides = []
+    for kind, name, wanted in (
+        ("public_revenue", "expenditure", _outgoing),
+        ("maintenance_fund", "income", _incoming),
+    ):
+        lines = [
+            (pid, i, e)
+            for pid, st in getattr(data.accounts, kind).items()
+            for i, e in enumerate(getattr(st, name))
+            if wanted(e)
+        ]
+        sides.append((kind, name, lines))
+    (out_kind, out_side, outs), (in_kind, in_side, ins) = sides
+    matched: set[int] = set()
+    for pid, i, e in outs:
+        partner = _partner(e, [(p, j, x) for p, j, x in ins if id(x) not in matched])
+        where = src.at(
+            (*_ACCOUNTS, out_kind, pid), (out_side, i, "transfer" if e.transfer else "id")
+        )
+        if partner is None:
+            yield Diagnostic(
+                "A007", where, _unmatched(e, pid, _("公共收益"), _("专项维修资金的收入"))
+            )
+            continue
+        ppid, j, other = partner
+        matched.add(id(other))
+        if (other.amount, other.date) != (e.amount, e.date):
+            message = _(
+                "转账 {id}：公共收益 {pid} 转出 {amount} 元（{date}），专项维修资金 {other_pid} 转入 {other_amount} 元（{other_date}）；两边的金额和日期应当相同",
+                id=e.transfer or e.id, pid=pid, amount=e.amount, date=e.date, other_pid=ppid,
+                other_amount=other.amount, other_date=other.date,
+            )  # fmt: skip
+            yield Diagnostic("A008", where, message)
+    for pid, j, e in ins:
+        if id(e) not in matched:
+            where = src.at(
+                (*_ACCOUNTS, in_kind, pid), (in_side, j, "transfer" if e.transfer else "id")
+            )
+            yield Diagnostic(
+                "A007", where, _unmatched(e, pid, _("专项维修资金"), _("公共收益的支出"))
+            )
+
+
+def _partner(
+    entry: Entry, candidates: list[tuple[str, int, Entry]]
+) -> tuple[str, int, Entry] | None:
+    """The other side of a transfer: the same transfer id, else the same amount and date."""
+    if entry.transfer is not None:
+        return next((c for c in candidates if c[2].transfer == entry.transfer), None)
+    return next(
+        (
+            c
+            for c in candidates
+            if c[2].transfer is None and (c[2].amount, c[2].date) == (entry.amount, entry.date)
+        ),
+        None,
+    )
+
+
+def _unmatched(entry: Entry, pid: str, here: str, there: str) -> str:
+    return _(
+        "{here} {pid} 的 {id}（{amount} 元，{date}，{category}）是账户之间的转账，但{there}中没有对应的一笔。两边都要记账，并在两边写同一个 transfer 编号",
+        here=here, pid=pid, id=entry.id, amount=entry.amount, date=entry.date,
+        category=entry.category, there=there,
+    )  # fmt: skip
+
+
+def building_transfers(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """Transfers between buildings' fund accounts name real buildings, dated in their period."""
+    known = {b.id for b in data.estate.buildings}
+    for pid, st in data.accounts.maintenance_fund.items():
+        part = (*_ACCOUNTS, "maintenance_fund", pid)
+        for i, t in enumerate(st.transfers):
+            for field_name, building in (("from", t.source), ("to", t.target)):
+                if building not in known:
+                    message = _(
+                        "转账 {id}：楼幢 {building} 在 estate.yaml 中没有",
+                        id=t.id,
+                        building=building,
+                    )
+                    yield Diagnostic("I003", src.at(part, ("transfers", i, field_name)), message)
+            if not st.period.start <= t.date <= st.period.end:
+                message = _(
+                    "转账 {id} 的日期 {date} 不在本期 {start} 至 {end} 之内",
+                    id=t.id, date=t.date, start=st.period.start, end=st.period.end,
+                )  # fmt: skip
+                yield Diagnostic("D004", src.at(part, ("transfers", i, "date")), message)
+
+
+def _scope(data: EstateData, vote: Vote) -> tuple[Decimal | None, int | None]:
+    """The floor area and households of a vote's electorate, where the estate states them."""
+    buildings = [b for b in data.estate.buildings if not vote.buildings or b.id in vote.buildings]
+    if buildings:
+        areas = [b.floor_area for b in buildings if b.floor_area is not None]
+        homes = [b.households for b in buildings if b.households is not None]
+        area = sum(areas, Decimal(0)) if len(areas) == len(buildings) else None
+        count = sum(homes) if len(homes) == len(buildings) else None
+        return area, count
+    return data.estate.gross_floor_area, None
+
+
+def electorates(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """V003, V004: a vote's electorate is no larger than the owners it covers, nor much smaller."""
+    for i, vote in enumerate(data.votes.votes if data.votes else []):
+        area, homes = _scope(data, vote)
+        scope = (
+            _("楼幢 {buildings}", buildings="、".join(vote.buildings))
+            if vote.buildings
+            else _("全小区")
+        )
+        if area is not None and vote.total.area > area:
+            message = _(
+                "业主表决 {vote}：全体业主的面积 {total} ㎡ 大于{scope}的建筑面积 {area} ㎡",
+                vote=vote.id, total=vote.total.area, scope=scope, area=area,
+            )  # fmt: skip
+            yield Diagnostic("V003", src.at(("votes",), ("votes", i, "total", "area")), message)
+        if homes is not None and vote.total.headcount > homes:
+            message = _(
+                "业主表决 {vote}：全体业主 {total} 人多于{scope}的户数 {homes}",
+                vote=vote.id, total=vote.total.headcount, scope=scope, homes=homes,
+            )  # fmt: skip
+            yield Diagnostic(
+                "V003", src.at(("votes",), ("votes", i, "total", "headcount")), message
+            )
+        if area is not None and area > 0 and vote.total.area * 3 < area * 2:
+            message = _(
+                "业主表决 {vote}：全体业主的面积只有 {total} ㎡，不到{scope}建筑面积 {area} ㎡ 的三分之二。总数写小了，参与和同意的比例就会虚高；请按全体业主的专有部分面积填写，表决只涉及部分楼幢时在 buildings 中写明",
+                vote=vote.id, total=vote.total.area, scope=scope, area=area,
+            )  # fmt: skip
+            yield Diagnostic("V004", src.at(("votes",), ("votes", i, "total", "area")), message)
+
+
+def fund_use_votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """V005, V006: fund spending rests on a vote about using the fund, by the owners who bear it."""
+    votes = {v.id: v for v in (data.votes.votes if data.votes else [])}
+    for pid, st in data.accounts.maintenance_fund.items():
+        part = (*_ACCOUNTS, "maintenance_fund", pid)
+        for i, e in enumerate(st.expenditure):
+            vote = votes.get(e.vote) if e.vote else None
+            if vote is None or e.emergency is not None:
+                continue
+            where = src.at(part, ("expenditure", i, "vote"))
+            if vote.kind is not VoteKind.FUND_USE:
+                message = _(
+                    "专项维修资金 {pid} 的支出 {entry} 以表决 {vote} 为依据，但那次表决的事项是「{kind}」，不是「使用维修资金」",
+                    pid=pid, entry=e.id, vote=vote.id, kind=vote.kind,
+                )  # fmt: skip
+                yield Diagnostic("V006", where, message)
+            outside = [b for b in e.buildings if vote.buildings and b not in vote.buildings]
+            if outside:
+                message = _(
+                    "专项维修资金 {pid} 的支出 {entry} 由楼幢 {outside} 分摊，但表决 {vote} 只有楼幢 {scope} 的业主参加：分摊费用的楼幢业主都应参加表决",
+                    pid=pid, entry=e.id, outside="、".join(outside), vote=vote.id,
+                    scope="、".join(vote.buildings),
+                )  # fmt: skip
+                yield Diagnostic("V005", where, message)
 
 
 RULES: list[Rule] = [
@@ -492,7 +670,10 @@ RULES: list[Rule] = [
     initial_deposits,
     periods_chain,
     entry_dates,
-    fund_votes,
     notice_bodies,
+    transfers,
+    building_transfers,
+    electorates,
+    fund_use_votes,
 ]
-CROSS_FILE: set[Rule] = {references, periods_chain}
+CROSS_FILE: set[Rule] = {references, periods_chain, transfers, electorates, fund_use_votes}

@@ -62,7 +62,7 @@ def test_a_snapshot_edited_and_committed_after_its_commit_is_reported(site: Site
     assert [(d.location.file, d.location.line) for d in found] == [
         ("content/x/releases/2025-h1.json", 1)
     ]
-    assert f"changed in commit {edited[:10]} after commit {added[:10]} added it" in found[0].message
+    assert f"在提交 {added[:10]} 加入之后，又在提交 {edited[:10]} 中被改动" in found[0].message
 
 
 def test_an_uncommitted_edit_is_reported(site: Site) -> None:
@@ -75,7 +75,7 @@ def test_shallow_clone_and_no_git_say_the_check_was_skipped(
 ) -> None:
     plain = Site(tmp_path_factory.mktemp("plain"), git=False)
     assert [(d.code, d.severity) for d in history(plain.root)] == [("R004", "note")]
-    assert "not a git repository" in history(plain.root)[0].message
+    assert "不是 git 仓库" in history(plain.root)[0].message
     committed_site(site)
     clone = tmp_path_factory.mktemp("clones") / "clone"
     subprocess.run(
@@ -83,4 +83,4 @@ def test_shallow_clone_and_no_git_say_the_check_was_skipped(
     )
     found = history(clone)
     assert [(d.code, d.severity) for d in found] == [("R004", "note")]
-    assert "shallow clone" in found[0].message
+    assert "浅克隆" in found[0].message

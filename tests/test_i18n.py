@@ -68,3 +68,24 @@ def test_check_speaks_chinese_by_default_and_english_when_asked(site: Site) -> N
     assert "1 error(s), 1 warning(s)" in english.output
     by_locale = runner.invoke(main, ["-C", str(site.root), "check"], env={"LANG": "en_US.UTF-8"})
     assert "1 error(s), 1 warning(s)" in by_locale.output
+
+
+def test_no_module_that_speaks_through_underscore_also_binds_it() -> None:
+    """``status, _, path = …`` in a module that imports ``_`` turns every message there into a crash."""
+    import ast
+
+    offenders = []
+    for path in (REPO / "generator").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        speaks = any(
+            isinstance(node, ast.ImportFrom) and any(a.name == "_" for a in node.names)
+            for node in ast.walk(tree)
+        )
+        bound = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+        ]
+        if speaks and bound:
+            offenders.append(f"{path.relative_to(REPO)}:{bound}")
+    assert offenders == []

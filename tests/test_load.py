@@ -93,7 +93,9 @@ def test_large_amount_survives_load_model_json_unchanged(site: Site) -> None:
         period: {from: 2025-01-01, to: 2025-06-30}
         opening: 12345678901234.56
         income:
-          - {id: a, date: 2025-03-01, category: 停车, amount: 0.1, summary: 停车}
+          - {id: a, date: 2025-03-01, category: 停车, amount: 15000.1, summary: 停车}
+        expenditure:
+          - {id: b, date: 2025-06-30, category: 转入维修资金, amount: 15000.00, summary: 转入, transfer: t-2025-h1-revenue}
         closing: 12345678901234.66
         """,
     )
@@ -105,7 +107,7 @@ def test_large_amount_survives_load_model_json_unchanged(site: Site) -> None:
     assert data is not None
     statement = data.accounts.public_revenue["2025-h1"]
     assert statement.opening == Decimal("12345678901234.56")
-    assert statement.income[0].amount == Decimal("0.10")
+    assert statement.income[0].amount == Decimal("15000.10")
     dumped = json.loads(data.model_dump_json(by_alias=True))
     assert dumped["accounts"]["public_revenue"]["2025-h1"]["opening"] == "12345678901234.56"
     assert dumped["accounts"]["public_revenue"]["2025-h1"]["closing"] == "12345678901234.66"

@@ -19,6 +19,7 @@ from generator.profiles import (
     available,
     evaluate,
     load_profile,
+    valid_between,
     vote_passes,
     vote_rule,
     working_days,
@@ -82,14 +83,42 @@ def test_statement_published_after_its_deadline(site: Site, released: dt.date, l
     messages = [d.message for d in found if d.code == "P002"]
     assert bool(messages) is late
     if late:
-        assert "was due by 2025-07-30, published 2025-07-31" in messages[0]
+        assert "应于 2025-07-30 前公布，2025-07-31 才在期次 r1 中公布" in messages[0]
+
+
+def without_earlier_disclosures(estate: EstateData) -> EstateData:
+    bare = estate.estate.model_copy(update={"earlier_disclosures": []})
+    return estate.model_copy(update={"estate": bare})
 
 
 def test_yearly_statement_under_the_national_baseline(site: Site) -> None:
     """Yearly within 90 days: 2024's statements were due by 2025-03-31."""
-    estate = data(site)
+    estate = without_earlier_disclosures(data(site))
     assert "P002" not in codes("national", [published(estate, D(2025, 3, 31))], D(2025, 5, 1))
     assert "P002" in codes("national", [published(estate, D(2025, 4, 1))], D(2025, 5, 1))
+
+
+def test_statements_posted_before_the_estate_used_sunshine_count(site: Site) -> None:
+    """The template records 2024's statements as posted on paper on 2025-01-20: its first release is not late."""
+    estate = data(site)
+    assert [d.posted for d in estate.estate.earlier_disclosures] == [D(2025, 1, 20)] * 2
+    assert "P002" not in codes("national", [published(estate, D(2025, 4, 1))], D(2025, 5, 1))
+    late = estate.estate.model_copy(
+        update={
+            "earlier_disclosures": [
+                d.model_copy(update={"posted": D(2025, 4, 15)})
+                for d in estate.estate.earlier_disclosures
+            ]
+        }
+    )
+    found = evaluate(
+        load_profile("national"),
+        [published(estate.model_copy(update={"estate": late}), D(2025, 4, 20))],
+        D(2025, 5, 1),
+        HERE,
+    )
+    assert [d.code for d in found] == ["P002", "P002"]  # posted on paper, but after the deadline
+    assert "应于 2025-03-31 前公布，2025-04-15 才公示" in found[0].message
 
 
 def _vote_counts() -> tuple[tuple[Decimal, int], tuple[Decimal, int], tuple[Decimal, int]]:
@@ -192,9 +221,9 @@ def test_missing_section_and_top_up(site: Site) -> None:
     )
     assert sorted(d.code for d in found if d.code != "P002") == ["P001", "P006"]
     assert next(d for d in found if d.code == "P001").message.startswith(
-        "服务内容和标准（四保） is missing"
+        "缺少「服务内容和标准（四保）」：期次 r1中没有"
     )
-    assert "30% of the initial deposit" in next(d for d in found if d.code == "P006").message
+    assert "低于首期归集额的 30%" in next(d for d in found if d.code == "P006").message
 
 
 def test_no_release_at_all(site: Site) -> None:
@@ -227,10 +256,17 @@ def test_check_as_of_through_the_cli(site: Site) -> None:
     )
     assert late.exit_code == 1
     assert (
-        "content/x/releases/2025-h1.json:" in late.output
-        and "P002 错误: 公共收益收支情况（按季度） for the period ending 2025-09-30 was due by 2025-10-30"
+        "content/x/accounts/public-revenue/:1:1: P002 错误: 「公共收益收支情况（按季度）」截至 2025-09-30 的一期应于 2025-10-30 前公布，至今仍未公布"
         in late.output
     )
+    site.write(
+        "accounts/public-revenue/2025-q3.yaml",
+        "period: {from: 2025-07-01, to: 2025-09-30}\nopening: 18600.00\nclosing: 18600.00\n",
+    )
+    in_working_copy = CliRunner().invoke(
+        main, ["-C", str(site.root), "check", "--as-of", "2025-10-31"]
+    )
+    assert "在工作副本中，还没有发布，请尽快发布" in in_working_copy.output
 
 
 def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> None:
@@ -248,7 +284,7 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
     page = (out / "street.html").read_text(encoding="utf-8")
     assert "统计日期 2026-11-24" in page
     assert (
-        "公共收益收支情况（按季度）：截至 2026-09-30 的一期应于 2026-10-30 前公布，至 2026-11-24 仍未公布"
+        "公共收益收支情况（按季度）：截至 2026-09-30 的一期应于 2026-10-30 前公布，至今仍未公布"
         in page
     )
     assert page.count('class="late"') == 1  # the other estates are on time
@@ -259,3 +295,138 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
     text = "".join(p.extract_text() for p in PdfReader(street).pages)
     assert "共 1 个小区，其中 1 个有逾期或缺失" in text and "云莲新村" in text
     assert 'href="overview/上海市浦东新区周家渡街道.pdf"' in page
+
+
+# The law, written out independently of the profile file: for each matter, before 2021 (物权法 art. 76,
+# 物业管理条例 art. 12: shares of all owners) and from 2021 (民法典 art. 278: two-thirds take part,
+# then shares of those taking part). (share, strictly more than it?)
+TWO_THIRDS, HALF, THREE_QUARTERS = (
+    (Decimal(2) / 3, False),
+    (Decimal(1) / 2, True),
+    (Decimal(3) / 4, False),
+)
+LAW = {
+    "制定修改议事规则": (HALF, HALF),
+    "制定修改管理规约": (HALF, HALF),
+    "选举更换业委会": (HALF, HALF),
+    "选聘解聘物业": (HALF, HALF),
+    "使用维修资金": (TWO_THIRDS, HALF),
+    "筹集维修资金": (TWO_THIRDS, THREE_QUARTERS),
+    "改建重建": (TWO_THIRDS, THREE_QUARTERS),
+    "改变共有部分用途": (HALF, THREE_QUARTERS),
+    "调整收费标准": (HALF, HALF),
+    "其他": (HALF, HALF),
+}
+ELECTORATE = (Decimal("12000.00"), 120)  # a building-scoped vote: one building's 120 owners
+
+
+def _least(whole: Decimal | int, share: tuple[Decimal, bool], cent: Decimal | int) -> Decimal | int:
+    """The smallest tally meeting a share of ``whole``, counted in steps of ``cent``."""
+    need, strictly = share
+    tally = whole * need
+    steps = -(-tally // cent) * cent  # rounded up to a whole step
+    if strictly and steps == tally:
+        steps += cent
+    return steps if isinstance(whole, Decimal) else int(steps)
+
+
+def _tallies(kind: str, day: dt.date, short: str) -> tuple[tuple[Decimal, int], ...]:
+    """Tallies exactly at the threshold for a matter on a day; ``short`` takes one step off a measure."""
+    before, after = LAW[kind]
+    area, heads = ELECTORATE
+    if day < D(2021, 1, 1):
+        taking = (area, heads)
+        yes = (_least(area, before, Decimal("0.01")), _least(heads, before, 1))
+    else:
+        taking = (_least(area, TWO_THIRDS, Decimal("0.01")), _least(heads, TWO_THIRDS, 1))
+        yes = (_least(taking[0], after, Decimal("0.01")), _least(taking[1], after, 1))
+    if short == "participating area":
+        taking = (taking[0] - Decimal("0.01"), taking[1])
+    if short == "participating headcount":
+        taking = (taking[0], taking[1] - 1)
+    if short == "approving area":
+        yes = (yes[0] - Decimal("0.01"), yes[1])
+    if short == "approving headcount":
+        yes = (yes[0], yes[1] - 1)
+    yes = (min(yes[0], taking[0]), min(yes[1], taking[1]))
+    return ELECTORATE, taking, yes
+
+
+@pytest.mark.parametrize("day", [D(2020, 12, 31), D(2021, 1, 1)])
+@pytest.mark.parametrize("kind", sorted(LAW))
+def test_every_matter_of_article_278_meets_its_threshold_exactly(kind: str, day: dt.date) -> None:
+    rule = vote_rule(load_profile("national"), kind, day)  # type: ignore[arg-type]
+    assert rule is not None, kind
+    assert vote_passes(rule, *_tallies(kind, day, ""))
+    shorts = ["approving area", "approving headcount"]
+    shorts += ["participating area", "participating headcount"] if day.year >= 2021 else []
+    for short in shorts:
+        assert not vote_passes(rule, *_tallies(kind, day, short)), (kind, day, short)
+
+
+FUND_VOTE = """\
+votes:
+  - id: vote-2025-roof
+    date: {day}
+    matter: 使用 1 号楼维修资金修缮屋面
+    kind: 使用维修资金
+    buildings: [b1]
+    total: {{area: 10700.00, headcount: 160}}
+    participating: {{area: {taking_area}, headcount: {taking}}}
+    approving: {{area: {yes_area}, headcount: {yes}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "taking", "yes", "passes"),
+    [
+        (D(2020, 12, 31), (Decimal("10700.00"), 160), (Decimal("7133.34"), 107), True),
+        (D(2020, 12, 31), (Decimal("10700.00"), 160), (Decimal("7133.33"), 107), False),
+        (D(2021, 1, 1), (Decimal("7133.34"), 107), (Decimal("3566.68"), 54), True),
+        (D(2021, 1, 1), (Decimal("7133.34"), 106), (Decimal("3566.68"), 54), False),
+        (D(2021, 1, 1), (Decimal("7133.34"), 107), (Decimal("3566.67"), 54), False),
+    ],
+)
+def test_a_building_scoped_fund_vote_is_judged_on_its_own_owners(
+    site: Site, day: dt.date, taking: tuple[Decimal, int], yes: tuple[Decimal, int], passes: bool
+) -> None:
+    """Building 1's owners decide on building 1's fund: 10,700 ㎡ and 160 owners, not the estate's."""
+    site.write(
+        "votes.yaml",
+        FUND_VOTE.format(
+            day=day, taking_area=taking[0], taking=taking[1], yes_area=yes[0], yes=yes[1]
+        ),
+    )
+    text = (
+        (site.estate / "fees.yaml")
+        .read_text(encoding="utf-8")
+        .replace("          vote: vote-2025-fee        # 对应 votes.yaml 里的表决编号\n", "")
+    )
+    site.write("fees.yaml", text)
+    text = (
+        (site.estate / "contracts.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    vote: vote-2023-renew           # 续聘所依据的业主表决\n", "")
+    )
+    site.write("contracts.yaml", text)
+    found = [d for d in check(site.root, D(2025, 8, 1)) if d.code == "P005"]
+    assert (found == []) is passes, [d.format() for d in found]
+    if not passes:
+        assert found[0].location.file == "content/x/accounts/maintenance-fund/2025-h1.yaml"
+        assert "支出 mf-2025-002" in found[0].message and "没有通过" in found[0].message
+
+
+def test_findings_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
+    """Every day of a year: the findings are those of any other day of the same span."""
+    estate = without_earlier_disclosures(data(site))
+    releases = [published(estate, D(2025, 7, 10)), published(estate, D(2026, 1, 20), rid="r2")]
+    rules = load_profile("shanghai-2020")  # quarterly and half-yearly, over the national yearly
+    seen: dict[tuple[dt.date, dt.date], list[str]] = {}
+    day = D(2025, 7, 1)
+    while day < D(2026, 7, 1):
+        since, until = valid_between(rules, releases, day)
+        assert since <= day < until
+        found = [d.format() for d in evaluate(rules, releases, day, HERE)]
+        assert seen.setdefault((since, until), found) == found, (day, since, until)
+        day += dt.timedelta(days=1)
+    assert len(seen) > 4  # the spans are real: deadlines fall within two years

@@ -73,6 +73,10 @@ def _poison(model: type[BaseModel], value: Any, path: tuple[Any, ...] = ()) -> A
 def poison_estate(site: Site) -> int:
     """Append the payload to every free-text field and notice; return how many fields."""
     count = 0
+    site.write(  # a correction too: its reason is shown prominently wherever its entry appears
+        "corrections.yaml",
+        "corrections:\n  - {id: fix-1, date: 2025-06-01, path: votes.votes.vote-2025-fee.matter, old: 调整, new: 调整物业服务费标准, reason: 抄录错误, notice: 2025-05-25-fee-adjustment}\n",
+    )
     targets = [(site.estate / name, model) for name, (_, model) in SECTION_FILES.items()]
     targets += [
         (p, model)
@@ -186,7 +190,7 @@ def test_url_fields_refuse_script_links(site: Site) -> None:
         "estate.yaml",
         text.replace('    phone: "12345"', '    phone: "12345"\n    url: javascript:alert(1)', 1),
     )
-    assert [(code, line) for _, line, _, code in site.found()] == [("S003", 70)]
+    assert [(code, line) for _, line, _, code in site.found()] == [("S003", 80)]
 
 
 def test_notice_markdown_keeps_safe_formatting(site: Site) -> None:

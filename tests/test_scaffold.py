@@ -61,11 +61,14 @@ def test_any_name_is_safe_in_the_template(tmp_path: Path) -> None:
     assert estate.data.estate.name == 'A: "B" #C'
 
 
-def test_new_estate_checks_clean_and_is_reported_as_unpublished(site: Site) -> None:
+def test_the_first_release_of_a_new_estate_passes_check_strictly(site: Site) -> None:
+    """The template's working copy, audited as a first release on 2025-08-01: its rule profile is met."""
     from click.testing import CliRunner
 
     from generator.cli import main
 
-    result = CliRunner().invoke(main, ["-C", str(site.root), "check", "--as-of", "2025-08-01"])
+    args = ["-C", str(site.root), "check", "--strict", "--as-of", "2025-08-01"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "P001 警告: no release published by 2025-08-01" in result.output
+    assert "没有发现问题" in result.output
+    assert "按 2025-08-01 发布的下一期审核" in result.output

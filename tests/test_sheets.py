@@ -129,11 +129,11 @@ def test_long_ledger_breaks_across_pages_with_repeated_headers(site: Site) -> No
     statement = site.estate / "accounts/maintenance-fund/2025-h1.yaml"
     text = statement.read_text(encoding="utf-8")
     text = text.replace("income:\n", f"income:\n{entries}\n", 1).replace(
-        "closing: 898900.00", "closing: 899800.00"
+        "closing: 913900.00", "closing: 914800.00"
     )
     text = text.replace(
-        "income: 2450.00, expenditure: 86000.00, closing: 406450.00",
-        "income: 3350.00, expenditure: 86000.00, closing: 407350.00",
+        "income: 9950.00, expenditure: 86000.00, closing: 413950.00",
+        "income: 10850.00, expenditure: 86000.00, closing: 414850.00",
     )
     statement.write_text(text, encoding="utf-8")
     assert [d.format() for d in site.check()] == []

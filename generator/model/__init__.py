@@ -11,7 +11,7 @@ from .base import Base, Id
 from .contracts import Contracts, Services
 from .estate import Estate
 from .fees import Fees
-from .notices import Notice, Release
+from .notices import Corrections, Notice, Release
 
 SNAPSHOT_FORMAT = "sunshine.release/1"
 
@@ -40,6 +40,7 @@ class EstateData(Base):
     votes: Votes | None = None
     accounts: Accounts = Accounts()
     notices: dict[Id, Notice] = {}
+    corrections: Corrections | None = None
 
 
 class Snapshot(Base):

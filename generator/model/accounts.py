@@ -16,11 +16,17 @@ from .estate import ManagementMode
 
 
 class VoteKind(StrEnum):
+    """The matters owners decide together (《民法典》第二百七十八条), and fee changes."""
+
+    PROCEDURE = "制定修改议事规则"
+    RULES = "制定修改管理规约"
+    COMMITTEE = "选举更换业委会"
+    HIRE_FIRM = "选聘解聘物业"
     FUND_USE = "使用维修资金"
     FUND_RAISE = "筹集维修资金"
+    REBUILD = "改建重建"
     COMMON_PARTS = "改变共有部分用途"
-    HIRE_FIRM = "选聘解聘物业"
-    RULES = "制定修改管理规约"
+    FEES = "调整收费标准"
     OTHER = "其他"
 
 
@@ -34,6 +40,10 @@ class Vote(Base):
     date: Date = Field(description="表决截止日期 / date the vote closed")
     matter: Text = Field(description="表决事项 / matter")
     kind: VoteKind = Field(description="事项类型 / kind of matter")
+    buildings: list[Id] = Field(
+        default=[],
+        description="表决范围：参与表决的楼幢编号，不填为全体业主 / buildings whose owners vote, empty: all",
+    )
     method: Text | None = Field(default=None, description="表决方式，如 书面征求意见 / method")
     total: Tally = Field(description="全体业主 / all owners")
     participating: Tally = Field(description="参与表决 / owners who took part")
@@ -55,6 +65,10 @@ class Entry(Base):
     category: Text = Field(description="类别 / category")
     amount: PositiveMoney = Field(description="金额（元）/ amount in yuan")
     summary: Text = Field(description="摘要 / summary")
+    transfer: Id | None = Field(
+        default=None,
+        description="转账编号：账户之间的转账在转出和转入两边写同一编号 / transfer id, the same on both sides",
+    )
 
 
 class FundExpenditure(Entry):
@@ -81,6 +95,17 @@ class BuildingAccount(Base):
     closing: Money = Field(description="期末余额 / closing balance")
 
 
+class BuildingTransfer(Base):
+    """Money moved from one building's fund account to another's: one record, both sides."""
+
+    id: Id = Field(description="转账编号 / transfer id")
+    date: Date = Field(description="日期 / date")
+    source: Id = Field(alias="from", description="转出楼幢编号 / building it leaves")
+    target: Id = Field(alias="to", description="转入楼幢编号 / building it goes to")
+    amount: PositiveMoney = Field(description="金额（元）/ amount in yuan")
+    reason: Text = Field(description="原因和依据 / why, and on what decision")
+
+
 class FundStatement(Base):
     """accounts/maintenance-fund/<period>.yaml: the special maintenance fund."""
 
@@ -93,6 +118,10 @@ class FundStatement(Base):
     closing: Money = Field(description="期末余额 / closing balance")
     buildings: list[BuildingAccount] = Field(
         default=[], description="分幢账户 / per-building accounts"
+    )
+    transfers: list[BuildingTransfer] = Field(
+        default=[],
+        description="楼幢之间的转账，已计入两幢的收入和支出 / transfers between buildings' accounts",
     )
 
 

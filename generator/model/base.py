@@ -188,6 +188,40 @@ Url = Annotated[str, BeforeValidator(_url), WithJsonSchema(_STR_SCHEMA)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 
 
+def canonical(value: Any) -> str | None:
+    """A published value as text, the same whether read from YAML or from a snapshot."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(str(canonical(v)) for v in value)
+    return str(value)
+
+
+def _value(value: Any) -> str | None:
+    if isinstance(value, dict):
+        raise _fail("S003", "expected one value (text, number or date), got a mapping")
+    return canonical(value)
+
+
+# a single published value, kept as its text: 3225.00, 2025-06-30, 公开招标
+Value = Annotated[
+    str,
+    BeforeValidator(_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["string", "number", "boolean"]},
+                {"type": "array", "items": {"type": "string"}},
+            ]
+        }
+    ),
+]
+
+
 def _ordered(start: dt.date, end: dt.date | None) -> None:
     if end is not None and end < start:
         raise _fail(

@@ -6,7 +6,20 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Area, Base, Count, CreditCode, Id, Money, OpenPeriod, Phone, Text, Url
+from .base import (
+    Area,
+    Base,
+    Count,
+    CreditCode,
+    Date,
+    Id,
+    Money,
+    OpenPeriod,
+    Period,
+    Phone,
+    Text,
+    Url,
+)
 
 
 class ManagementMode(StrEnum):
@@ -102,6 +115,30 @@ class FundInfo(Base):
     bank: Text | None = Field(default=None, description="专户银行 / bank")
 
 
+class Account(StrEnum):
+    """The accounts whose statements are disclosed period by period."""
+
+    FUND = "专项维修资金"
+    REVENUE = "公共收益"
+    PROPERTY_FEES = "物业费收支"
+
+
+ACCOUNT_KEYS = {
+    Account.FUND: "maintenance_fund",
+    Account.REVENUE: "public_revenue",
+    Account.PROPERTY_FEES: "property_fees",
+}
+
+
+class EarlierDisclosure(Base):
+    """A statement posted before the estate used this system, on paper or elsewhere."""
+
+    account: Account = Field(description="账户：专项维修资金、公共收益 或 物业费收支 / account")
+    period: Period = Field(description="报表期间 / period the statement covered")
+    posted: Date = Field(description="公示日期 / date it was posted")
+    where: Text = Field(description="公示地点或方式，如 小区公示栏 / where it was posted")
+
+
 class Estate(Base):
     """estate.yaml: the estate, its parties and its channels."""
 
@@ -133,4 +170,8 @@ class Estate(Base):
     rule_profile: Id | None = Field(
         default=None,
         description="本小区适用的规则配置，不填则用 site.yaml 的 / rule profile, overriding site.yaml's",
+    )
+    earlier_disclosures: list[EarlierDisclosure] = Field(
+        default=[],
+        description="使用本系统之前已公示的报表，首期按此判断是否逾期 / statements disclosed before this system",
     )

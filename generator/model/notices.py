@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Base, Date, Id, Period, Text
+from .base import Base, Date, Id, Period, Text, Value
 
 
 class NoticeCategory(StrEnum):
@@ -15,6 +15,7 @@ class NoticeCategory(StrEnum):
     RESOLUTION = "会议决议"
     FEES = "收费调整"
     ROUTINE = "日常通知"
+    CORRECTION = "更正"
     OTHER = "其他"
 
 
@@ -32,6 +33,29 @@ class Notice(NoticeMeta):
 
     id: Id = Field(description="编号（文件名）/ id, the file name")
     body: str = Field(description="正文（Markdown，不可信输入）/ body, untrusted Markdown")
+
+
+class Correction(Base):
+    """An honest mistake in published data, put right in the open: the entry, old -> new, why."""
+
+    id: Id = Field(description="更正编号 / correction id")
+    date: Date = Field(description="更正日期 / date of the correction")
+    path: Text = Field(
+        description="更正的位置，照抄 check 给出的路径，如 accounts.maintenance_fund.2025-h2.expenditure.mf-2025-004.amount / the place, as check prints it"
+    )
+    old: Value | None = Field(default=None, description="原值 / the published value")
+    new: Value | None = Field(
+        default=None,
+        description="更正后的值，删除整条时不填 / the corrected value, empty for a removal",
+    )
+    reason: Text = Field(description="更正原因 / why")
+    notice: Id = Field(description="公告编号（notices/ 下的文件名）/ the notice that announces it")
+
+
+class Corrections(Base):
+    """corrections.yaml: corrections (更正) of published data."""
+
+    corrections: list[Correction] = Field(description="更正 / corrections")
 
 
 class SignerRole(StrEnum):

@@ -1,0 +1,198 @@
+"""``check``, estate by estate: each estate's findings kept by what they were made from.
+
+An estate's findings are a function of its folder, the site's settings and
+rule profiles, the generator and the language of the messages, and of the
+day only through its rule profile's deadlines (profiles.valid_between).
+So a check keeps them in the cache, by the estate's fingerprint, with the
+span of days they hold for; the next check reads and validates only the
+estates whose fingerprint changed or whose span the day has left, in
+worker processes that hold one estate at a time, and prints exactly what a
+check of every estate would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__, i18n
+from .cache import Cache
+from .config import SiteConfig, load_config
+from .errors import Diagnostic, Location, UsageError
+from .fingerprint import Stats, content_digest, digest_tree, files_of
+from .history import git_witness
+from .i18n import _
+from .parallel import workers
+from .pipeline import Site, _load_estate, estate_folders, history_findings, profile_check
+
+GENERATOR = Path(__file__).resolve().parent
+
+
+@dataclass
+class Checked:
+    """What a check found, and how much of it was read anew."""
+
+    diagnostics: list[Diagnostic]
+    checked: list[str] = field(default_factory=list)  # estates read and validated this time
+    kept: list[str] = field(default_factory=list)  # estates whose findings came from the cache
+
+
+@dataclass(frozen=True)
+class Findings:
+    """One estate's findings: those of any day, and those of the days ``since`` to ``until``."""
+
+    always: list[Diagnostic]
+    dated: list[Diagnostic]
+    since: dt.date
+    until: dt.date
+
+    def holds(self, day: dt.date) -> bool:
+        return self.since <= day < self.until
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "always": [_plain(d) for d in self.always],
+            "dated": [_plain(d) for d in self.dated],
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, kept: dict[str, Any]) -> Findings:
+        return cls(
+            [_diagnostic(d) for d in kept["always"]],
+            [_diagnostic(d) for d in kept["dated"]],
+            dt.date.fromisoformat(kept["since"]),
+            dt.date.fromisoformat(kept["until"]),
+        )
+
+
+def _plain(d: Diagnostic) -> list[Any]:
+    where = d.location
+    return [d.code, where.file, where.line, where.column, d.message, d.summary_zh]
+
+
+def _diagnostic(kept: list[Any]) -> Diagnostic:
+    code, file, line, column, message, summary = kept
+    return Diagnostic(code, Location(file, line, column), message, summary)
+
+
+def check(
+    root: Path,
+    as_of: dt.date,
+    only: Iterable[str] = (),
+    jobs: int = 1,
+    cache: Cache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Checked:
+    """Check the site (or the estates ``only`` names) as of a day; every problem, in file order.
+
+    With a cache, an estate whose findings it holds for this day is not read.
+    """
+    config, found = load_config(root)
+    if config is None:
+        return Checked(sorted(found, key=Diagnostic.sort_key))
+    ids, problems = _estates(root, config, set(only))
+    found += problems
+    content = root / config.content_dir
+    for estate_id in sorted(only) or ["*"]:
+        found += git_witness(root, content, estate_id)
+    known = cache.check_stats() if cache else {}
+    seen: Stats = {}
+    common = _common(root, config)
+    prints = {
+        i: hashlib.sha256(
+            f"{common}|{i}|{content_digest(list(files_of(content / i)), known, seen)}".encode()
+        ).hexdigest()
+        for i in ids
+    }
+    checked = Checked([])
+    results: dict[str, Findings] = {}
+    for estate_id in ids:
+        kept = cache.findings(prints[estate_id]) if cache else None
+        if kept is not None and Findings.from_json(kept).holds(as_of):
+            results[estate_id] = Findings.from_json(kept)
+            checked.kept.append(estate_id)
+    todo = [i for i in ids if i not in results]
+    count = min(jobs, len(todo)) or 1
+    with workers(count, _init, (_Job(root, config, as_of, i18n.current()),)) as pool:
+        futures = [pool.submit(_check_one, estate_id) for estate_id in todo]
+        for done, future in enumerate(as_completed(futures), start=1):
+            estate_id, findings = future.result()
+            results[estate_id] = findings
+            if cache:
+                cache.keep_findings(prints[estate_id], findings.as_json())
+            if progress:
+                progress(done, len(todo))
+    checked.checked = sorted(todo)
+    if cache:
+        cache.keep_check_stats(known | seen if only else seen)
+        if not only:
+            cache.keep_only_findings(set(prints.values()))
+    for findings in results.values():
+        found += findings.always + findings.dated
+    checked.diagnostics = sorted(found, key=Diagnostic.sort_key)
+    return checked
+
+
+def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str], list[Diagnostic]]:
+    """The estates to check, and what is wrong with the content folder's entries."""
+    ids, problems = [], []
+    for folder, problem in estate_folders(root, config):
+        if only and folder.name not in only:
+            continue
+        if problem is not None:
+            problems.append(problem)
+        if folder.is_dir():  # an estate with a bad id is still checked
+            ids.append(folder.name)
+    missing = sorted(only - set(ids))
+    if missing:
+        raise UsageError(_("内容目录中没有这些小区：{estates}", estates="、".join(missing)))
+    return ids, problems
+
+
+def _common(root: Path, config: SiteConfig) -> str:
+    """What every estate's findings are made from besides the estate itself."""
+    parts = [
+        __version__,
+        i18n.current(),
+        digest_tree([p for p in (root / "site.yaml", root / "profiles") if p.exists()]),
+        digest_tree([GENERATOR]),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+# -- the worker: one estate at a time ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    root: Path
+    config: SiteConfig
+    as_of: dt.date
+    language: str
+
+
+_JOB: list[_Job] = []
+
+
+def _init(job: _Job) -> None:
+    _JOB[:] = [job]
+    i18n.use(job.language)
+
+
+def _check_one(estate_id: str) -> tuple[str, Findings]:
+    """Read, validate and audit one estate; its findings, and the days they hold for."""
+    job = _JOB[0]
+    folder = job.root / job.config.content_dir / estate_id
+    always: list[Diagnostic] = []
+    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always)
+    always += history_findings(estate)
+    site = Site(job.root, job.config, [estate])
+    dated, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
+    return estate_id, Findings(always, dated, since, until)

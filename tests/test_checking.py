@@ -1,0 +1,89 @@
+"""check, estate by estate: only what changed is read again, and it prints what a full check prints."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import REPO, run_git
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """The demo site in a git repository of its own."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    run_git(root, "init", "-q", "-b", "main")
+    run_git(root, "add", ".")
+    run_git(root, "commit", "-q", "-m", "demo")
+    return root
+
+
+def check(root: Path, *args: str) -> tuple[int, str, str]:
+    """Exit code, the findings (stdout) and what check says of its work (stderr)."""
+    result = CliRunner().invoke(main, ["-C", str(root), "check", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_only_the_edited_estate_is_read_again_and_the_output_is_a_full_checks(demo: Path) -> None:
+    first = check(demo, "--as-of", "2026-08-20")
+    assert first[0] == 0, first
+    again = check(demo, "--as-of", "2026-08-20")
+    assert again[:2] == first[:2]
+    assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
+    votes = demo / "content" / "yun-lian-xin-cun" / "votes.yaml"
+    votes.write_text(
+        votes.read_text(encoding="utf-8").replace(
+            "approving: {area: 14718.90, headcount: 268}",
+            "approving: {area: 24718.90, headcount: 268}",
+        ),
+        encoding="utf-8",
+    )
+    edited = check(demo, "--as-of", "2026-08-20")
+    assert "重新核对了 1 个有改动的小区；其余 2 个没有改动" in edited[2]
+    full = check(demo, "--as-of", "2026-08-20", "--no-cache")
+    assert edited[0] == full[0] == 1
+    assert edited[1] == full[1]
+    assert "content/yun-lian-xin-cun/votes.yaml:" in edited[1] and " V001 " in edited[1]
+    assert check(demo, "--as-of", "2026-08-20", "--full")[1] == full[1]
+
+
+def test_a_day_that_crosses_a_deadline_reads_the_estates_again(demo: Path) -> None:
+    check(demo, "--as-of", "2026-10-01")
+    quiet = check(demo, "--as-of", "2026-10-20")  # no deadline between the two days
+    assert "其余 3 个没有改动" in quiet[2]
+    late = check(demo, "--as-of", "2026-10-31")  # Q3 public revenue was due by 2026-10-30
+    assert "其余" not in late[2] or "其余 3 个" not in late[2]
+    full = check(demo, "--as-of", "2026-10-31", "--no-cache")
+    assert late[1] == full[1]
+    assert "P002 警告:" in late[1] and "截至 2026-09-30 的一期应于 2026-10-30 前公布" in late[1]
+
+
+def test_named_estates_alone(demo: Path) -> None:
+    code, out, err = check(demo, "jing-yang-hua-yuan", "--as-of", "2026-08-20", "--no-cache")
+    assert code == 0, out + err
+    code, out, err = check(demo, "nope", "--no-cache")
+    assert code == 2 and "内容目录中没有这些小区：nope" in err
+
+
+def test_workers_find_what_one_process_finds(demo: Path) -> None:
+    notice = demo / "content" / "jia-he-jin-yuan" / "notices" / "2026-07-15-parking-fee.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("date: ", "date: 2026-13-", 1))
+    one = check(demo, "--as-of", "2026-08-20", "--no-cache", "--jobs", "1")
+    two = check(demo, "--as-of", "2026-08-20", "--no-cache", "--jobs", "2")
+    assert one[0] == two[0] == 1 and one[1] == two[1]
+
+
+def test_the_cache_speaks_the_language_it_was_asked_in(demo: Path) -> None:
+    check(demo, "--as-of", "2026-10-31")
+    english = CliRunner().invoke(
+        main, ["-C", str(demo), "--lang", "en", "check", "--as-of", "2026-10-31"]
+    )
+    assert "P002 warning:" in english.stdout and "the period ending 2026-09-30" in english.stdout
