@@ -289,7 +289,11 @@ def test_current_pages_state_the_fee_in_force_and_the_change_announced(
     assert "150.00 元/个·月 自 2019年1月1日 起执行；执行至 2026年8月31日。" in fees
     assert "2026年9月1日 – 至今" not in fees
     after = visible(demo / "yun-lian-xin-cun" / "index.html")  # built as of 2026-11-24
-    assert "物业服务费 · 多层住宅（无电梯） 0.85 元/㎡·月" in after and "上调 0.30" not in after
+    assert "物业服务费 · 多层住宅（无电梯） 0.85 元/㎡·月" in after
+    assert (  # the paper on the noticeboard still says 0.55: the page says what changed since
+        "本期公示后调整：自 2026年9月1日 起 0.85 元/㎡·月 ，上调 0.30（+54.5%）；原为 0.55 元/㎡·月"
+        in after
+    )
     fees = visible(demo / "jia-he-jin-yuan" / "fees.html")
     assert (
         "180.00 元/个·月 自 2026年9月1日 起执行，原为 150.00 元/个·月，上调 30.00（+20.0%）。"

@@ -272,12 +272,12 @@ def test_the_sheet_is_a_formal_notice_with_issuer_date_and_objection_line(demo_b
     assert (
         squash("景阳花园物业服务信息公示") in text and squash("第 3 期（2026 年第三季度）") in text
     )
-    assert squash("公示期：2026年10月15日至2026年10月29日") in text
+    assert squash("公示期：2026年11月2日至2026年11月16日") in text
     assert squash("公示单位：高唐县安居物业服务有限公司、景阳花园物业管理委员会") in text
-    assert squash("公示日期：2026年10月15日") in text
+    assert squash("公示日期：2026年11月2日") in text
     assert (
         squash(
-            "如对本公示内容有异议，请于公示期内（2026年10月29日前）向景阳花园物业管理委员会"
+            "如对本公示内容有异议，请于公示期内（2026年11月16日前）向景阳花园物业管理委员会"
             "（电话 0635-3951207）书面反映；也可向鱼丘湖街道物业管理办公室（电话 0635-3951100）反映。"
         )
         in text
@@ -297,7 +297,7 @@ def test_the_sheet_states_fees_and_notices_as_of_its_release_date(demo_build: Pa
     announced = "已公布调整：停车费 · 地面共有车位（86 个） 自 2026年9月1日 起 180.00 元/个·月，上调 30.00（+20.0%）"
     assert squash(announced) in july
     assert squash("公示期内的公告关于调整地面共有车位租金的公示") in july  # posted 07-15 to 08-31
-    october = flat(demo_build / "jing-yang-hua-yuan" / "releases" / "2026-q3" / "sheet.pdf")
-    assert squash("停车费 地面共有车位 60.00 元/辆·月 市场调节价") in october  # from 2026-09-01
-    assert "已公布调整" not in october
-    assert "公示期内的公告" not in october  # the vote's notice was posted until 10-08
+    november = flat(demo_build / "jing-yang-hua-yuan" / "releases" / "2026-q3" / "sheet.pdf")
+    assert squash("停车费 地面共有车位 60.00 元/辆·月 市场调节价") in november  # from 2026-09-01
+    assert "已公布调整" not in november
+    assert "公示期内的公告" not in november  # the vote's notice was posted until 10-08
