@@ -277,7 +277,7 @@ def test_the_sheet_is_a_formal_notice_with_issuer_date_and_objection_line(demo_b
     assert squash("公示日期：2026年11月2日") in text
     assert (
         squash(
-            "如对本公示内容有异议，请于公示期内（2026年11月16日前）向景阳花园物业管理委员会"
+            "如对本公示内容有异议，请于公示期内（至 2026年11月16日）向景阳花园物业管理委员会"
             "（电话 0635-3951207）书面反映；也可向鱼丘湖街道物业管理办公室（电话 0635-3951100）反映。"
         )
         in text
