@@ -19,7 +19,7 @@ from .pipeline import LoadedEstate, Site, estate_profile, estate_sides
 from .render import charts, feeds, opendata, pdf, qr
 from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
-from .views import ACCOUNT_PAGES, N_, View, Words, release_folder
+from .views import ACCOUNT_PAGES, P_, View, Words, release_folder
 
 # the site's feed.xml: the newest releases of all estates (an estate's own feed has all of its);
 # a feed of every release ever was 18 MB at 10,000 estates, fetched whole by every reader
@@ -386,14 +386,14 @@ def _charts(view: View, theme: Theme) -> dict[str, dict[str, str] | None]:
     series = [(say(label), amount) for label, amount in views.fund_series(view.data)]
     wanted: dict[str, tuple[Words, list[tuple[str, Any]]]] = {}
     if len(series) > 1:
-        words = N_("维修资金各期期末余额（万元），%(first)s至%(last)s")
+        words = P_("维修资金各期期末余额（万元），%(first)s至%(last)s")
         wanted["fund_balance"] = ((words, {"first": series[0][0], "last": series[-1][0]}), series)
     if fund is not None and fund.expenditure:
-        words = N_("维修资金支出按类别（万元），%(period)s")
+        words = P_("维修资金支出按类别（万元），%(period)s")
         rows = views.by_category(fund.expenditure)
         wanted["fund_spending"] = ((words, {"period": views.period_words(fund.period)}), rows)
     if revenue is not None and revenue.income:
-        words = N_("公共收益收入按类别（万元），%(period)s")
+        words = P_("公共收益收入按类别（万元），%(period)s")
         rows = views.by_category(revenue.income)
         wanted["revenue_income"] = ((words, {"period": views.period_words(revenue.period)}), rows)
     drawn: dict[str, dict[str, str] | None] = dict.fromkeys(
@@ -473,7 +473,7 @@ def _summary(view: View, pages: EstatePages, theme: Theme) -> str:
     """A release in the feed, in Chinese: its posting period, its check code, what changed."""
     assert view.release is not None
     p = view.release.posting
-    said = theme.say((N_("%(release)s公示，公示期 %(start)s至%(end)s；核验码 %(code)s。"), {
+    said = theme.say((P_("%(release)s公示，公示期 %(start)s至%(end)s；核验码 %(code)s。"), {
         "release": views.release_words(view), "start": p.start, "end": p.end, "code": view.fingerprint,
     }))  # fmt: skip
     changes = pages.changes.get(view.release_id)

@@ -1,15 +1,22 @@
 """The command line: click only. Parse options, call the library, map errors to exit codes.
 
 Exit codes: 0 success; 1 the content has errors (or warnings under --strict);
-2 usage error (bad option, no site.yaml, an id that exists); 3 the machine
-cannot do the job (see ``doctor``).
+2 usage error (bad option, no site.yaml, an id that exists, a busy port);
+3 the machine cannot do the job (see ``doctor``).
+
+Everything here is written in Chinese, the default language: messages through
+``_``, help texts as they are (docstrings, ``help=``, ``metavar=``), translated
+when shown; click's own words (Usage:, Error: …) through their own catalog.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +29,114 @@ from .i18n import _
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_MACHINE = 0, 1, 2, 3
 
+# click's modules that say something to a user through gettext
+CLICK_MODULES = ("core", "exceptions", "types", "formatting", "decorators", "parser", "termui")
+
+
+def _click_speaks_our_language() -> None:
+    """Click's own words go through the click catalog: its modules call gettext by these names."""
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        module._ = i18n.click_text  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = i18n.click_plural  # type: ignore[attr-defined]
+
+
+_click_speaks_our_language()
+
+
+class _Chinese:
+    """A text written in Chinese beside a command or option, shown in the command line's language."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_zh_{name}"
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        text = obj.__dict__.get(self.slot)
+        return i18n.text(text) if text else text
+
+    def __set__(self, obj: object, value: Any) -> None:
+        obj.__dict__[self.slot] = inspect.cleandoc(value) if isinstance(value, str) else value
+
+
+class Option(click.Option):
+    help = _Chinese()
+    metavar = _Chinese()
+
+
+class Argument(click.Argument):
+    metavar = _Chinese()
+
+
+class Command(click.Command):
+    help = _Chinese()
+    options_metavar = _Chinese()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:  # made once and kept: its help is said in today's language
+            option.help = i18n.click_text("Show this message and exit.")
+        return option
+
+
+class Group(Command, click.Group):
+    subcommand_metavar = _Chinese()
+    command_class = Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        i18n.use(i18n.from_environment())  # --lang, an eager option, may change it
+        return super().main(*args, **kwargs)
+
+
+option = functools.partial(click.option, cls=Option)
+argument = functools.partial(click.argument, cls=Argument)
+
+
+def help_texts() -> Iterator[tuple[str, str]]:
+    """Every Chinese help text of the commands and options, with the command it belongs to."""
+    commands: list[click.Command] = [main, *main.commands.values()]
+    for command in commands:
+        where = f"sunshine {command.name}" if command is not main else "sunshine"
+        holders: list[object] = [command, *command.params]
+        for holder in holders:
+            for slot in (
+                "_zh_help",
+                "_zh_metavar",
+                "_zh_options_metavar",
+                "_zh_subcommand_metavar",
+            ):
+                text = holder.__dict__.get(slot)
+                if text:
+                    yield text, where
+
 
 def _site(ctx: click.Context) -> Path:
     root: Path = ctx.obj["root"]
     if not (root / "site.yaml").is_file():
-        raise click.UsageError(f"no site.yaml in {root}: run inside a site folder or pass -C DIR")
+        raise click.UsageError(
+            _(
+                "{root} 里没有 site.yaml：请在站点目录（放 site.yaml 的目录）里运行，或用 -C 目录 指定；还没有站点时，先运行 sunshine init",
+                root=root,
+            )
+        )
     return root
 
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors into messages and exit codes, in one place."""
 
+    @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
@@ -44,43 +148,58 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         except GeneratorError as exc:
             raise click.ClickException(str(exc)) from None
 
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
     return wrapper
 
 
-@click.group()
-@click.option(
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        i18n.use(value)
+
+
+@click.group(cls=Group)
+@option(
+    "--lang",
+    type=click.Choice(i18n.LANGUAGES),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_set_language,
+    metavar="语言",
+    help="提示信息的语言：zh-CN（中文，默认）或 en（英文）；不写时，英文系统环境（LANG=en_…）用英文。",
+)
+@option(
     "-C",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
-    help="Run as if started in DIR (the folder holding site.yaml).",
+    metavar="目录",
+    help="在这个目录（放 site.yaml 的站点目录）里运行，如同先 cd 进去。",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(i18n.LANGUAGES),
-    default=None,
-    help="Language of messages (default: zh-CN; en under an English locale).",
+@click.version_option(
+    package_name="sunshine", cls=Option, help="显示版本号后退出。", message="%(prog)s %(version)s"
 )
-@click.version_option(package_name="sunshine")
 @click.pass_context
-def main(ctx: click.Context, directory: Path, lang: str | None) -> None:
-    """sunshine: publish sunshine-property (阳光物业) disclosures as a website, PDF sheets and audit diffs."""
-    i18n.use(lang or i18n.from_environment())
+def main(ctx: click.Context, directory: Path) -> None:
+    """sunshine：把阳光物业公示做成网站、公示栏 PDF 和两期之间的变更对比。
+
+    第一次使用：sunshine init 新站点目录，再按 docs/tutorial.zh.md 一步步做。
+
+    每个命令的用法：sunshine 命令 --help。
+    """
     if not directory.is_dir():
-        raise click.UsageError(f"-C {directory}: no such folder")
+        raise click.UsageError(_("-C {directory}：没有这个目录", directory=directory))
     ctx.obj = {"root": directory.resolve()}
 
 
 def _progress() -> Callable[[str, int, int], None]:
     """A one-line progress bar on the terminal (silent when output is not a terminal)."""
+    names = {"estates": _("小区"), "sheets": _("公示单")}
 
     def show(what: str, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
         click.echo(
-            f"\r{what} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+            f"\r{names.get(what, what)} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
             nl=done >= total,
             err=True,
         )
@@ -88,7 +207,10 @@ def _progress() -> Callable[[str, int, int], None]:
     return show
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: bool) -> None:
+def _print_diagnostics(
+    diagnostics: list[Diagnostic], strict: bool, as_json: bool, said: tuple[str, ...] = ()
+) -> None:
+    """Each diagnostic on a line, what the command says of its work, then the count last."""
     errors = sum(1 for d in diagnostics if d.fails(strict))
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING and not d.fails(strict))
     if as_json:
@@ -101,6 +223,8 @@ def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: boo
         return
     for d in diagnostics:
         click.echo(d.format(strict), err=False)
+    for line in said:
+        click.echo(line, err=True)
     notes = len(diagnostics) - errors - warnings
     summary = (
         _("{errors} 个错误，{warnings} 个警告", errors=errors, warnings=warnings)
@@ -111,34 +235,110 @@ def _print_diagnostics(diagnostics: list[Diagnostic], strict: bool, as_json: boo
     click.echo(summary, err=True)
 
 
+_DATE = click.DateTime(["%Y-%m-%d"])
+
+
 @main.command()
-@click.argument("estates", nargs=-1, metavar="[ESTATE_ID]...")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
+@click.argument(
+    "folder",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="[目录]",
+    cls=Argument,
+)
+@option(
+    "--title", default=None, metavar="名称", help="站点名称，显示在每页顶部（默认：阳光物业公示）。"
+)
+@option(
+    "--url",
+    default=None,
+    metavar="网址",
+    help="网站将来的网址，二维码指向这里（默认是一个示例网址，发布前改成真实的）。",
+)
+@option(
+    "--estate",
+    "estate_id",
+    default=None,
+    metavar="小区编号",
+    help="同时建一个小区（带注释的示例文件），编号只用 a-z、0-9 和 -，如 yang-guang-yuan。",
+)
+@option(
+    "--name", default=None, metavar="小区名称", help="与 --estate 一起用：小区名称，如 阳光苑。"
+)
+@click.pass_context
+@_guard
+def init(
+    ctx: click.Context,
+    folder: Path | None,
+    title: str | None,
+    url: str | None,
+    estate_id: str | None,
+    name: str | None,
+) -> None:
+    """新建一个站点：site.yaml（带中文注释）、content/、.gitignore，马上就能通过 check。
+
+    目录不写时用当前目录（或 -C 指定的目录）；目录可以还不存在。已经有 site.yaml 的目录不会被改动。
+
+    例：sunshine init 阳光物业 --estate yang-guang-yuan --name 阳光苑
+    """
+    root: Path = ctx.obj["root"] if folder is None else ctx.obj["root"] / folder
+    made = scaffold.init_site(root, title, url)
+    for path in made:
+        click.echo(_("已创建 {path}", path=_shown(path, root)))
+    if estate_id is not None:
+        estate = scaffold.new_estate(root, estate_id, name)
+        click.echo(_("已创建 {path}", path=_shown(estate, root)))
+    click.echo(_("下一步：") + "\n" + _next_steps(root, folder, estate_id))
+
+
+def _shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() + ("/" if path.is_dir() else "")
+
+
+def _next_steps(root: Path, folder: Path | None, estate_id: str | None) -> str:
+    steps = [f"  cd {folder}"] if folder is not None else []
+    if estate_id is None:
+        steps.append(_("  sunshine new 小区编号 --name 小区名称     （建第一个小区）"))
+    steps += [
+        _("  sunshine check                          （核对）"),
+        _("  sunshine serve                          （在浏览器里预览）"),
+        _("  完整的入门教程：docs/tutorial.zh.md"),
+    ]
+    return "\n".join(steps)
+
+
+@main.command()
+@click.argument("estates", nargs=-1, metavar="[小区编号]...", cls=Argument)
+@option("--strict", is_flag=True, help="警告也按错误处理（退出码 1）；建议在自动发布（CI）里用。")
+@option(
     "--as-of",
     "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=_DATE,
     default=None,
-    help="Evaluate the rule profiles as of this day (default: SOURCE_DATE_EPOCH or today).",
+    metavar="日期",
+    help="按这一天核对公示期限等规则（YYYY-MM-DD；默认今天，或 SOURCE_DATE_EPOCH 给的日期）。",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+@option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="输出格式：text（每个问题一行）或 json。",
 )
-@click.option(
-    "--full", is_flag=True, help="Read and check every estate again, whatever the cache holds."
-)
-@click.option(
+@option("--full", is_flag=True, help="不管缓存里有什么，每个小区都重新读取、重新核对。")
+@option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
     default=0,
-    help="Worker processes (default: one per core).",
+    metavar="个数",
+    help="同时工作的进程数（默认每个 CPU 核一个）。",
 )
-@click.option(
+@option(
     "--no-cache",
     "no_cache",
     is_flag=True,
-    help=f"Neither use nor fill the cache of findings ({CACHE_FOLDER}/checks/).",
+    help="不使用也不保存核对结果的缓存（站点目录下的 .sunshine-cache/checks/）。",
 )
 @click.pass_context
 @_guard
@@ -152,13 +352,11 @@ def check(
     jobs: int,
     no_cache: bool,
 ) -> None:
-    """Validate every estate (or those named); print each problem as path:line:col: CODE message.
+    """核对全部内容（或只核对列出的小区），每个问题打印一行：路径:行:列: 代码 错误: 说明。
 
-    Only estates changed since the last check are read again; the output is
-    what a check of every estate prints. Exits 0 when clean, 1 on errors
-    (and on warnings with --strict), 2 on usage errors.
+    每个小区的工作副本都按“这一天发布的下一期”审核；上次核对之后没有改动的小区沿用上次的结果，输出与全部重新核对完全相同。没有错误时退出码 0，有错误时 1（加 --strict 时警告也算），用法错误 2。
 
-    Example: sunshine check --strict
+    例：sunshine check --strict
     """
     from .checking import check as check_estates
     from .clock import today
@@ -171,64 +369,59 @@ def check(
         cache.keep_only_findings(set())
     checked = check_estates(root, day, estates, cores(jobs), cache)
     diagnostics = checked.diagnostics
-    if fmt != "json":
-        click.echo(_("（各小区的工作副本已按 {day} 发布的下一期审核）", day=day), err=True)
-        if checked.kept:
-            click.echo(
-                _(
-                    "重新核对了 {checked} 个有改动的小区；其余 {kept} 个没有改动，沿用上次的结果（--full 全部重新核对）",
-                    checked=len(checked.checked),
-                    kept=len(checked.kept),
-                ),
-                err=True,
+    said = [_("各小区的工作副本已按 {day} 发布的下一期审核。", day=day)]
+    if checked.kept:
+        said.append(
+            _(
+                "重新核对了 {checked} 个有改动的小区；其余 {kept} 个没有改动，沿用上次的结果（--full 全部重新核对）。",
+                checked=len(checked.checked),
+                kept=len(checked.kept),
             )
-    _print_diagnostics(diagnostics, strict, fmt == "json")
+        )
+    _print_diagnostics(diagnostics, strict, fmt == "json", tuple(said))
     failed = any(d.fails(strict) for d in diagnostics)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
 @main.command()
-@click.option(
+@option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output folder (default: build/).",
+    metavar="目录",
+    help="生成到这个目录（默认 build/）。",
 )
-@click.option(
+@option(
     "--paper",
     type=click.Choice(["A4", "A3"]),
     default=None,
-    help="Paper of the noticeboard sheets (default: site.yaml's paper, A4).",
+    help="公示单的纸张（默认按 site.yaml 的 paper，A4）。",
 )
-@click.option(
+@option(
     "--jobs",
     "-j",
     type=click.IntRange(min=0),
     default=0,
-    help="Worker processes (default: one per core).",
+    metavar="个数",
+    help="同时工作的进程数（默认每个 CPU 核一个）。",
 )
-@click.option(
-    "--no-pdf", "no_pdf", is_flag=True, help="Build the website only, without the PDF sheets."
-)
-@click.option(
+@option("--no-pdf", "no_pdf", is_flag=True, help="只生成网站，不生成 PDF 公示单。")
+@option(
     "--no-cache",
     "no_cache",
     is_flag=True,
-    help=f"Neither use nor fill the build cache ({CACHE_FOLDER}/ in the site's folder).",
+    help="不使用也不保存生成缓存（站点目录下的 .sunshine-cache/）。",
 )
 @click.pass_context
 @_guard
 def build(
     ctx: click.Context, out: Path | None, paper: str | None, jobs: int, no_pdf: bool, no_cache: bool
 ) -> None:
-    """Check the content, then build the website into build/ (or --out DIR).
+    """先核对，再把网站和 PDF 公示单生成到 build/（或 --out 目录）。
 
-    The old output is replaced only when the new build is complete. What the
-    last build made is kept by content in .sunshine-cache/, so that a build
-    with no output to start from takes unchanged estates and sheets from
-    there instead of rendering them again.
+    新网站全部生成好才替换旧的，失败时旧的 build/ 保持不变。上次生成的结果按内容保存在 .sunshine-cache/ 里，没有变化的小区和公示单直接取用，不再重新生成。
 
-    Example: sunshine build --out /srv/www/sunshine
+    例：sunshine build --out /srv/www/sunshine
     """
     from .clock import today
     from .incremental import build as build_changed
@@ -239,68 +432,105 @@ def build(
     cache = None if no_cache else Cache(root / CACHE_FOLDER)
     report = build_changed(root, target, paper, today(), jobs, bar, not no_pdf, cache)
     if report.up_to_date:
-        click.echo(f"{target} is up to date ({len(report.carried)} estates)")
+        click.echo(
+            _("{target} 已是最新（{count} 个小区）", target=target, count=len(report.carried))
+        )
     else:
         rendered = len(report.rendered) - len(report.restored)
         click.echo(
-            f"built {target}: {rendered} estate(s) rendered, {len(report.restored)} from the cache, {len(report.carried)} carried over, {report.files} files"
+            _(
+                "已生成 {target}：重新生成 {rendered} 个小区，从缓存取 {restored} 个，沿用 {carried} 个，共 {files} 个文件",
+                target=target,
+                rendered=rendered,
+                restored=len(report.restored),
+                carried=len(report.carried),
+                files=report.files,
+            )
         )
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8000, show_default=True, help="Port to listen on (0: any free port)."
+@option("--host", default="127.0.0.1", show_default=True, metavar="地址", help="监听的地址。")
+@option(
+    "--port",
+    default=8000,
+    show_default=True,
+    metavar="端口",
+    help="监听的端口（0 表示任选一个空闲端口）。",
+)
+@option("--pdf", "with_pdf", is_flag=True, help="预览里也生成 PDF 公示单（较慢）。")
+@option(
+    "--published",
+    is_flag=True,
+    help="只预览已发布的期次，和居民看到的一样（默认预览正在编辑的工作副本）。",
 )
 @click.pass_context
 @_guard
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Preview the site locally; rebuild on save and reload the browser.
+def serve(ctx: click.Context, host: str, port: int, with_pdf: bool, published: bool) -> None:
+    """在本机预览网站：保存文件后自动重新生成，打开的网页自动刷新。
 
-    Example: sunshine serve --port 8000
+    默认预览正在编辑、尚未发布的内容（每页顶部标着“草稿预览”）；预览生成在临时目录里，不会改动 build/。按 Ctrl+C 停止。
+
+    例：sunshine serve --port 8000
     """
     from . import serve as preview
 
-    preview.serve(_site(ctx), pipeline.build, host, port, lambda line: click.echo(line, err=True))
+    root = _site(ctx)
+    try:
+        server = preview.bind(host, port)
+    except preview.PortBusy as exc:
+        click.echo(_("错误：") + str(exc), err=True)
+        sys.exit(EXIT_USAGE)
+    build_preview = functools.partial(
+        preview.build_preview, with_pdf=with_pdf, working_copy=not published
+    )
+    preview.serve(root, build_preview, server, lambda line: click.echo(line, err=True))
 
 
 @main.command()
-@click.argument("estate_id")
-@click.option(
-    "--name", default=None, help="The estate's name (小区名称); defaults to a placeholder."
+@argument("estate_id", metavar="小区编号")
+@option(
+    "--name", default=None, metavar="小区名称", help="小区名称，如 阳光苑（不写时先用“新小区”）。"
 )
 @click.pass_context
 @_guard
 def new(ctx: click.Context, estate_id: str, name: str | None) -> None:
-    """Create content/ESTATE_ID from the annotated template; it passes check as is.
+    """按带注释的示例新建 content/小区编号/，它原样就能通过 check。
 
-    Example: sunshine new yang-guang-yuan --name 阳光苑
+    小区编号只用小写字母 a-z、数字和 -，如 yang-guang-yuan；编号会出现在网址里，以后不要再改。
+
+    例：sunshine new yang-guang-yuan --name 阳光苑
     """
     folder = scaffold.new_estate(_site(ctx), estate_id, name)
-    click.echo(f"created {folder}: edit its files, then run 'sunshine check'")
+    click.echo(
+        _("已创建 {folder}：把其中的示例改成本小区的数据，然后运行 sunshine check", folder=folder)
+    )
 
 
 @main.command()
-@click.argument("estate_id")
-@click.option("--id", "release_id", required=True, help="The new release's id, e.g. 2025-q3.")
-@click.option(
+@argument("estate_id", metavar="小区编号")
+@option("--id", "release_id", required=True, metavar="期次编号", help="新期次的编号，如 2025-q3。")
+@option(
     "--date",
     "release_date",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=_DATE,
     required=True,
-    help="Release date (YYYY-MM-DD).",
+    metavar="日期",
+    help="发布日期（YYYY-MM-DD）。",
 )
-@click.option(
+@option(
     "--posting-from",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=_DATE,
     required=True,
-    help="First day of the posting period (公示期).",
+    metavar="日期",
+    help="公示期第一天（YYYY-MM-DD）。",
 )
-@click.option(
+@option(
     "--posting-to",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=_DATE,
     required=True,
-    help="Last day of the posting period.",
+    metavar="日期",
+    help="公示期最后一天（YYYY-MM-DD）。",
 )
 @click.pass_context
 @_guard
@@ -312,11 +542,12 @@ def release(
     posting_from: Any,
     posting_to: Any,
 ) -> None:
-    """Freeze ESTATE_ID's current data as a new, immutable release snapshot.
+    """把小区当前的数据定稿为新的一期公示（快照），以后不能再改。
 
-    Refuses when the estate has errors or the release id exists.
+    先把工作副本当作这一期完整审核：有错误（包括改写了已公示的内容而没有更正记录）、或这个期次编号已经用过时拒绝，什么也不写。
 
-    Example: sunshine release yun-tai-yi-cun --id 2025-q3 --date 2025-10-10 --posting-from 2025-10-10 --posting-to 2025-10-24
+    \b
+    例：sunshine release yun-tai-yi-cun --id 2025-q3 --date 2025-10-10 --posting-from 2025-10-10 --posting-to 2025-10-24
     """
     path = pipeline.release(
         _site(ctx),
@@ -325,24 +556,28 @@ def release(
         release_id,
         (posting_from.date(), posting_to.date()),
     )
-    click.echo(f"wrote {path}: commit it; it must never be edited")
+    click.echo(_("已写入 {path}：把它提交到 git；这个文件以后不能再改", path=path))
 
 
 @main.command()
-@click.argument("estate_id")
-@click.argument("old_id")
-@click.argument("new_id")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+@argument("estate_id", metavar="小区编号")
+@argument("old_id", metavar="旧期次")
+@argument("new_id", metavar="新期次")
+@option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="输出格式：text 或 json。",
 )
 @click.pass_context
 @_guard
 def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str) -> None:
-    """Show what changed in ESTATE_ID from release OLD_ID to NEW_ID, and the audit findings.
+    """列出小区从旧期次到新期次改了什么，以及审核发现的问题。
 
-    NEW_ID may be 'current', the working copy. Exits 1 when the audit finds errors.
+    新期次可以写 current，表示正在编辑、尚未发布的工作副本。审核发现错误时退出码 1。
 
-    Example: sunshine diff jia-he-jin-yuan 2025-h2 2026-h1
+    例：sunshine diff jia-he-jin-yuan 2025-h2 current
     """
     from .diff import tree
     from .render.changes import describe_all
@@ -364,7 +599,15 @@ def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str)
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         colours = {"added": "green", "removed": "red", "changed": "yellow"}
-        click.echo(f"{estate_id}: {old_id} → {new_id}, {len(lines)} change(s)")
+        click.echo(
+            _(
+                "{estate}：{old} → {new}，{count} 处变更",
+                estate=estate_id,
+                old=old_id,
+                new=new_id,
+                count=len(lines),
+            )
+        )
         for line in lines:
             click.echo(click.style(line.text(), fg=colours[line.kind]))
         for finding in step.findings:
@@ -376,18 +619,19 @@ def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str)
 @click.pass_context
 @_guard
 def doctor(ctx: click.Context) -> None:
-    """Check that this machine can build: fonts for Chinese, HarfBuzz, the content's characters.
+    """检查本机能否生成：中文字体、HarfBuzz 子集化、内容里每个字有没有字体能显示。
 
-    Exits 0 when everything is in place, 3 when something is missing.
+    一切齐备时退出码 0，缺少什么时 3。
 
-    Example: sunshine doctor
+    例：sunshine doctor
     """
     from .doctor import diagnose
 
     root: Path = ctx.obj["root"]
     findings = diagnose(root if (root / "site.yaml").is_file() else None)
     for f in findings:
-        click.echo(f"{'ok' if f.ok else 'MISSING':8} {f.what}: {f.detail}")
+        status = _("正常") if f.ok else _("缺少")
+        click.echo(f"{status:6} " + _("{what}：{detail}", what=f.what, detail=f.detail))
     sys.exit(EXIT_OK if all(f.ok for f in findings) else EXIT_MACHINE)
 
 
@@ -395,12 +639,12 @@ def doctor(ctx: click.Context) -> None:
 @click.pass_context
 @_guard
 def schemas(ctx: click.Context) -> None:
-    """Write the JSON Schema of every content file into schemas/ (for editors).
+    """把每种内容文件的 JSON Schema 写进 schemas/（编辑器据此提示和检查）。
 
-    Example: sunshine schemas
+    例：sunshine schemas
     """
     written = scaffold.write_schemas(_site(ctx))
-    click.echo(f"wrote {len(written)} schemas into schemas/")
+    click.echo(_("已把 {count} 个 schema 写入 schemas/", count=len(written)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,5 @@
 """site.yaml -> SiteConfig. The model's fields are the one table of settings:
-defaults, validation, the JSON Schema and docs/site.md all come from it."""
+defaults, validation, the JSON Schema and the docs (docs/content.*.md, 3.11) all come from it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import Field
 
 from .content import parse
 from .errors import ContentError, Diagnostic, Location, UsageError
+from .i18n import _
 from .load import load_file
 from .model.base import Base, Text, Url
 from .model.estate import Channel
@@ -57,12 +58,22 @@ class SiteConfig(Base):
         description="是否把未发布的工作副本作为“当前”显示 / show unpublished data as current",
     )
     rule_profile: Text = Field(default="national", description="规则配置 / rule profile")
+    preview: bool = Field(
+        default=False,
+        description="草稿预览：每页顶部标明“草稿预览”，sunshine serve 自动打开 / draft preview: every page is marked as a draft; sunshine serve turns it on",
+    )
 
 
 def find_site(start: Path) -> Path:
     """Return the folder holding site.yaml (``start`` itself)."""
     if not (start / SITE_FILE).is_file():
-        raise UsageError(f"no {SITE_FILE} in {start}: run inside a site folder or pass -C DIR")
+        raise UsageError(
+            _(
+                "{start} 里没有 {file}：请在站点目录里运行，或用 -C 目录 指定；还没有站点时，先运行 sunshine init",
+                start=start,
+                file=SITE_FILE,
+            )
+        )
     return start
 
 
@@ -73,8 +84,7 @@ def load_config(site: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return None, problems
     config, problems = parse(SiteConfig, located)
     problems = [
-        Diagnostic("K001", d.location, f"{d.message} ({d.code})") if d.code.startswith("S") else d
-        for d in problems
+        Diagnostic("K001", d.location, d.message) if d.code.startswith("S") else d for d in problems
     ]
     if config is not None:
         from .profiles import ProfileError, load_profile
@@ -83,14 +93,16 @@ def load_config(site: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
             load_profile(config.rule_profile, site)
         except ProfileError as exc:
             problems.append(
-                Diagnostic("K001", located.where(("rule_profile",)), f"rule_profile: {exc}")
+                Diagnostic("K001", located.where(("rule_profile",)), f"rule_profile：{exc}")
             )
             config = None
     if config is not None and not (site / config.content_dir).is_dir():
         where = located.where(("content_dir",))
-        problems.append(
-            Diagnostic("K001", where, f"content_dir: folder '{config.content_dir}' does not exist")
+        message = _(
+            "content_dir：目录“{folder}”不存在：请在 site.yaml 旁边新建这个目录（放各小区的数据），或改成已有目录的名字",
+            folder=config.content_dir,
         )
+        problems.append(Diagnostic("K001", where, message))
         config = None
     return config, problems
 
@@ -100,6 +112,13 @@ def require_config(site: Path) -> SiteConfig:
     config, problems = load_config(site)
     if config is None:
         raise ContentError(
-            problems or [Diagnostic("K001", Location(SITE_FILE, 1, 1), "site.yaml is empty")]
+            problems
+            or [
+                Diagnostic(
+                    "K001",
+                    Location(SITE_FILE, 1, 1),
+                    _("site.yaml 是空的：至少要写 title（站点名称）和 base_url（网址）"),
+                )
+            ]
         )
     return config

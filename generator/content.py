@@ -19,18 +19,24 @@ An estate is a folder ``content/<estate-id>/``::
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
+from . import mistakes
 from .errors import Diagnostic, Location
+from .i18n import _, pick
 from .load import DataPath, Located, dotted, load_file, load_text, read_text
 from .model import Accounts, EstateData
 from .model.accounts import FeeStatement, FundStatement, RevenueStatement, Votes
 from .model.base import ID_PATTERN
+from .model.base import id_example as _id_example
 from .model.contracts import Contracts, Services
 from .model.estate import Estate
 from .model.fees import Fees
@@ -95,43 +101,174 @@ def parse(
 def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnostic:
     path: DataPath = tuple(err["loc"])
     kind: str = err["type"]
+    where = dotted(path) + _label(model, path)
     if kind == "missing":
-        return Diagnostic(
-            "S001",
-            located.where(path[:-1]),
-            f"{dotted(path)}: required field '{path[-1]}' is missing",
+        field = str(path[-1])
+        message = _(
+            "{where}：缺少必填字段“{field}”，请在{parent}下加一行“{field}: …”",
+            where=where,
+            field=field,
+            parent=_("文件最外层") if len(path) == 1 else dotted(path[:-1]),
         )
+        return Diagnostic("S001", located.where(path[:-1]), message)
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(path[-1]), fields_at(model, path[:-1]), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        message = f"{dotted(path)}: unknown field '{path[-1]}'{hint}"
-        return Diagnostic("S002", located.where(path, key=True), message)
+        return Diagnostic("S002", located.where(path, key=True), _unknown(model, path))
     if kind.startswith("sunshine_"):
-        return Diagnostic(
-            kind.removeprefix("sunshine_"), located.where(path), f"{dotted(path)}: {err['msg']}"
-        )
+        message = _("{where}：{message}", where=where, message=err["msg"])
+        return Diagnostic(kind.removeprefix("sunshine_"), located.where(path), message)
     code = "S005" if kind.startswith("date") else "S004" if kind.startswith("decimal") else "S003"
-    got = repr(err.get("input"))
-    got = got if len(got) <= 60 else got[:57] + "..."
-    return Diagnostic(code, located.where(path), f"{dotted(path)}: {err['msg']}, got {got}")
+    message = _builtin(kind, err.get("input"), err.get("ctx") or {}, model, path)
+    return Diagnostic(
+        code, located.where(path), _("{where}：{message}", where=where, message=message)
+    )
+
+
+def _unknown(model: type[BaseModel], path: DataPath) -> str:
+    """An unknown key: the nearest allowed one, or the list of allowed ones."""
+    key, allowed = str(path[-1]), fields_at(model, path[:-1])
+    bare = key.strip(" \u3000").replace("：", "").strip()
+    if bare != key and bare in allowed:
+        return _(
+            "{path}：字段名“{key}”里有全角空格或全角冒号：请写成“{bare}: …”（用英文输入法）",
+            path=dotted(path),
+            key=key,
+            bare=bare,
+        )
+    close = difflib.get_close_matches(key, allowed, n=1)
+    if close:
+        return _(
+            "{path}：没有“{key}”这个字段，是不是“{close}”{label}？",
+            path=dotted(path),
+            key=key,
+            close=close[0],
+            label=_label(model, (*path[:-1], close[0])),
+        )
+    return _(
+        "{path}：没有“{key}”这个字段；这里可以写的字段有：{allowed}",
+        path=dotted(path),
+        key=key,
+        allowed=_("、").join(allowed),
+    )
+
+
+def _builtin(
+    kind: str, got: Any, ctx: dict[str, Any], model: type[BaseModel], path: DataPath
+) -> str:
+    """What pydantic's own error types mean, in the clerk's words, with what to write instead."""
+    shown = _shown(got)
+    if kind in ("enum", "literal_error"):
+        choices = [str(c) for c in _choices(model, path)] or re.findall(
+            r"'([^']*)'", str(ctx.get("expected", ""))
+        )
+        message = _(
+            "{got}不是可选的值，只能写以下之一：{choices}",
+            got=shown,
+            choices=_("、").join(choices),
+        )
+        close = mistakes.nearest(got, choices)
+        return message + (_("。最接近的是“{close}”", close=close) if close else "")
+    if kind.startswith("bool"):
+        return mistakes.boolean(got) or _(
+            "只能写 true（是）或 false（否），现在写的是 {got}", got=shown
+        )
+    if kind.startswith("int") or kind in ("greater_than_equal", "greater_than"):
+        if kind.startswith("greater"):
+            return _(
+                "不能小于 {limit}，现在写的是 {got}",
+                limit=ctx.get("ge", ctx.get("gt", 0)),
+                got=shown,
+            )
+        unit = mistakes.number(got, 0) if isinstance(got, str) else None
+        return unit or _("要写整数（不带小数点，也不加引号），如 320，现在写的是 {got}", got=shown)
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return _("这里要写一个列表：每一项单独一行，以“- ”开头；现在写的是 {got}", got=shown)
+    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
+        if isinstance(got, str) and "：" in got:
+            return _("{got} 里的冒号是中文全角“：”：请换成英文半角冒号“:”并在后面空一格", got=shown)
+        return _(
+            "这里要写下一级的若干“键: 值”（每行一个，比上一级多缩进两个空格）；现在写的是 {got}",
+            got=shown,
+        )
+    if kind == "too_short":
+        return _(
+            "至少要写 {n} 项，现在是 {got} 项",
+            n=ctx.get("min_length", 1),
+            got=ctx.get("actual_length", 0),
+        )
+    if kind.startswith("string"):
+        return _("这里要写文字，现在写的是 {got}", got=shown)
+    return _("这个值不符合要求（{got}）：请对照 docs/content.zh.md 中这个字段的说明", got=shown)
+
+
+def _shown(value: Any) -> str:
+    """A value as the clerk wrote it, short."""
+    if value is None:
+        return _("空的")
+    if isinstance(value, dict | list):
+        return _("下一级的列表或键值")
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return f"“{text}”" if isinstance(value, str) else text
+
+
+def _label(model: type[BaseModel], path: DataPath) -> str:
+    """The field's name in the clerk's words (its description), in brackets; empty when unknown."""
+    info = field_info(model, _keys(path))
+    if info is None or not info.description:
+        return ""
+    return _("（{label}）", label=re.split(r"[，：（]", pick(info.description))[0])
+
+
+def _choices(model: type[BaseModel], path: DataPath) -> list[str]:
+    info = field_info(model, _keys(path))
+    annotation = _item(info.annotation) if info is not None else None
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [str(m.value) for m in annotation]
+    return []
+
+
+def _keys(path: DataPath) -> DataPath:
+    """A data path without its list indices, down to the last key."""
+    return tuple(p for p in path if not isinstance(p, int))
+
+
+def field_info(model: type[BaseModel], path: DataPath) -> FieldInfo | None:
+    """The field at a path of YAML keys, or None."""
+    if not path:
+        return None
+    parent = _model_at(model, path[:-1])
+    return _fields(parent).get(str(path[-1])) if parent is not None else None
 
 
 def fields_at(model: type[BaseModel], path: DataPath) -> list[str]:
     """The YAML keys allowed in the mapping at ``path`` of ``model``."""
+    return list(_fields(_model_at(model, path)))
+
+
+def _model_at(model: type[BaseModel], path: DataPath) -> Any:
+    """The model of the mapping at a path (list indices may be left out), or None."""
     current: Any = model
     for part in path:
-        current = _bare(current)
+        current = _item(current)
         if isinstance(part, int):
-            current = _bare(get_args(current)[0]) if get_origin(current) is list else None
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            fields = {f.alias or n: f.annotation for n, f in current.model_fields.items()}
-            current = fields.get(part)
-        else:
-            return []
-    current = _bare(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
+            continue
+        info = _fields(current).get(str(part))
+        if info is None:
+            return None
+        current = info.annotation
+    return _item(current)
+
+
+def _item(annotation: Any) -> Any:
+    """A type without Optional and Annotated, and a list's item type for a list."""
+    annotation = _bare(annotation)
+    return _bare(get_args(annotation)[0]) if get_origin(annotation) is list else annotation
+
+
+def _fields(model: Any) -> dict[str, FieldInfo]:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return {f.alias or n: f for n, f in model.model_fields.items()}
+    return {}
 
 
 def _bare(annotation: Any) -> Any:
@@ -162,7 +299,9 @@ def load_notice(
         return Located(display, None), None, problems
     parts = split_front_matter(text)
     if parts is None:
-        message = "a notice starts with front matter between '---' lines (title, date, category)"
+        message = _(
+            "公告要以文件头开始：第一行写“---”，接着写 title、date、category 等（每行“键: 值”），再写一行“---”，下面才是正文"
+        )
         return Located(display, None), None, [Diagnostic("L005", Location(display, 1, 1), message)]
     located, problems = load_text(parts[0], display, line_offset=1)
     if problems:
@@ -176,7 +315,9 @@ def load_notice(
 
 def _as_notice_error(d: Diagnostic) -> Diagnostic:
     return (
-        Diagnostic("N001", d.location, f"{d.message} ({d.code})") if d.code.startswith("S") else d
+        Diagnostic("N001", d.location, _("公告文件头：{message}", message=d.message))
+        if d.code.startswith("S")
+        else d
     )
 
 
@@ -197,7 +338,9 @@ def load_estate(folder: Path, display: str) -> LoadedParts:
     parts: dict[str, Any] = {}
     failed = 0
     if not (folder / "estate.yaml").exists():
-        message = "estate.yaml is missing: every estate folder needs one"
+        message = _(
+            "小区目录里缺少 estate.yaml：每个小区都要有它；可以用 sunshine new 新建一个小区，再把文件搬过来"
+        )
         problems.append(Diagnostic("S001", Location(f"{display}/estate.yaml", 1, 1), message))
     for name, (key, model) in SECTION_FILES.items():
         if (folder / name).exists():
@@ -206,7 +349,7 @@ def load_estate(folder: Path, display: str) -> LoadedParts:
             failed += value is None
             if value is not None:
                 parts[key] = value
-    accounts: dict[str, dict[str, Any]] = {name: {} for name, _ in ACCOUNT_DIRS.values()}
+    accounts: dict[str, dict[str, Any]] = {name: {} for name, _model in ACCOUNT_DIRS.values()}
     for folder_name, (key, model) in ACCOUNT_DIRS.items():
         for path in sorted((folder / "accounts" / folder_name).glob("*.yaml")):
             shown = f"{display}/accounts/{folder_name}/{path.name}"
@@ -252,7 +395,12 @@ def _file_id_ok(path: Path, shown: str, problems: list[Diagnostic]) -> bool:
     """A statement's or notice's file name is its id: it must be URL-safe."""
     if ID_PATTERN.match(path.stem):
         return True
-    message = f"file name '{path.stem}' is not a URL-safe id: use a-z, 0-9 and '-' (e.g. 2025-q1)"
+    message = _(
+        "文件名“{stem}”不能作编号，这个文件没有读取：文件名只用小写字母 a-z、数字 0-9 和 -，例如 {example}{suffix}",
+        stem=path.stem,
+        example=_id_example(path.stem) if path.stem.strip() else "2025-q1",
+        suffix=path.suffix,
+    )
     problems.append(Diagnostic("I001", Location(shown, 1, 1), message))
     return False
 
@@ -280,11 +428,30 @@ def _stray_files(folder: Path, display: str) -> list[Diagnostic]:
             or (len(rel.parts) == 2 and rel.parts[0] == RELEASES_DIR and rel.suffix == ".json")
         )
         if not expected:
-            problems.append(
-                Diagnostic(
-                    "L006",
-                    Location(f"{display}/{rel.as_posix()}", 1, 1),
-                    "this file is not read: see docs/content.zh.md (docs/content.en.md) for where each kind of file goes (scans go under attachments/)",
-                )
-            )
+            where = Location(f"{display}/{rel.as_posix()}", 1, 1)
+            problems.append(Diagnostic("L006", where, _stray_message(rel)))
     return problems
+
+
+def _stray_message(rel: Path) -> str:
+    """Why a file is not read, and the name it probably should have."""
+    if rel.suffix.lower() in (".yml", ".yaml") and rel.suffix != ".yaml":
+        return _(
+            "这个文件没有读取：扩展名要写 .yaml，请把它改名为 {name}",
+            name=rel.with_suffix(".yaml").name,
+        )
+    if rel.suffix == ".yaml" and len(rel.parts) == 1:
+        close = difflib.get_close_matches(rel.name, list(SECTION_FILES), n=1, cutoff=0.6)
+        if close:
+            return _("这个文件没有读取：是不是应该叫 {name}？请改名", name=close[0])
+    if rel.parts[0] == "accounts" and len(rel.parts) == 3 and rel.parts[1] not in ACCOUNT_DIRS:
+        close = difflib.get_close_matches(rel.parts[1], list(ACCOUNT_DIRS), n=1, cutoff=0.5)
+        if close:
+            return _(
+                "这个文件没有读取：目录 accounts/{folder}/ 应叫 accounts/{name}/，请改名",
+                folder=rel.parts[1],
+                name=close[0],
+            )
+    return _(
+        "这个文件没有读取：小区目录里只放规定的文件（见 docs/content.zh.md 第 1 节）；扫描件等附件请放到 attachments/ 下"
+    )

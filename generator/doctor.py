@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fonts
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -21,30 +22,32 @@ def diagnose(root: Path | None) -> list[Finding]:
     report = fonts.report()
     out = [Finding(True, "Python", platform.python_version())]
     out.append(_weasyprint())
+    fonts_word = _("字体")
     out.append(
-        Finding(True, "fonts", f"{report.fonts} font files known to fontconfig")
+        Finding(True, fonts_word, _("fontconfig 找到 {n} 个字体文件", n=report.fonts))
         if report.fonts
         else Finding(
-            False, "fonts", "fontconfig knows no fonts: install fontconfig and fonts-noto-cjk"
+            False, fonts_word, _("fontconfig 找不到任何字体：请安装 fontconfig 和 fonts-noto-cjk")
         )
     )
     chinese = ", ".join(report.chinese_families[:4])
+    chinese_word = _("中文字体")
     out.append(
-        Finding(True, "Chinese fonts", chinese)
+        Finding(True, chinese_word, chinese)
         if report.chinese_families
         else Finding(
             False,
-            "Chinese fonts",
-            "none: Chinese would print as boxes; install fonts-noto-cjk (apt-get install fonts-noto-cjk)",
+            chinese_word,
+            _("没有：中文会印成方框；请安装 fonts-noto-cjk（apt-get install fonts-noto-cjk）"),
         )
     )
     out.append(
-        Finding(True, "HarfBuzz subsetting", "available: a CJK sheet takes about 0.2 s")
+        Finding(True, _("HarfBuzz 子集化"), _("可用：一张中文公示单约 0.2 秒"))
         if report.harfbuzz_subset
         else Finding(
             False,
-            "HarfBuzz subsetting",
-            "missing: WeasyPrint falls back to fontTools, about 8 s per CJK sheet; install libharfbuzz-subset0",
+            _("HarfBuzz 子集化"),
+            _("没有：WeasyPrint 改用 fontTools，一张中文公示单约 8 秒；请安装 libharfbuzz-subset0"),
         )
     )
     if root is not None:
@@ -58,7 +61,9 @@ def _weasyprint() -> Finding:
         from weasyprint.text.ffi import pango
     except (ImportError, OSError) as exc:
         return Finding(
-            False, "WeasyPrint", f"cannot load: {exc}; install libpango-1.0-0 and libpangoft2-1.0-0"
+            False,
+            "WeasyPrint",
+            _("无法加载（{reason}）：请安装 libpango-1.0-0 和 libpangoft2-1.0-0", reason=exc),
         )
     v = pango.pango_version()
     return Finding(
@@ -85,9 +90,14 @@ def _content_coverage(root: Path) -> Finding:
                 places.setdefault(char, where)
     if not places:
         return Finding(
-            True,
-            "content characters",
-            f"every character of {len(site.estates)} estate(s) has a glyph",
+            True, _("内容里的字"), _("{n} 个小区的每个字都有字体能显示", n=len(site.estates))
         )
-    listed = "; ".join(f"'{c}' (U+{ord(c):04X}) in {w}" for c, w in sorted(places.items())[:10])
-    return Finding(False, "content characters", f"no installed font draws {listed}")
+    listed = _("；").join(
+        _("“{char}”（U+{code:04X}）在 {where}", char=c, code=ord(c), where=w)
+        for c, w in sorted(places.items())[:10]
+    )
+    return Finding(
+        False,
+        _("内容里的字"),
+        _("本机没有字体能显示：{listed}；请安装能显示它们的字体", listed=listed),
+    )

@@ -373,7 +373,7 @@ class ContentError(GeneratorError):
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
-        super().__init__(f"{len(diagnostics)} problem(s) in the content")
+        super().__init__(_("内容里有 {count} 个问题", count=len(diagnostics)))
 
 
 def code_table() -> str:

@@ -40,6 +40,8 @@ def working_locator(source: EstateSource) -> Locator:
     """Locate a data path in the estate's YAML files."""
 
     def locate(at: tuple[str | int, ...]) -> Location:
+        if not at:  # the estate as a whole
+            return source.at(("estate",))
         head = str(at[0])
         if head == "accounts" and len(at) >= 3:
             return source.at(("accounts", str(at[1]), str(at[2])), at[3:])

@@ -31,6 +31,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT = "zh-CN"
 LANGUAGES = ("zh-CN", "en")
 PAGES, CLI = "messages", "cli"  # the two catalogs (gettext domains)
+# click's own words (Usage:, Error:, Missing option …) are English in click's
+# code: their catalog translates them into Chinese, the default
+CLICK, CLICK_SOURCE = "click", "en"
 
 _current = DEFAULT
 
@@ -41,15 +44,21 @@ def catalog_path(language: str, domain: str = PAGES) -> Path:
 
 @cache
 def translations(language: str, domain: str = PAGES) -> gettext.NullTranslations:
-    """The translations for an interface language; the default needs none."""
-    if language == DEFAULT:
+    """The translations for an interface language; a language a domain is written in needs none."""
+    path = catalog_path(language, domain)
+    if not path.is_file():
         return gettext.NullTranslations()
-    with catalog_path(language, domain).open("rb") as po:
-        catalog = read_po(po, locale=language)
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=babel_locale(language))
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def babel_locale(language: str) -> str:
+    """Babel's name of a language (zh_CN for zh-CN)."""
+    return language.replace("-", "_")
 
 
 def use(language: str) -> None:
@@ -80,6 +89,37 @@ def from_environment(environ: dict[str, str] | None = None) -> str:
 
 def _(message: str, /, **values: object) -> str:
     """A command-line message in the current language, its ``{fields}`` filled in."""
-    if _current != DEFAULT:
-        message = translations(_current, CLI).gettext(message)
+    message = text(message)
     return message.format(**values) if values else message
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
+    """Mark a message for the catalog where it is written; ``_`` translates it where it is said."""
+    return message
+
+
+def text(message: str) -> str:
+    """A Chinese command-line text (a message, a help text) in the current language, as is."""
+    if _current != DEFAULT:
+        return translations(_current, CLI).gettext(message)
+    return message
+
+
+def click_text(message: str) -> str:
+    """One of click's own English messages in the current language."""
+    if _current == CLICK_SOURCE:
+        return message
+    return translations(_current, CLICK).gettext(message)
+
+
+def click_plural(singular: str, plural: str, n: int) -> str:
+    """One of click's own messages with a count, in the current language."""
+    if _current == CLICK_SOURCE:
+        return singular if n == 1 else plural
+    return translations(_current, CLICK).ngettext(singular, plural, n)
+
+
+def pick(zh_en: str) -> str:
+    """The half of a bilingual "中文 / English" text (the model's field descriptions) to show."""
+    chinese, _sep, english = zh_en.partition("/ ")
+    return english.strip() if _current != DEFAULT and english else chinese.strip()

@@ -135,6 +135,7 @@ def site_fingerprint(
         __version__,
         paper,
         as_of.isoformat(),
+        config.model_dump_json(),  # a preview's settings are not site.yaml's
         digest_tree([root / "site.yaml", *[t for t in themes if t.exists()]]),
     ]
     parts.append(digest_tree([generator]))  # a changed generator renders anew
@@ -292,10 +293,14 @@ def build(
     progress: Callable[[str, int, int], None] | None = None,
     with_pdf: bool = True,
     cache: Cache | None = None,
+    preview: bool = False,
 ) -> Report:
     """Build the site into ``out``, rendering only estates whose inputs changed; an estate
-    the cache holds (see cache.py) is taken from there."""
+    the cache holds (see cache.py) is taken from there. A preview shows every working
+    copy, each page marked as a draft (see serve.py)."""
     config = require_config(root)
+    if preview:
+        config = config.model_copy(update={"show_working_copy": True, "preview": True})
     sheet_paper = (paper or config.paper.value) if with_pdf else None
     paper = sheet_paper or "none"
     ids, problems = estate_ids(root, config)

@@ -17,7 +17,9 @@ from typing import Any
 
 import yaml
 
+from . import mistakes
 from .errors import Diagnostic, Location
+from .i18n import N_, _
 
 try:  # the C loader is about 7x faster; fall back where libyaml is missing
     _Loader: type = yaml.CSafeLoader
@@ -69,7 +71,9 @@ class _Builder:
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         if id(node) in self._seen:  # an alias: the composer hands back the anchored node
             where = self.located.where(path, key=True)
-            message = f"{dotted(path)}: aliases (*name) are not allowed; write the value out"
+            message = _(
+                "{path}：不能用别名（*名称）引用别处的值：请把值完整地写出来", path=dotted(path)
+            )
             self.diagnostics.append(Diagnostic("L004", where, message))
             return None
         self.located.values[path] = self.loc(node)
@@ -88,7 +92,10 @@ class _Builder:
                 self.problem(
                     "L004",
                     key_node,
-                    f"{dotted(path)}: only plain keys are allowed (no merge keys or complex keys)",
+                    _(
+                        "{path}：键只能是普通的名字（不能用 << 合并键，也不能用列表或“? ”作键）",
+                        path=dotted(path),
+                    ),
                 )
                 continue
             key = str(key_node.value)
@@ -97,7 +104,12 @@ class _Builder:
                 self.problem(
                     "L002",
                     key_node,
-                    f"{dotted((*path, key))}: duplicate key '{key}' (first at line {first.line})",
+                    _(
+                        "{path}：“{key}”写了两次（第一次在第 {line} 行）：同一级里每个键只能写一次，请删掉一个或合并成一个",
+                        path=dotted((*path, key)),
+                        key=key,
+                        line=first.line,
+                    ),
                 )
                 continue
             self.located.keys[(*path, key)] = self.loc(key_node)
@@ -118,7 +130,15 @@ class _Builder:
             return _decimal(text)
         if tag == _TAG + "timestamp":
             return _date(text)
-        self.problem("L004", node, f"{dotted(path)}: tag {tag} is not allowed")
+        self.problem(
+            "L004",
+            node,
+            _(
+                "{path}：不能用 {tag} 这样的类型标签：直接写值",
+                path=dotted(path),
+                tag=tag.replace(_TAG, "!!"),
+            ),
+        )
         return text
 
 
@@ -146,7 +166,7 @@ def dotted(path: DataPath) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(document)"
+    return out or _("（整个文件）")
 
 
 def load_text(text: str, file: str, line_offset: int = 0) -> tuple[Located, list[Diagnostic]]:
@@ -156,31 +176,84 @@ def load_text(text: str, file: str, line_offset: int = 0) -> tuple[Located, list
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1
+        line = (mark.line + 1) if mark else 1
         column = (mark.column + 1) if mark else 1
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        return builder.located, [Diagnostic("L001", Location(file, line, column), message)]
-    except yaml.YAMLError as exc:  # pragma: no cover - reader errors without marks
-        return builder.located, [Diagnostic("L001", Location(file, 1, 1), str(exc))]
+        slip = mistakes.syntax(text, line, column)
+        if slip is not None:
+            line, column, message = slip
+        else:
+            message = _syntax_message(exc)
+        where = Location(file, line + line_offset, column)
+        return builder.located, [Diagnostic("L001", where, message)]
+    except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
+        return builder.located, [Diagnostic("L001", Location(file, 1, 1), _syntax_message(exc))]
     if node is not None:
         builder.located.data = builder.build(node, ())
     return builder.located, builder.diagnostics
 
 
+# PyYAML's words for a problem -> what it means to a clerk and what to do
+_SYNTAX = [
+    (
+        "mapping values are not allowed",
+        N_(
+            "这一行的“键: 值”放错了地方：多半是缩进没对齐，或者值里有“: ”（这时请给整个值加英文双引号）"
+        ),
+    ),
+    ("could not find expected ':'", N_("这一行少了英文冒号：键和值之间要写“: ”（冒号后空一格）")),
+    (
+        "did not find expected key",
+        N_("缩进没有对齐：同一级的键要从同一列开始，每一级多缩进两个空格"),
+    ),
+    (
+        "did not find expected '-' indicator",
+        N_("列表没有对齐：同一个列表的每一项“- ”要从同一列开始"),
+    ),
+    ("expected <block end>", N_("缩进没有对齐：这一行比上面同一级的行多了或少了空格")),
+    ("found unexpected end of stream", N_("引号没有配对：这个值只有开头的引号，缺少结尾的引号")),
+    (
+        "found unknown escape character",
+        N_("双引号里的反斜杠“\\”有特殊含义：请改用单引号，或写成两个反斜杠“\\\\”"),
+    ),
+    ("expected ',' or ']'", N_("方括号 [ ] 里的各项要用英文逗号“,”分隔，并以“]”结束")),
+    ("expected ',' or '}'", N_("花括号 { } 里的各项要用英文逗号“,”分隔，并以“}”结束")),
+    ("that cannot start any token", N_("值不能以 @、` 或 % 开头：请给整个值加英文双引号")),
+    ("found undefined alias", N_("不能用 * 开头的别名：以 * 开头的值请加英文双引号")),
+    (
+        "special characters are not allowed",
+        N_("文件里有不可见的控制字符：请删掉它（常见于从网页或 Word 复制的文字）"),
+    ),
+]
+
+
+def _syntax_message(exc: yaml.YAMLError) -> str:
+    """A YAML syntax error in the clerk's words."""
+    said = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''} {exc}"
+    for words, meaning in _SYNTAX:
+        if words in said:
+            return _(meaning)
+    return _("YAML 写法有误：请检查这一行和上一行的缩进（只用空格）、英文冒号和引号")
+
+
 def read_text(path: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a UTF-8 file (a BOM is allowed); report instead of raising."""
+    """Read a UTF-8 file (a BOM is allowed); report instead of raising, naming another encoding."""
     try:
-        return path.read_bytes().decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        return None, [
-            Diagnostic(
-                "L003",
-                Location(display, 1, 1),
-                f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-            )
-        ]
+        data = path.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic("L003", Location(display, 1, 1), exc.strerror or str(exc))]
+        message = _("无法读取这个文件：{reason}", reason=exc.strerror or exc)
+        return None, [Diagnostic("L003", Location(display, 1, 1), message)]
+    known = mistakes.encoding(data)
+    if known is not None:
+        return None, [Diagnostic("L003", Location(display, known[0], 1), known[1])]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = _(
+            "第 {line} 行有无法按 UTF-8 读取的字节：请用编辑器“另存为”，编码选“UTF-8”后保存",
+            line=line,
+        )
+        return None, [Diagnostic("L003", Location(display, line, 1), message)]
 
 
 def load_file(path: Path, display: str) -> tuple[Located, list[Diagnostic]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from .errors import ContentError, Diagnostic, Location, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness, snapshot_side, steps, working_locator
 from .i18n import DEFAULT, LANGUAGES, _
 from .model import EstateData, Snapshot
-from .model.base import ID_PATTERN
+from .model.base import ID_PATTERN, id_example
 from .model.estate import CommitteeKind
 from .model.notices import Release, SignerRole
 from .profiles import (
@@ -78,14 +79,24 @@ def estate_folders(root: Path, config: SiteConfig) -> Iterator[tuple[Path, Diagn
         if folder.name.startswith((".", "_")) or (folder.is_file() and folder.suffix == ".md"):
             continue
         if not folder.is_dir():
-            message = "content/ holds one folder per estate; this file is not read"
+            message = _(
+                "这个文件没有读取：内容目录里只放小区目录（每个小区一个），说明文字可以写成 .md 文件"
+            )
             yield folder, Diagnostic("L006", Location(display, 1, 1), message)
         elif not ID_PATTERN.match(folder.name):
-            message = f"estate folder '{folder.name}' is not a URL-safe id (a-z, 0-9, '-')"
+            message = _(
+                "小区目录名“{name}”不能作编号：只用小写字母 a-z、数字 0-9 和 -，例如 {example}",
+                name=folder.name,
+                example=id_example(folder.name),
+            )
             yield folder, Diagnostic("I001", Location(display, 1, 1), message)
         elif folder.name in SITE_FOLDERS:
             taken = ", ".join(f"{name}/" for name in sorted(SITE_FOLDERS))
-            message = f"estate id '{folder.name}' is taken by the site's own folders ({taken}); choose another id"
+            message = _(
+                "小区编号“{name}”与网站自己的目录重名（{taken}）：请换一个小区编号",
+                name=folder.name,
+                taken=taken,
+            )
             yield folder, Diagnostic("I002", Location(display, 1, 1), message)
         else:
             yield folder, None
@@ -255,12 +266,18 @@ def diff_data(
     site = load_site(root)
     estate = next((e for e in site.estates if e.id == estate_id), None)
     if estate is None:
-        raise UsageError(f"no estate '{estate_id}' in the content folder")
+        raise UsageError(_no_estate(root, estate_id))
     sides = {(s.release.id if s.release else WORKING_COPY): s for s in estate_sides(estate, True)}
     for wanted in (old_id, new_id):
         if wanted not in sides:
-            known = ", ".join(sides) or "none"
-            raise UsageError(f"'{estate_id}' has no release '{wanted}' (releases: {known})")
+            raise UsageError(
+                _(
+                    "小区“{estate}”没有期次“{wanted}”；可用的有：{known}（current 表示正在编辑的工作副本）",
+                    estate=estate_id,
+                    wanted=wanted,
+                    known=_("、").join(sides),
+                )
+            )
     return compare(sides[old_id], sides[new_id]), sides[old_id].data, sides[new_id].data
 
 
@@ -280,17 +297,21 @@ def release(
     config, own = load_config(root)  # only this estate is read: a city has thousands
     folder = root / (config.content_dir if config else "content") / estate_id
     if config is not None and (not ID_PATTERN.match(estate_id) or not folder.is_dir()):
-        raise UsageError(_("内容目录中没有小区 {estate}", estate=estate_id))
+        raise UsageError(_no_estate(root, estate_id))
     if not ID_PATTERN.match(release_id):
         raise UsageError(
             _(
-                "期次编号 {id} 不能用在网址里：只能用小写字母 a-z、数字和 -，例如 2025-q3",
+                "期次编号“{id}”不能用：只用小写字母 a-z、数字 0-9 和 -，例如 2025-q3",
                 id=release_id,
             )
         )
     if posting[1] < posting[0]:
         raise UsageError(
-            _("公示期的结束日 {end} 早于开始日 {start}", end=posting[1], start=posting[0])
+            _(
+                "公示期的最后一天 {end} 早于第一天 {start}：请检查 --posting-from 和 --posting-to",
+                end=posting[1],
+                start=posting[0],
+            )
         )
     if config is None:
         raise ContentError(sorted(own, key=Diagnostic.sort_key))
@@ -299,7 +320,7 @@ def release(
     if any(r.release.id == release_id for r in estate.releases):
         raise UsageError(
             _(
-                "小区 {estate} 已经有期次 {id}；已发布的期次不能替换，请换一个编号",
+                "小区“{estate}”的期次“{id}”已经存在：已发布的期次不能替换，新的一期请用新的编号",
                 estate=estate_id,
                 id=release_id,
             )
@@ -319,6 +340,21 @@ def release(
         }
     )
     return write_snapshot(estate.source.folder, meta, estate.data)
+
+
+def _no_estate(root: Path, estate_id: str) -> str:
+    """No such estate: the ones there are, and the nearest."""
+    config, _problems = load_config(root)
+    folder = root / (config.content_dir if config else "content")
+    known = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    close = difflib.get_close_matches(estate_id, known, n=1)
+    hint = _("，是不是“{close}”？", close=close[0]) if close else ""
+    return _(
+        "内容目录里没有小区“{estate}”{hint}现有的小区：{known}",
+        estate=estate_id,
+        hint=hint or _("。"),
+        known=_("、").join(known) or _("（还没有，用 sunshine new 新建）"),
+    )
 
 
 def signers(data: EstateData) -> list[dict[str, str]]:

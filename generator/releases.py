@@ -65,9 +65,13 @@ def _read(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Diagnos
         document = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
-        return None, [Diagnostic("L007", Location(display, line, column), str(exc))]
+        message = _(
+            "期次快照不是有效的 JSON：这个文件由 sunshine release 写入，不能手改；请用 git 恢复它（git checkout -- 文件名）"
+        )
+        return None, [Diagnostic("L007", Location(display, line, column), message)]
     if not isinstance(document, dict):
-        return None, [Diagnostic("R002", Location(display, 1, 1), "a snapshot is a JSON object")]
+        message = _("期次快照的内容不对：它应是 sunshine release 写入的 JSON 对象；请用 git 恢复它")
+        return None, [Diagnostic("R002", Location(display, 1, 1), message)]
     return document, []
 
 
@@ -111,7 +115,15 @@ def _validate(
         snapshot = Snapshot.model_validate(shared)
     except ValidationError as exc:
         return None, [
-            Diagnostic("R002", Location(display, 1, 1), f"{dotted(tuple(e['loc']))}: {e['msg']}")
+            Diagnostic(
+                "R002",
+                Location(display, 1, 1),
+                _(
+                    "{path}：期次快照里这一项不对（{reason}）：快照由 sunshine release 写入，不能手改；请用 git 恢复它",
+                    path=dotted(tuple(e["loc"])),
+                    reason=e["msg"],
+                ),
+            )
             for e in exc.errors(include_url=False)
         ]
     problems = []
@@ -120,15 +132,19 @@ def _validate(
             Diagnostic(
                 "I004",
                 Location(display, 1, 1),
-                f"release id '{snapshot.release.id}' differs from the file name '{path.stem}'",
+                _(
+                    "快照里的期次编号是“{id}”，文件名是“{stem}”：两者要一致；快照不能改名，请用 git 恢复原来的文件名",
+                    id=snapshot.release.id,
+                    stem=path.stem,
+                ),
             )
         )
     actual = document_hash(document)
     if actual != snapshot.sha256:  # not what was published: not a witness of history either
         message = _(
-            "期次快照的内容哈希是 {actual}…，文件里写的是 {written}…：快照写成之后被改动过。已发布的期次不能修改，请用 git 恢复原来的文件",
+            "快照写入后被改过：按内容算出的指纹是 {actual}…，文件里记的是 {said}…；已发布的快照不能改，请用 git 恢复它，要更正请在 corrections.yaml 登记更正",
             actual=actual[:12],
-            written=snapshot.sha256[:12],
+            said=snapshot.sha256[:12],
         )
         return None, [*problems, Diagnostic("R001", Location(display, 1, 1), message)]
     return snapshot, problems

@@ -1,13 +1,21 @@
 """Local preview: build into a private folder, serve it, rebuild on save, reload the browser.
 
-The pages on disk stay exactly as ``build`` makes them; the server adds a
-one-line script to HTML responses that reloads the page after a rebuild.
+The preview shows the working copy, each page marked as a draft, and lays out
+no PDF unless asked: an edit is on the screen a second after it is saved. It
+builds as ``build`` does, incrementally (only the estate that changed is
+rendered again), into its own folder, without the build cache, so a draft
+never reaches build/ or the cache. The server adds a one-line script to HTML
+responses that reloads the page after a rebuild; until a first build succeeds,
+every page is the list of what stops it.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import html
 import http.server
+import socket
 import tempfile
 import threading
 from collections.abc import Callable
@@ -15,8 +23,10 @@ from pathlib import Path
 
 from watchfiles import watch
 
+from .clock import today
 from .config import load_config
-from .errors import ContentError, GeneratorError
+from .errors import ContentError, GeneratorError, UsageError
+from .i18n import _
 
 EVENTS = "/__sunshine/events"
 RELOAD_SCRIPT = (
@@ -37,6 +47,7 @@ class Preview:
         self._build = build
         self.report = report
         self.version = 0
+        self.problems: list[str] = []  # of the last build, when it failed
         self.changed = threading.Condition()
 
     def rebuild(self) -> bool:
@@ -44,26 +55,38 @@ class Preview:
         try:
             self._build(self.root, self.out)
         except ContentError as exc:
-            self.report(
-                "\n".join(d.format() for d in exc.diagnostics)
-                + "\nbuild failed: the preview shows the last good build"
-            )
-            return False
+            self.problems = [d.format() for d in exc.diagnostics]
         except GeneratorError as exc:
-            self.report(f"build failed: {exc}")
-            return False
+            self.problems = [str(exc)]
+        else:
+            self.problems = []
+        if self.problems:
+            shown = _("生成失败，预览仍显示上一次成功的结果") if self.version else _("生成失败")
+            self.report("\n".join([*self.problems, shown + _("；改好保存后会自动重新生成")]))
         with self.changed:
             self.version += 1
             self.changed.notify_all()
-        self.report(f"rebuilt ({self.version})")
-        return True
+        if not self.problems:
+            self.report(_("已重新生成（第 {n} 次）", n=self.version))
+        return not self.problems
+
+    def failed_page(self) -> bytes | None:
+        """While no build has succeeded, the page every address shows: what stops it."""
+        if self.problems and not (self.out / "index.html").is_file():
+            items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in self.problems)
+            title = html.escape(_("生成失败：请按下面的提示修改，保存后本页会自动刷新"))
+            return (
+                f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{title}</title>'
+                f"<body><h1>{title}</h1><ul>{items}</ul></body></html>"
+            ).encode()
+        return None
 
     def watch_forever(self, stop: threading.Event) -> None:
         """Rebuild whenever content, themes or site.yaml change."""
         config = load_config(self.root)[0]
         content = self.root / (config.content_dir if config else "content")
         paths = [p for p in (content, self.root / "themes", self.root / "site.yaml") if p.exists()]
-        for _ in watch(*paths, stop_event=stop, debounce=300):
+        for _changes in watch(*paths, stop_event=stop, debounce=300):
             self.rebuild()
 
 
@@ -79,19 +102,28 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if self.path == EVENTS:
             self._events()
             return
+        failed = self.preview.failed_page()
+        if failed is not None and not self.path.startswith("/assets/"):
+            self._html(failed)
+            return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+            self._html(path.read_bytes())
             return
         super().do_GET()
+
+    def _html(self, page: bytes) -> None:
+        body = page.replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1)
+        if b"</body>" not in page:
+            body += RELOAD_SCRIPT
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
 
     def _events(self) -> None:
         self.send_response(200)
@@ -118,33 +150,88 @@ def _moved(preview: Preview, seen: int) -> bool:
     return preview.version != seen
 
 
-def make_server(preview: Preview, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """An HTTP server for the preview's folder (port 0 picks a free port)."""
-    handler = type("Handler", (_Handler,), {"preview": preview})
-    factory = functools.partial(handler, directory=str(preview.out))
-    server = http.server.ThreadingHTTPServer((host, port), factory)
+class PortBusy(UsageError):
+    """The port is taken; the message names the next free one."""
+
+
+def bind(host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """A server bound to the port (0 picks a free one), before any build; PortBusy when taken."""
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), _Handler, bind_and_activate=True)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise UsageError(
+                _(
+                    "无法在 {host}:{port} 上提供预览：{reason}",
+                    host=host,
+                    port=port,
+                    reason=exc.strerror,
+                )
+            ) from None
+        free = next_free_port(host, port + 1)
+        raise PortBusy(
+            _(
+                "端口 {port} 已被占用（也许另一个 sunshine serve 还开着）；换一个端口：sunshine serve --port {free}",
+                port=port,
+                free=free,
+            )
+        ) from None
     server.daemon_threads = True
     return server
+
+
+def attach(server: http.server.ThreadingHTTPServer, preview: Preview) -> None:
+    """Serve the preview's folder."""
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server.RequestHandlerClass = functools.partial(handler, directory=str(preview.out))
+
+
+def make_server(preview: Preview, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """An HTTP server for the preview's folder (port 0 picks a free port)."""
+    server = bind(host, port)
+    attach(server, preview)
+    return server
+
+
+def next_free_port(host: str, start: int) -> int:
+    """The first port from ``start`` on that nothing listens on."""
+    for port in range(start, min(start + 200, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return 0
+
+
+def build_preview(root: Path, out: Path, *, with_pdf: bool, working_copy: bool) -> Path:
+    """Build the preview: the working copy marked as a draft, without the build cache."""
+    from .incremental import build
+
+    build(root, out, None, today(), 0, None, with_pdf, None, preview=working_copy)
+    return out
 
 
 def serve(
     root: Path,
     build: Callable[[Path, Path], Path],
-    host: str,
-    port: int,
+    server: http.server.ThreadingHTTPServer,
     report: Callable[[str], None],
 ) -> None:
     """Build, serve and watch until interrupted."""
     preview = Preview(root, build, report)
-    if not preview.rebuild():
-        raise GeneratorError("the first build failed; fix the content and run serve again")
-    server = make_server(preview, host, port)
+    attach(server, preview)
+    preview.rebuild()
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch_forever, args=(stop,), daemon=True)
     watcher.start()
-    report(f"serving http://{host}:{server.server_address[1]}/ (Ctrl+C stops)")
+    host, port = server.server_address[:2]
+    report(_("预览地址 http://{host}:{port}/ （按 Ctrl+C 停止）", host=host, port=port))
     try:
         server.serve_forever()
+    except KeyboardInterrupt:
+        report(_("预览已停止"))
     finally:
         stop.set()
         server.server_close()

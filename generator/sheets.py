@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fonts
 from .errors import Severity
+from .i18n import _
 from .render import pdf, qr
 from .views import View, Words, release_words
 
@@ -108,12 +109,20 @@ def check_glyphs(html: str, view: View, where: str) -> None:
     dump = view.data.model_dump(mode="json", by_alias=True)
     lines = []
     for char in absent[:10]:
-        places = list(_find(char, dump, "data"))[:3] or ["the sheet's own text"]
+        places = list(_find(char, dump, "data"))[:3] or [_("公示单自身的文字")]
         lines.append(
-            f"{where}: character '{char}' (U+{ord(char):04X}) has no glyph in any installed font; it occurs in {', '.join(places)}"
+            _(
+                "{where}：字符“{char}”（U+{code:04X}）本机没有任何字体能显示，出现在 {places}",
+                where=where,
+                char=char,
+                code=ord(char),
+                places=_("、").join(places),
+            )
         )
     lines.append(
-        "install a font that covers it (Debian: fonts-noto-cjk), or write the character differently; run 'sunshine doctor'"
+        _(
+            "请安装能显示它的字体（Debian：fonts-noto-cjk），或者换一种写法；运行 sunshine doctor 查看本机的字体"
+        )
     )
     raise pdf.GlyphError("\n".join(lines))
 

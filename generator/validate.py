@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from .content import EstateSource
 from .errors import Diagnostic
-from .i18n import _
+from .i18n import N_, _
 from .model import EstateData
 from .model.accounts import (
     AccountingBasis,
@@ -23,6 +24,13 @@ from .model.accounts import (
 from .model.estate import ManagementMode
 from .model.fees import PricePeriod, PricingRegime
 
+MEASURES = {"area": N_("面积"), "headcount": N_("人数")}
+TOTALS = {
+    "opening": N_("期初"),
+    "income": N_("收入"),
+    "expenditure": N_("支出"),
+    "closing": N_("期末"),
+}
 Statement = FundStatement | RevenueStatement | FeeStatement
 Rule = Callable[[EstateData, EstateSource], Iterable[Diagnostic]]
 _ACCOUNTS = ("accounts",)
@@ -39,7 +47,12 @@ def validate(data: EstateData, source: EstateSource, complete: bool = True) -> l
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
+    # no thousands separators: a clerk copies what a message shows, and YAML refuses them
+    return f"{value:.2f}"
+
+
+def _off(expected: Decimal, written: Decimal) -> str:
+    return _money(written - expected)
 
 
 def estate_id_matches_folder(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
@@ -47,7 +60,11 @@ def estate_id_matches_folder(data: EstateData, src: EstateSource) -> Iterator[Di
         yield Diagnostic(
             "I004",
             src.at(("estate",), ("id",)),
-            f"id: '{data.estate.id}' differs from the folder name '{src.folder.name}'",
+            _(
+                "id 写的是“{id}”，小区目录名是“{folder}”：两者要一致，请改 id 或把目录改名",
+                id=data.estate.id,
+                folder=src.folder.name,
+            ),
         )
 
 
@@ -63,7 +80,12 @@ def _duplicates(
             yield Diagnostic(
                 "I002",
                 src.at(part, path),
-                f"{what} id '{item_id}' is used twice (first at {seen[item_id]})",
+                _(
+                    "{what}编号“{id}”用了两次（第一次在 {first}）：每个编号只能用一次，请给这一条换一个编号",
+                    what=_(what),
+                    id=item_id,
+                    first=seen[item_id],
+                ),
             )
         else:
             seen[item_id] = str(src.at(part, path))
@@ -74,7 +96,7 @@ def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
     yield from _duplicates(
         ((b.id, est, ("buildings", i, "id")) for i, b in enumerate(data.estate.buildings)),
         src,
-        "building",
+        N_("楼幢"),
     )
     if data.fees:
         f = data.fees
@@ -88,32 +110,32 @@ def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
             for name, seq in lists.items()
             for i, x in enumerate(seq)
         ]
-        yield from _duplicates(items, src, "fee")
+        yield from _duplicates(items, src, N_("收费"))
     if data.contracts:
         cs = data.contracts.contracts
         yield from _duplicates(
             ((c.id, ("contracts",), ("contracts", i, "id")) for i, c in enumerate(cs)),
             src,
-            "contract",
+            N_("合同"),
         )
         for i, c in enumerate(cs):
             amendments = (
                 (a.id, ("contracts",), ("contracts", i, "amendments", j, "id"))
                 for j, a in enumerate(c.amendments)
             )
-            yield from _duplicates(amendments, src, "amendment")
+            yield from _duplicates(amendments, src, N_("补充协议"))
     if data.services:
         items2: list[tuple[str, tuple[str, ...], tuple[str | int, ...]]] = [
             (s.id, ("services",), (k, "standards", i, "id"))
             for k in ("cleaning", "security", "greening", "repairs")
             for i, s in enumerate(getattr(data.services, k).standards)
         ]
-        yield from _duplicates(items2, src, "service standard")
+        yield from _duplicates(items2, src, N_("服务标准"))
     if data.votes:
         yield from _duplicates(
             ((v.id, ("votes",), ("votes", i, "id")) for i, v in enumerate(data.votes.votes)),
             src,
-            "vote",
+            N_("表决"),
         )
     for kind, statements in _account_kinds(data):
         entries = [
@@ -123,7 +145,7 @@ def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
             for i, e in enumerate(getattr(st, side, []) or [])
             if hasattr(e, "id")
         ]
-        yield from _duplicates(entries, src, "entry")
+        yield from _duplicates(entries, src, N_("明细"))
         for pid, st in statements.items():
             if isinstance(st, FundStatement):
                 yield from _duplicates(
@@ -132,7 +154,7 @@ def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                         for i, b in enumerate(st.buildings)
                     ),
                     src,
-                    "building account",
+                    N_("分幢账户的楼幢"),
                 )
             if isinstance(st, FeeStatement):
                 yield from _duplicates(
@@ -141,7 +163,7 @@ def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                         for i, c in enumerate(st.collection)
                     ),
                     src,
-                    "collection",
+                    N_("应收实收"),
                 )
 
 
@@ -152,6 +174,14 @@ def _account_kinds(data: EstateData) -> list[tuple[str, Mapping[str, Statement]]
         ("public_revenue", a.public_revenue),
         ("property_fees", a.property_fees),
     ]
+
+
+# an unknown id, by what it names: where the clerk writes it first
+_VOTE = N_("表决“{value}”不存在：请检查编号的拼写，或先在 votes.yaml 里登记这次表决")
+_CONTRACT = N_("合同“{value}”不存在：请检查编号的拼写，或先在 contracts.yaml 里写上这份合同")
+_BUILDING = N_(
+    "楼幢“{value}”不存在：请检查编号的拼写，或先在 estate.yaml 的 buildings 里写上这幢楼"
+)
 
 
 def references(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
@@ -167,7 +197,7 @@ def references(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
         path: tuple[str | int, ...],
     ) -> Iterator[Diagnostic]:
         if value is not None and value not in known:
-            yield Diagnostic("I003", src.at(part, path), f"{what} '{value}' does not exist")
+            yield Diagnostic("I003", src.at(part, path), _(what, value=value))
 
     if data.fees:
         for i, fee in enumerate(data.fees.standards):
@@ -175,34 +205,34 @@ def references(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                 yield from ref(
                     p.basis.vote,
                     votes,
-                    "vote",
+                    _VOTE,
                     ("fees",),
                     ("standards", i, "periods", j, "basis", "vote"),
                 )
     if data.contracts:
         for i, c in enumerate(data.contracts.contracts):
-            yield from ref(c.vote, votes, "vote", ("contracts",), ("contracts", i, "vote"))
+            yield from ref(c.vote, votes, _VOTE, ("contracts",), ("contracts", i, "vote"))
             for j, a in enumerate(c.amendments):
                 yield from ref(
-                    a.vote, votes, "vote", ("contracts",), ("contracts", i, "amendments", j, "vote")
+                    a.vote, votes, _VOTE, ("contracts",), ("contracts", i, "amendments", j, "vote")
                 )
     if data.services:
         for k in ("cleaning", "security", "greening", "repairs"):
             yield from ref(
                 getattr(data.services, k).contract,
                 contracts,
-                "contract",
+                _CONTRACT,
                 ("services",),
                 (k, "contract"),
             )
     for pid, st in data.accounts.maintenance_fund.items():
         part = (*_ACCOUNTS, "maintenance_fund", pid)
         for i, e in enumerate(st.expenditure):
-            yield from ref(e.vote, votes, "vote", part, ("expenditure", i, "vote"))
+            yield from ref(e.vote, votes, _VOTE, part, ("expenditure", i, "vote"))
             for j, b in enumerate(e.buildings):
-                yield from ref(b, buildings, "building", part, ("expenditure", i, "buildings", j))
+                yield from ref(b, buildings, _BUILDING, part, ("expenditure", i, "buildings", j))
         for i, acct in enumerate(st.buildings):
-            yield from ref(acct.building, buildings, "building", part, ("buildings", i, "building"))
+            yield from ref(acct.building, buildings, _BUILDING, part, ("buildings", i, "building"))
 
 
 def attachments(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
@@ -215,9 +245,17 @@ def attachments(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
         target = (root / c.attachment).resolve()
         where = src.at(("contracts",), ("contracts", i, "attachment"))
         if Path(c.attachment).is_absolute() or not target.is_relative_to(root):
-            yield Diagnostic("I005", where, f"attachment '{c.attachment}' leaves the estate folder")
+            message = _(
+                "附件路径“{path}”超出了小区目录：附件放在小区目录的 attachments/ 下，写成 attachments/文件名",
+                path=c.attachment,
+            )
+            yield Diagnostic("I005", where, message)
         elif not target.is_file():
-            yield Diagnostic("I005", where, f"attachment '{c.attachment}' does not exist")
+            message = _(
+                "附件“{path}”不存在：请把文件放进小区目录的 attachments/ 下，并核对文件名和扩展名（如 .pdf）",
+                path=c.attachment,
+            )
+            yield Diagnostic("I005", where, message)
 
 
 def fee_periods(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
@@ -231,7 +269,15 @@ def fee_periods(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                     yield Diagnostic(
                         "F001",
                         src.at(("fees",), (*path, "from")),
-                        f"fee '{fee.id}': period from {p.start} overlaps periods[{k}] ({earlier.start} to {earlier.end or 'open'})",
+                        _(
+                            "收费“{fee}”：从 {start} 起的执行期间与 periods[{k}]（{from_} 至 {to}）重叠：调价时请给旧期间写上 to，即新期间开始的前一天 {day}",
+                            fee=fee.id,
+                            start=p.start,
+                            k=k,
+                            from_=earlier.start,
+                            to=earlier.end or _("至今"),
+                            day=p.start - dt.timedelta(days=1),
+                        ),
                     )
             yield from _pricing(p, fee.id, src, ("fees",), path)
 
@@ -247,19 +293,31 @@ def _pricing(
         yield Diagnostic(
             "F003",
             src.at(part, (*path, "regime")),
-            f"fee '{fee_id}': 政府指导价 needs 'guide' with the base rate and the allowed range",
+            _(
+                "收费“{fee}”：政府指导价要写 guide（基准价 base 和允许的范围 lower、upper）",
+                fee=fee_id,
+            ),
         )
     elif p.regime is PricingRegime.MARKET and p.guide is not None:
         yield Diagnostic(
             "F003",
             src.at(part, (*path, "guide")),
-            f"fee '{fee_id}': 'guide' applies only to 政府指导价, this period is 市场调节价",
+            _(
+                "收费“{fee}”：guide 只用于政府指导价，这个期间是市场调节价：删掉 guide，或把 regime 改成 政府指导价",
+                fee=fee_id,
+            ),
         )
     elif p.guide is not None and not (p.guide.lower <= p.amount <= p.guide.upper):
         yield Diagnostic(
             "F002",
             src.at(part, (*path, "amount")),
-            f"fee '{fee_id}': {p.amount} is outside the allowed range {p.guide.lower}–{p.guide.upper}",
+            _(
+                "收费“{fee}”：{amount} 超出了政府指导价允许的范围 {lower}–{upper}",
+                fee=fee_id,
+                amount=p.amount,
+                lower=p.guide.lower,
+                upper=p.guide.upper,
+            ),
         )
 
 
@@ -275,13 +333,25 @@ def votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "V001",
                     src.at(("votes",), ("votes", i, "approving", measure)),
-                    f"vote '{v.id}': approving {measure} {yes} is more than participating {part}",
+                    _(
+                        "表决“{vote}”：同意的{measure} {yes} 多于参与的 {part}：请核对表决统计",
+                        vote=v.id,
+                        measure=_(MEASURES[measure]),
+                        yes=yes,
+                        part=part,
+                    ),
                 )
             if part > total:
                 yield Diagnostic(
                     "V001",
                     src.at(("votes",), ("votes", i, "participating", measure)),
-                    f"vote '{v.id}': participating {measure} {part} is more than the total {total}",
+                    _(
+                        "表决“{vote}”：参与的{measure} {part} 多于总数 {total}：请核对表决统计",
+                        vote=v.id,
+                        measure=_(MEASURES[measure]),
+                        part=part,
+                        total=total,
+                    ),
                 )
 
 
@@ -299,7 +369,16 @@ def statements_balance(data: EstateData, src: EstateSource) -> Iterator[Diagnost
                     yield Diagnostic(
                         "A001",
                         src.at(part, ("closing",)),
-                        f"{pid}: opening {_money(st.opening)} + income {_money(income)} - expenditure {_money(spent)} = {_money(expected)}, but closing is {_money(st.closing)}",
+                        _(
+                            "{pid}：期初 {opening} + 收入 {income} − 支出 {spent} = {expected}，但期末写的是 {closing}（相差 {off}）：请核对各笔明细和期末余额",
+                            pid=pid,
+                            opening=_money(st.opening),
+                            income=_money(income),
+                            spent=_money(spent),
+                            expected=_money(expected),
+                            closing=_money(st.closing),
+                            off=_off(expected, st.closing),
+                        ),
                     )
             if isinstance(st, FundStatement):
                 yield from _buildings(st, pid, src, part, income, spent)
@@ -323,7 +402,17 @@ def _buildings(
             yield Diagnostic(
                 "A001",
                 src.at(part, ("buildings", i, "closing")),
-                f"{pid}: building '{b.building}': opening {_money(b.opening)} + income {_money(b.income)} - expenditure {_money(b.expenditure)} = {_money(expected)}, but closing is {_money(b.closing)}",
+                _(
+                    "{pid}：楼幢“{building}”期初 {opening} + 收入 {income} − 支出 {spent} = {expected}，但期末写的是 {closing}（相差 {off}）",
+                    pid=pid,
+                    building=b.building,
+                    opening=_money(b.opening),
+                    income=_money(b.income),
+                    spent=_money(b.expenditure),
+                    expected=_money(expected),
+                    closing=_money(b.closing),
+                    off=_off(expected, b.closing),
+                ),
             )
     moved = sum((t.amount for t in st.transfers), Decimal(0))  # in both buildings' accounts
     estate = {
@@ -338,7 +427,14 @@ def _buildings(
             yield Diagnostic(
                 "A002",
                 src.at(part, ("buildings",)),
-                f"{pid}: building accounts' {field} add up to {_money(added)}, the estate's is {_money(total)}",
+                _(
+                    "{pid}：各楼幢账户的{field}合计 {added}，小区合计是 {total}（相差 {off}）：请核对 buildings 里各楼幢的数字",
+                    pid=pid,
+                    field=_(TOTALS[field]),
+                    added=_money(added),
+                    total=_money(total),
+                    off=_off(total, added),
+                ),
             )
 
 
@@ -350,7 +446,13 @@ def _fee_statement(
             yield Diagnostic(
                 "A005",
                 src.at(part, ("collection", i, "received")),
-                f"{pid}: '{c.label}' received {_money(c.received)} is more than receivable {_money(c.receivable)}",
+                _(
+                    "{pid}：“{label}”实收 {received} 大于应收 {receivable}：实收不能超过应收，预收的下期费用不计入本期",
+                    pid=pid,
+                    label=c.label,
+                    received=_money(c.received),
+                    receivable=_money(c.receivable),
+                ),
             )
     billed = (
         c.receivable if st.basis is AccountingBasis.ACCRUAL else c.received for c in st.collection
@@ -367,13 +469,29 @@ def _fee_statement(
         yield Diagnostic(
             "A004",
             src.at(part, ("surplus",)),
-            f"{pid}: income {_money(income)} - expenditure {_money(costs)} - commission {_money(commission)} = {_money(expected)}, but surplus is {_money(st.surplus)}",
+            _(
+                "{pid}：收入 {income} − 支出 {costs} − 酬金 {commission} = {expected}，但结余 surplus 写的是 {surplus}（相差 {off}）",
+                pid=pid,
+                income=_money(income),
+                costs=_money(costs),
+                commission=_money(commission),
+                expected=_money(expected),
+                surplus=_money(st.surplus),
+                off=_off(expected, st.surplus),
+            ),
         )
     if st.opening is not None and st.closing is not None and st.opening + st.surplus != st.closing:
         yield Diagnostic(
             "A001",
             src.at(part, ("closing",)),
-            f"{pid}: opening {_money(st.opening)} + surplus {_money(st.surplus)} = {_money(st.opening + st.surplus)}, but closing is {_money(st.closing)}",
+            _(
+                "{pid}：上期结转 {opening} + 本期结余 {surplus} = {expected}，但结转下期 closing 写的是 {closing}",
+                pid=pid,
+                opening=_money(st.opening),
+                surplus=_money(st.surplus),
+                expected=_money(st.opening + st.surplus),
+                closing=_money(st.closing),
+            ),
         )
 
 
@@ -387,16 +505,25 @@ def regime(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
         st = data.accounts.property_fees[pid]
         part = (*_ACCOUNTS, "property_fees", pid)
         if st.regime is ManagementMode.COMMISSION and st.commission is None:
-            message = f"{pid}: under 酬金制 the statement states the commission ('commission')"
+            message = _(
+                "{pid}：酬金制的报表要写酬金 commission（计提方式 method 和本期金额 amount）",
+                pid=pid,
+            )
             yield Diagnostic("M001", src.at(part, ("regime",)), message)
         elif st.regime is ManagementMode.LUMP_SUM and st.commission is not None:
-            yield Diagnostic(
-                "M001", src.at(part, ("commission",)), f"{pid}: under 包干制 there is no commission"
+            message = _(
+                "{pid}：包干制没有酬金：删掉 commission，或者把 regime 改成 酬金制", pid=pid
             )
+            yield Diagnostic("M001", src.at(part, ("commission",)), message)
     mode = data.estate.management_mode
     if statements and data.accounts.property_fees[statements[0]].regime is not mode:
         pid = statements[0]
-        message = f"{pid}: the newest statement is {data.accounts.property_fees[pid].regime}, the estate is under {mode}"
+        message = _(
+            "{pid}：最新的物业费报表是{regime}，estate.yaml 的 management_mode 是{mode}：两者要一致",
+            pid=pid,
+            regime=data.accounts.property_fees[pid].regime,
+            mode=mode,
+        )
         yield Diagnostic("M001", src.at((*_ACCOUNTS, "property_fees", pid), ("regime",)), message)
 
 
@@ -413,7 +540,12 @@ def initial_deposits(data: EstateData, src: EstateSource) -> Iterator[Diagnostic
         return
     added = sum(deposits, Decimal(0))
     if added != fund.initial_deposit:
-        message = f"buildings' fund_initial_deposit add up to {_money(added)}, maintenance_fund.initial_deposit is {_money(fund.initial_deposit)}"
+        message = _(
+            "各楼幢的 fund_initial_deposit 合计 {added}，maintenance_fund.initial_deposit 写的是 {total}（相差 {off}）",
+            added=_money(added),
+            total=_money(fund.initial_deposit),
+            off=_off(fund.initial_deposit, added),
+        )
         yield Diagnostic(
             "A006", src.at(("estate",), ("maintenance_fund", "initial_deposit")), message
         )
@@ -428,14 +560,27 @@ def periods_chain(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "D002",
                     src.at(part, ("period", "from")),
-                    f"{pid}: period from {st.period.start} overlaps {prev_id} (to {prev.period.end})",
+                    _(
+                        "{pid}：期间从 {start} 开始，与 {prev}（到 {end} 为止）重叠：本期的 from 应为 {next}",
+                        pid=pid,
+                        start=st.period.start,
+                        prev=prev_id,
+                        end=prev.period.end,
+                        next=prev.period.end + dt.timedelta(days=1),
+                    ),
                 )
                 continue
             if (st.period.start - prev.period.end).days > 1:
                 yield Diagnostic(
                     "D003",
                     src.at(part, ("period", "from")),
-                    f"{pid}: no statement covers {prev.period.end} to {st.period.start} (after {prev_id})",
+                    _(
+                        "{pid}：{gap_from} 至 {gap_to} 没有报表（接在 {prev} 之后）：本期的 from 应为 {gap_from}，或补上中间那一期",
+                        pid=pid,
+                        gap_from=prev.period.end + dt.timedelta(days=1),
+                        gap_to=st.period.start - dt.timedelta(days=1),
+                        prev=prev_id,
+                    ),
                 )
             yield from _carried(prev, st, prev_id, pid, src, part)
 
@@ -446,7 +591,7 @@ def _carried(
     closing, opening = getattr(prev, "closing", None), getattr(st, "opening", None)
     if closing is not None and opening is not None and closing != opening:
         message = _(
-            "{pid}：期初余额 {opening} 与上一期 {prev} 的期末余额 {closing} 不符，相差 {difference} 元；本期期初应等于上期期末",
+            "{pid}：期初 {opening} 与上一期 {prev} 的期末 {closing} 不符，相差 {difference}：期初要照抄上一期的期末",
             pid=pid,
             opening=_money(opening),
             prev=prev_id,
@@ -461,7 +606,14 @@ def _carried(
                 yield Diagnostic(
                     "A003",
                     src.at(part, ("buildings", i, "opening")),
-                    f"{pid}: building '{b.building}' opening {_money(b.opening)} differs from {prev_id}'s closing {_money(before[b.building])}",
+                    _(
+                        "{pid}：楼幢“{building}”期初 {opening} 与上一期 {prev} 的期末 {closing} 不符：期初要照抄上一期的期末",
+                        pid=pid,
+                        building=b.building,
+                        opening=_money(b.opening),
+                        prev=prev_id,
+                        closing=_money(before[b.building]),
+                    ),
                 )
 
 
@@ -474,7 +626,14 @@ def entry_dates(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                         yield Diagnostic(
                             "D004",
                             src.at((*_ACCOUNTS, kind, pid), (side, i, "date")),
-                            f"{pid}: entry '{e.id}' is dated {e.date}, outside {st.period.start} to {st.period.end}",
+                            _(
+                                "{pid}：明细“{entry}”的日期 {date} 不在报表期间 {start} 至 {end} 内：请核对日期，或把它写进那一期的报表",
+                                pid=pid,
+                                entry=e.id,
+                                date=e.date,
+                                start=st.period.start,
+                                end=st.period.end,
+                            ),
                         )
 
 
@@ -484,7 +643,10 @@ def notice_bodies(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "N002",
                 src.at(("notices", notice_id)),
-                f"notice '{notice_id}' has no text after its front matter",
+                _(
+                    "公告“{notice}”只有文件头，没有正文：请在第二个“---”下面写公告的内容",
+                    notice=notice_id,
+                ),
             )
 
 

@@ -66,8 +66,11 @@ def release_folder(estate_id: str, release_id: str) -> str:
     return f"{estate_id}/releases/{release_id}/"
 
 
-def N_(message: str) -> str:
-    """Mark a page message written in code; the theme translates it (see catalog.py)."""
+def P_(message: str) -> str:  # noqa: N802 - beside gettext's N_, for pages
+    """Mark a page message written in code; the theme translates it (see catalog.py).
+
+    The pages' counterpart of i18n.N_, which marks the command line's messages.
+    """
     return message
 
 
@@ -76,10 +79,10 @@ def N_(message: str) -> str:
 Words = tuple[str, dict[str, Any]]
 
 _QUARTERS = {
-    1: N_("%(year)s 年第一季度"),
-    4: N_("%(year)s 年第二季度"),
-    7: N_("%(year)s 年第三季度"),
-    10: N_("%(year)s 年第四季度"),
+    1: P_("%(year)s 年第一季度"),
+    4: P_("%(year)s 年第二季度"),
+    7: P_("%(year)s 年第三季度"),
+    10: P_("%(year)s 年第四季度"),
 }
 
 
@@ -94,14 +97,14 @@ def period_words(period: Period) -> Words:
     months = (start.month, end.month)
     year = {"year": start.year}
     if whole and months == (1, 12):
-        return N_("%(year)s 年"), year
+        return P_("%(year)s 年"), year
     if whole and months in ((1, 6), (7, 12)):
-        return (N_("%(year)s 年上半年") if start.month == 1 else N_("%(year)s 年下半年")), year
+        return (P_("%(year)s 年上半年") if start.month == 1 else P_("%(year)s 年下半年")), year
     if whole and start.month in _QUARTERS and end.month == start.month + 2:
         return _QUARTERS[start.month], year
     if whole and start.month == end.month:
-        return N_("%(year)s 年 %(month)s 月"), {**year, "month": start.month}
-    return N_("%(start)s至%(end)s"), {"start": start, "end": end}
+        return P_("%(year)s 年 %(month)s 月"), {**year, "month": start.month}
+    return P_("%(start)s至%(end)s"), {"start": start, "end": end}
 
 
 def release_period(view: View) -> Period | None:
@@ -120,8 +123,8 @@ def release_words(view: View) -> Words:
     """第 2 期（2026 年上半年）: a release as residents name it, never by its id."""
     period = release_period(view)
     if period is None:
-        return N_("第 %(n)s 期"), {"n": view.number}
-    return N_("第 %(n)s 期（%(period)s）"), {"n": view.number, "period": period_words(period)}
+        return P_("第 %(n)s 期"), {"n": view.number}
+    return P_("第 %(n)s 期（%(period)s）"), {"n": view.number, "period": period_words(period)}
 
 
 @dataclass(frozen=True)
@@ -373,11 +376,11 @@ def vote_result(profile: RuleProfile, vote: Vote) -> VoteResult:
 
 
 FRACTIONS = {
-    "1/2": N_("二分之一"),
-    "1/3": N_("三分之一"),
-    "2/3": N_("三分之二"),
-    "3/4": N_("四分之三"),
-    "4/5": N_("五分之四"),
+    "1/2": P_("二分之一"),
+    "1/3": P_("三分之一"),
+    "2/3": P_("三分之二"),
+    "3/4": P_("四分之三"),
+    "4/5": P_("五分之四"),
 }
 
 
@@ -414,9 +417,9 @@ def contact_groups(
     seen: dict[str, ContactLine] = {}
     channels = list(estate.complaints) if estate else []
     if estate is not None:
-        hotline = ContactLine(estate.firm.name, estate.firm.hotline, role=(N_("服务热线"), {}))
+        hotline = ContactLine(estate.firm.name, estate.firm.hotline, role=(P_("服务热线"), {}))
         firm = _with_channel(hotline, channels)
-        groups.append(((N_("物业"), {}), [firm]))
+        groups.append(((P_("物业"), {}), [firm]))
         committee = estate.committee
         if committee is not None and committee.phone:
             line = _with_channel(ContactLine(committee.name, committee.phone), channels)
@@ -430,7 +433,7 @@ def contact_groups(
         seen[_digits(c.phone) or c.name] = line
         watch.append(line)
     if watch:
-        groups.append(((N_("监督和投诉"), {}), watch))
+        groups.append(((P_("监督和投诉"), {}), watch))
     return groups
 
 
@@ -439,8 +442,8 @@ def objection_contacts(
 ) -> tuple[ContactLine, ContactLine | None]:
     """Who hears an objection to a release: the committee (else the firm), and who supervises."""
     groups = contact_groups(estate, authority)
-    parties = [lines[0] for label, lines in groups if label[0] != N_("监督和投诉")]
-    watch = next((lines[0] for label, lines in groups if label[0] == N_("监督和投诉")), None)
+    parties = [lines[0] for label, lines in groups if label[0] != P_("监督和投诉")]
+    watch = next((lines[0] for label, lines in groups if label[0] == P_("监督和投诉")), None)
     return parties[-1], watch
 
 
@@ -527,13 +530,13 @@ TEMPLATE_GLOBALS = {
 
 
 SECTIONS = {
-    "estate": N_("基本情况"),
-    "fees": N_("收费标准"),
-    "contracts": N_("合同"),
-    "services": N_("四保服务"),
-    "votes": N_("业主表决"),
-    "maintenance_fund": N_("专项维修资金"),
-    "public_revenue": N_("公共收益"),
-    "property_fees": N_("物业费收支"),
-    "notices": N_("公告"),
+    "estate": P_("基本情况"),
+    "fees": P_("收费标准"),
+    "contracts": P_("合同"),
+    "services": P_("四保服务"),
+    "votes": P_("业主表决"),
+    "maintenance_fund": P_("专项维修资金"),
+    "public_revenue": P_("公共收益"),
+    "property_fees": P_("物业费收支"),
+    "notices": P_("公告"),
 }

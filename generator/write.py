@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any
 
 from .errors import GeneratorError
+from .i18n import _
 
 
 class OutputError(GeneratorError):
@@ -73,7 +74,7 @@ class Writer:
         """Refuse an unclean path, or one this build wrote already."""
         _check(relative)
         if relative in self.digests:
-            raise OutputError(f"{relative} would be written twice")
+            raise OutputError(_("{path} 会被写两次：生成程序出错了，请报告这个问题", path=relative))
 
     def _target(self, relative: str) -> Path:
         _check(relative)
@@ -144,7 +145,7 @@ def clean(relative: str) -> bool:
 def _check(relative: str) -> None:
     """Refuse a path that is not clean, relative and inside the output."""
     if not clean(relative):
-        raise OutputError(f"{relative!r} is not a clean relative path inside the output")
+        raise OutputError(_("“{path}”不是输出目录里的干净相对路径，拒绝写入", path=relative))
 
 
 def folder_of(relative: str, nested: tuple[str, ...]) -> str:
@@ -203,7 +204,7 @@ class Patch(Writer):
         if relative not in self.previous:  # what the previous build published is a clean path
             self._claim(relative)
         elif relative in self.digests:
-            raise OutputError(f"{relative} would be written twice")
+            raise OutputError(_("{path} 会被写两次：生成程序出错了，请报告这个问题", path=relative))
         self.digests[relative] = digest
 
     def commit(self) -> None:

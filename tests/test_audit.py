@@ -472,6 +472,12 @@ def test_the_diff_command_shows_the_rewrite_and_its_finding(site: Site) -> None:
         "summary",
     ]
     assert [f["code"] for f in payload["findings"]] == ["H001"]
+    result = CliRunner().invoke(main, ["-C", str(site.root), "diff", "x", "2025-h1", "2099"])
+    assert (
+        result.exit_code == 2
+        and "错误：小区“x”没有期次“2099”；可用的有：2025-h1、current（current 表示正在编辑的工作副本）"
+        in result.output
+    )
 
 
 @pytest.mark.parametrize("code", sorted(c for c in CODES if c.startswith("H")))
@@ -492,9 +498,6 @@ def test_an_opening_that_differs_from_the_published_closing_states_the_differenc
         .replace("expenditure:\n  []", "expenditure: []"),
     )
     (finding,) = findings(site, "A003")
-    assert (
-        "期初余额 923,900.00 与上一期 2025-h1 的期末余额 913,900.00 不符，相差 10,000.00 元"
-        in finding
-    )
+    assert "期初 923900.00 与上一期 2025-h1 的期末 913900.00 不符，相差 10000.00" in finding
     assert "opening: 923900.00" in line_at(site, finding)
     assert_refused(site, "A003")

@@ -29,7 +29,7 @@ def test_check_exit_1_with_every_diagnostic(site: Site) -> None:
     code, output = run("-C", str(site.root), "check")
     assert code == 1, output
     assert [line for line in output.splitlines() if " 错误: " in line][0] == (
-        "content/x/votes.yaml:32:23: V001 错误: vote 'vote-2025-roof': approving area 9100.00 is more than participating 8200.00"
+        "content/x/votes.yaml:32:23: V001 错误: 表决“vote-2025-roof”：同意的面积 9100.00 多于参与的 8200.00：请核对表决统计"
     )
     assert output.splitlines()[-1].startswith("1 个错误，")
 
@@ -71,11 +71,15 @@ def test_check_json_format(site: Site) -> None:
 
 def test_usage_errors_exit_2(tmp_path: object, site: Site) -> None:
     code, output = run("-C", str(site.root / "content"), "check")
-    assert code == 2 and "no site.yaml" in output
+    assert (
+        code == 2
+        and "里没有 site.yaml：请在站点目录（放 site.yaml 的目录）里运行，或用 -C 目录 指定；还没有站点时，先运行 sunshine init"
+        in output
+    )
     code, _ = run("-C", str(site.root), "check", "--no-such-option")
     assert code == 2
     code, output = run("-C", str(site.root), "new", "x")
-    assert code == 2 and "exists already" in output
+    assert code == 2 and "已经存在：换一个小区编号，或直接修改其中的文件" in output
     code, output = run("-C", str(site.root / "missing"), "check")
     assert code == 2
 
@@ -86,7 +90,9 @@ def test_site_config_errors_are_content_errors(site: Site) -> None:
     )
     code, output = run("-C", str(site.root), "check")
     assert code == 1
-    assert output.splitlines()[1].startswith("site.yaml:2:11: K001 错误: base_url:")
+    assert output.startswith(
+        "site.yaml:2:11: K001 错误: base_url（站点网址）：“javascript:alert(1)”不是可用的链接："
+    )
 
 
 def test_new_then_release_through_the_cli(site: Site) -> None:
@@ -97,7 +103,7 @@ def test_new_then_release_through_the_cli(site: Site) -> None:
     assert code == 0, output
     assert (site.root / "content/yang-guang-yuan/releases/2025-h1.json").is_file()
     code, output = run("-C", str(site.root), "release", "yang-guang-yuan", "--id", "2025-h1", *args)
-    assert code == 2 and "已经有期次 2025-h1" in output
+    assert code == 2 and "期次“2025-h1”已经存在：已发布的期次不能替换" in output
 
 
 def test_python_dash_m_generator_runs() -> None:
@@ -119,7 +125,10 @@ def test_an_estate_may_not_take_the_name_of_a_site_folder(site: Site) -> None:
     shutil.copytree(site.estate, site.root / "content" / "en")
     code, output = run("-C", str(site.root), "check")
     assert code == 1, output
-    assert "content/en:1:1: I002 错误: estate id 'en' is taken by the site's own folders" in output
+    assert (
+        "content/en:1:1: I002 错误: 小区编号“en”与网站自己的目录重名（assets/, en/, overview/, print/）：请换一个小区编号"
+        in output
+    )
     code, output = run("-C", str(site.root), "build")
     assert code == 1 and "I002" in output
     assert not (site.root / "build").exists()

@@ -89,3 +89,86 @@ def test_no_module_that_speaks_through_underscore_also_binds_it() -> None:
         if speaks and bound:
             offenders.append(f"{path.relative_to(REPO)}:{bound}")
     assert offenders == []
+
+
+# What reaches the terminal, in either language: every command's help, click's own errors,
+# the library's usage errors, and check over a site full of the usual slips.
+ENGLISH_SENTENCE = re.compile(r"\b[a-z]{2,}(?: [a-z]{2,}){2,}\b")
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+QUOTED = re.compile(
+    r"sunshine(?: [\w./:-]+)+|'[^'\n]*'|“[^”\n]*”|\"[^\"\n]*\"|\([^()\n]*[\u3400-\u9fff][^()\n]*\)"
+)
+
+
+def _broken_site(site: Site) -> None:
+    """A site with one of each usual slip, so that check says each of them."""
+    est = site.estate
+    (est / "votes.yaml").write_bytes((est / "votes.yaml").read_text(encoding="utf-8").encode("gbk"))
+    (est / "services.yaml").rename(est / "services.yml")
+    fees = (est / "fees.yaml").read_text(encoding="utf-8")
+    (est / "fees.yaml").write_text(fees.replace("        amount: 0.85", "        amuont: 0.85", 1))
+    estate = (est / "estate.yaml").read_text(encoding="utf-8")
+    estate = estate.replace("state_owned: false", "state_owned: 是").replace(
+        "management_mode: 包干制", "management_mode: 包干"
+    )
+    (est / "estate.yaml").write_text(estate.replace("households: 320 ", "households: 320户 "))
+    revenue = est / "accounts/public-revenue/2025-h1.yaml"
+    text = revenue.read_text(encoding="utf-8").replace("opening:", "opening：", 1)
+    revenue.write_text(text, encoding="utf-8")
+    fund = est / "accounts/maintenance-fund/2025-h1.yaml"
+    text = fund.read_text(encoding="utf-8").replace("date: 2025-06-21", "date: 2025/6/21")
+    fund.write_text(text.replace("closing: 913900.00", 'closing: "913,900.00"'), encoding="utf-8")
+
+
+def _said(site: Site, lang: str) -> str:
+    runner = CliRunner()
+    root = ["--lang", lang, "-C", str(site.root)]
+    calls = [
+        [],
+        ["--help"],
+        ["check"],
+        ["doctor"],
+        ["check", "--bogus"],
+        ["check", "--format", "xml"],
+    ]
+    calls += [[name, "--help"] for name in main.commands]  # type: ignore[attr-defined]
+    calls += [["release", "x"], ["release", "x", "--id", "Bad_ID", "--date", "2025-7-1"]]
+    calls += [["new", "x"], ["diff", "x", "a", "b"], ["diff", "nope", "a", "b"], ["init"]]
+    calls += [
+        ["release", "nope", "--id", "a", "--date", "2025-07-01"]
+        + ["--posting-from", "2025-07-01", "--posting-to", "2025-07-02"]
+    ]
+    outputs = [runner.invoke(main, root + call).output for call in calls]
+    outputs.append(
+        runner.invoke(main, ["--lang", lang, "-C", str(site.root / "content"), "check"]).output
+    )
+    return "\n".join(outputs)
+
+
+def test_nothing_reaches_the_terminal_in_english_when_it_speaks_chinese(site: Site) -> None:
+    _broken_site(site)
+    said = _said(site, "zh-CN")
+    assert "L003 错误" in said and "S004 错误" in said and "用法：" in said
+    english = [line for line in said.splitlines() if ENGLISH_SENTENCE.search(QUOTED.sub("", line))]
+    assert english == []
+
+
+def test_nothing_reaches_the_terminal_in_chinese_when_it_speaks_english(site: Site) -> None:
+    from generator.catalog import enum_values
+
+    _broken_site(site)
+    said = _said(site, "en")
+    assert "L003 error" in said and "S004 error" in said and "Usage:" in said
+    allowed = sorted(
+        [*enum_values(), "阳光物业公示", "阳光物业", "阳光苑", "测试小区", "转", "公示期"],
+        key=len,
+        reverse=True,
+    )
+    chinese = []
+    for line in said.splitlines():
+        bare = QUOTED.sub("", line)
+        for word in allowed:
+            bare = bare.replace(word, "")
+        if CJK.search(bare):
+            chinese.append(line)
+    assert chinese == []

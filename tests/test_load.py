@@ -49,7 +49,7 @@ def test_duplicate_key_is_an_error_naming_its_line() -> None:
         Diagnostic(
             "L002",
             Location("t.yaml", 4, 3),
-            "fees.amount: duplicate key 'amount' (first at line 2)",
+            "fees.amount：“amount”写了两次（第一次在第 2 行）：同一级里每个键只能写一次，请删掉一个或合并成一个",
         )
     ]
 
@@ -77,13 +77,13 @@ def test_unknown_key_is_an_error_naming_its_line(site: Site) -> None:
         """,
     )
     assert [d.format() for d in site.check()] == [
-        "content/x/accounts/public-revenue/2025-h1.yaml:4:1: S002 错误: clsoing: unknown field 'clsoing' (did you mean 'closing'?)"
+        "content/x/accounts/public-revenue/2025-h1.yaml:4:1: S002 错误: clsoing：没有“clsoing”这个字段，是不是“closing”（期末余额）？"
     ]
 
 
 def test_not_utf8_is_reported(site: Site) -> None:
     (site.estate / "votes.yaml").write_bytes("votes: []\n# 注释\n".encode("gb18030"))
-    assert ("votes.yaml", 1, 1, "L003") in site.found()
+    assert ("votes.yaml", 2, 1, "L003") in site.found()  # the line of its first Chinese
 
 
 def test_large_amount_survives_load_model_json_unchanged(site: Site) -> None:
@@ -128,5 +128,5 @@ def test_unknown_key_deep_in_a_list_suggests_the_field(site: Site) -> None:
     (problem,) = [d for d in site.check() if d.code == "S002"]
     assert (
         problem.message
-        == "standards[0].periods[0].amuont: unknown field 'amuont' (did you mean 'amount'?)"
+        == "standards[0].periods[0].amuont：没有“amuont”这个字段，是不是“amount”（收费标准）？"
     )

@@ -43,7 +43,7 @@ def test_snapshot_bytes_are_deterministic(
 def test_release_refuses_an_existing_id(site: Site) -> None:
     path = release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", POSTING)
     before = path.read_bytes()
-    with pytest.raises(UsageError, match="已经有期次 2025-h1"):
+    with pytest.raises(UsageError, match="已经存在：已发布的期次不能替换"):
         release(site.root, "x", dt.date(2025, 8, 1), "2025-h1", POSTING)
     assert path.read_bytes() == before
 
@@ -58,7 +58,7 @@ def test_release_refuses_content_with_errors(site: Site) -> None:
 
 
 def test_release_of_unknown_estate_is_a_usage_error(site: Site) -> None:
-    with pytest.raises(UsageError, match="内容目录中没有小区 nope"):
+    with pytest.raises(UsageError, match="内容目录里没有小区“nope”"):
         release(site.root, "nope", dt.date(2025, 7, 10), "2025-h1", POSTING)
 
 
@@ -85,7 +85,7 @@ def test_snapshot_renamed_or_broken(site: Site) -> None:
 
 
 def test_release_refuses_bad_ids_and_periods(site: Site) -> None:
-    with pytest.raises(UsageError, match="不能用在网址里"):
+    with pytest.raises(UsageError, match="期次编号“Bad_ID”不能用"):
         release(site.root, "x", dt.date(2025, 7, 10), "Bad_ID", POSTING)
-    with pytest.raises(UsageError, match="早于开始日"):
+    with pytest.raises(UsageError, match="早于第一天"):
         release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", (POSTING[1], POSTING[0]))

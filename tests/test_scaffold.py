@@ -23,9 +23,9 @@ def test_new_estate_fills_id_and_name(site: Site) -> None:
 
 
 def test_new_estate_refuses_existing_and_unsafe_ids(site: Site) -> None:
-    with pytest.raises(UsageError, match="exists already"):
+    with pytest.raises(UsageError, match="已经存在：换一个小区编号"):
         new_estate(site.root, "x")
-    with pytest.raises(UsageError, match="not a URL-safe id"):
+    with pytest.raises(UsageError, match="小区编号“Bad_ID”不能用：只用小写字母 a-z"):
         new_estate(site.root, "Bad_ID")
     assert not (site.root / "content" / "Bad_ID").exists()
 
@@ -72,3 +72,38 @@ def test_the_first_release_of_a_new_estate_passes_check_strictly(site: Site) -> 
     assert result.exit_code == 0, result.output
     assert "没有发现问题" in result.output
     assert "按 2025-08-01 发布的下一期审核" in result.output
+
+
+def test_init_makes_a_site_that_checks_clean_in_an_empty_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["-C", str(tmp_path), "init", "新站点"])
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "新站点"
+    assert {p.name for p in site.iterdir()} == {"site.yaml", "content", ".gitignore", "schemas"}
+    assert "build/" in (site / ".gitignore").read_text(encoding="utf-8")
+    assert "# 站点设置 site.yaml" in (site / "site.yaml").read_text(encoding="utf-8")
+    checked = runner.invoke(main, ["-C", str(site), "check", "--strict"])
+    assert checked.exit_code == 0, checked.output
+    assert "没有发现问题" in checked.output
+    again = runner.invoke(main, ["-C", str(site), "init"])
+    assert again.exit_code == 2
+    assert "里已经有 site.yaml：这里已经是一个站点，不会改动它" in again.output
+
+
+def test_init_with_a_first_estate_checks_without_errors(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    runner = CliRunner()
+    args = ["-C", str(tmp_path), "init", "--title", "阳光物业", "--estate", "yang-guang-yuan"]
+    result = runner.invoke(main, [*args, "--name", "阳光苑"])
+    assert result.exit_code == 0, result.output
+    assert "已创建 content/yang-guang-yuan/" in result.output
+    checked = runner.invoke(main, ["-C", str(tmp_path), "check"])
+    assert checked.exit_code == 0, checked.output
+    assert 'title: "阳光物业"' in (tmp_path / "site.yaml").read_text(encoding="utf-8")

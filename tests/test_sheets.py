@@ -204,7 +204,7 @@ def test_a_rare_character_prints_when_a_font_has_it_and_stops_the_build_when_non
     before = sheet.read_bytes()
     result = _build_cli(site.root, _fontconfig(small, [DEJAVU]))
     assert result.returncode == 1, result.stderr
-    assert "character '𠮷' (U+20BB7) has no glyph in any installed font" in result.stderr
+    assert "字符“𠮷”（U+20BB7）本机没有任何字体能显示" in result.stderr
     assert (
         "content/x/releases/2025-h1.json" in result.stderr
         and "data.estate.firm.manager.name" in result.stderr
@@ -220,7 +220,7 @@ def test_without_a_chinese_font_the_build_stops_naming_the_character(
     folder.mkdir()
     result = _build_cli(site.root, _fontconfig(folder, [DEJAVU]))
     assert result.returncode == 1
-    assert "has no glyph in any installed font" in result.stderr
+    assert "本机没有任何字体能显示，出现在 data." in result.stderr
     assert "fonts-noto-cjk" in result.stderr
     assert not (site.root / "build").exists()
     doctor = subprocess.run(
@@ -230,8 +230,8 @@ def test_without_a_chinese_font_the_build_stops_naming_the_character(
         env=_fontconfig(folder, []),
     )
     assert doctor.returncode == 3
-    assert "MISSING  Chinese fonts" in doctor.stdout
-    assert "MISSING  content characters" in doctor.stdout
+    assert "缺少     中文字体：没有：中文会印成方框" in doctor.stdout
+    assert "缺少     内容里的字：本机没有字体能显示" in doctor.stdout
 
 
 WATCH_LOOKUPS = """

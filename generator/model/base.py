@@ -15,6 +15,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 from stdnum.cn import uscc
 
+from .. import mistakes
+from ..i18n import _
+
 
 class Base(BaseModel):
     """Immutable, strict about unknown keys, fields named by their YAML key."""
@@ -25,6 +28,7 @@ class Base(BaseModel):
 
 
 def _fail(diagnostic: str, message: str, **context: Any) -> PydanticCustomError:
+    """A custom error: ``message`` is the translated template, pydantic fills its ``{fields}``."""
     return PydanticCustomError(f"sunshine_{diagnostic}", message, context)
 
 
@@ -33,45 +37,75 @@ ID_PATTERN = _ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 
 def _id(value: Any) -> str:
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise _fail("S003", "expected an id (text), got {got}", got=repr(value))
+        raise _fail(
+            "S003", _("这里要写一个编号（如 b1、2025-h1），现在写的是 {got}"), got=repr(value)
+        )
     text = str(value)
     if not _ID.match(text):
         raise _fail(
             "I001",
-            "id '{id}' is not URL-safe: use lowercase letters a-z, digits and '-', "
-            "starting and ending with a letter or digit, at most 64 characters",
+            _(
+                "编号“{id}”不能用：编号只用小写字母 a-z、数字 0-9 和 -，以字母或数字开头和结尾，最长 64 个字符，例如 {example}"
+            ),
             id=text,
+            example=id_example(text),
         )
     return text
 
 
+def id_example(text: str) -> str:
+    """The id a clerk probably meant: lowercase, '-' for spaces and '_', other characters dropped."""
+    guess = re.sub(r"[^a-z0-9-]", "", re.sub(r"[\s_.]+", "-", text.strip().lower())).strip("-")
+    return guess[:64].strip("-") if guess else "b1"
+
+
 def _text(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        raise _fail("S003", "expected text, got {got}", got=repr(value))
+    if isinstance(value, bool):
+        raise _fail(
+            "S003",
+            _(
+                '这里要写文字，现在是 {got}：像 yes、no、true、false 这样的词要加英文双引号，如 "yes"'
+            ),
+            got=str(value).lower(),
+        )
+    if value is None:
+        raise _fail("S003", _("这里要写文字，现在是空的：请在冒号后面写上内容，或删掉这一行"))
     if isinstance(value, int | Decimal):
         return str(value)
+    if isinstance(value, dt.date):
+        raise _fail(
+            "S003",
+            _('这里要写文字，{got} 被读成了日期：像日期的文字请加英文双引号，如 "{got}"'),
+            got=value.isoformat(),
+        )
     if not isinstance(value, str):
-        raise _fail("S003", "expected text, got {got}", got=type(value).__name__)
+        raise _fail("S003", _("这里要写一段文字，不是下一级的列表或键值"))
     if not value.strip():
-        raise _fail("S003", "expected text, got an empty string")
+        raise _fail("S003", _("这里要写文字，现在是空的：请写上内容，或删掉这一行"))
     return value
 
 
 def _decimal(value: Any, places: int, what: str) -> Decimal:
+    if isinstance(value, str) and (slip := mistakes.number(value, places)) is not None:
+        raise _fail("S004", slip)
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise _fail("S004", "expected {what}, got {got}", what=what, got=repr(value))
+        raise _fail("S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value))
     try:
         number = Decimal(value) if not isinstance(value, Decimal) else value
     except InvalidOperation:
-        raise _fail("S004", "expected {what}, got {got}", what=what, got=repr(value)) from None
+        raise _fail(
+            "S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value)
+        ) from None
     if not number.is_finite():
-        raise _fail("S004", "expected {what}, got {got}", what=what, got=repr(value))
+        raise _fail("S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value))
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     if exponent < -places:
         raise _fail(
             "S004",
-            "{value} has more than {places} decimal places",
+            _(
+                "{value} 的小数超过 {places} 位：请按账面数字写，最多 {places} 位小数（程序不替你四舍五入）"
+            ),
             value=str(value),
             places=places,
         )
@@ -79,44 +113,73 @@ def _decimal(value: Any, places: int, what: str) -> Decimal:
         try:
             number = number.quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise _fail("S004", "{value} is too large", value=str(value)) from None
+            raise _fail("S004", _("{value} 太大了，请检查位数"), value=str(value)) from None
     return number
 
 
+def _shown(value: Any) -> str:
+    """A value as the clerk wrote it: text in quotes, nothing for an empty value."""
+    if value is None:
+        return _("空的")
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, list | dict):
+        return _("下一级的列表或键值")
+    return str(value)
+
+
 def _money(value: Any) -> Decimal:
-    return _decimal(value, 2, "an amount in yuan with at most 2 decimal places")
+    return _decimal(value, 2, _("金额（元，最多 2 位小数，如 1200.50）"))
 
 
 def _price(value: Any) -> Decimal:
-    return _decimal(value, 4, "a unit price with at most 4 decimal places")
+    return _decimal(value, 4, _("单价（最多 4 位小数，如 0.85）"))
 
 
 def _area(value: Any) -> Decimal:
-    number = _decimal(value, 2, "an area in square metres with at most 2 decimal places")
+    number = _decimal(value, 2, _("面积（平方米，最多 2 位小数，如 8600.50）"))
     if number < 0:
-        raise _fail("S003", "an area cannot be negative")
+        raise _fail("S003", _("面积不能是负数"))
     return number
 
 
 def _positive(value: Decimal) -> Decimal:
     if value <= 0:
-        raise _fail("S003", "expected an amount greater than 0, got {got}", got=str(value))
+        raise _fail(
+            "S003",
+            _("金额要大于 0，现在是 {got}：支出也写正数，它属于 expenditure 就表示支出"),
+            got=str(value),
+        )
     return value
 
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise _fail("S005", "expected a date (YYYY-MM-DD) without a time")
+        raise _fail("S005", _("日期不要带时间：只写 {day}"), day=value.date().isoformat())
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:  # snapshots hold their dates as text
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    slip = mistakes.date(value)
+    if slip is not None:
+        raise _fail("S005", slip)
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
         except ValueError:
             raise _fail(
-                "S005", "'{got}' is not a real date (expected YYYY-MM-DD)", got=value
+                "S005",
+                _("“{got}”不是真实存在的日期：请检查月和日，写成 YYYY-MM-DD（如 2025-07-01）"),
+                got=value,
             ) from None
-    raise _fail("S005", "expected a date (YYYY-MM-DD), got {got}", got=repr(value))
+    raise _fail(
+        "S005",
+        _("这里要写日期，写成 YYYY-MM-DD（如 2025-07-01），现在写的是 {got}"),
+        got=_shown(value),
+    )
 
 
 def _bad_date(value: str) -> dt.date:
@@ -128,7 +191,9 @@ def _credit_code(value: Any) -> str:
     if not uscc.is_valid(text):
         raise _fail(
             "C001",
-            "'{code}' is not a valid unified social credit code (18 characters, last one a check character)",
+            _(
+                "“{code}”不是有效的统一社会信用代码：应为 18 位（数字和大写字母），最后一位是校验位；请对照营业执照逐位核对"
+            ),
             code=text,
         )
     return uscc.compact(text)
@@ -140,7 +205,13 @@ _PHONE = re.compile(r"\+?[0-9][0-9 ()\-转]{1,30}\Z")
 def _phone(value: Any) -> str:
     text = _text(value)
     if not _PHONE.match(text):
-        raise _fail("S003", "'{got}' does not look like a phone number", got=text)
+        raise _fail(
+            "S003",
+            _(
+                "“{got}”不像电话号码：只写数字，可以有 -、空格、括号和“转”，如 021-5888 6666 转 1024"
+            ),
+            got=text,
+        )
     return text
 
 
@@ -154,7 +225,9 @@ def _url(value: Any) -> str:
     if not _SAFE_URL.match(text) or text.startswith("//") or ".." in text.split("/"):
         raise _fail(
             "S003",
-            "'{got}' is not an allowed link: use http(s)://, mailto:, tel: or a relative path",
+            _(
+                "“{got}”不是可用的链接：网址以 https:// 或 http:// 开头，邮箱写成 mailto:地址，电话写成 tel:号码，或者写站内的相对路径"
+            ),
             got=text,
         )
     return text
@@ -225,7 +298,10 @@ Value = Annotated[
 def _ordered(start: dt.date, end: dt.date | None) -> None:
     if end is not None and end < start:
         raise _fail(
-            "D001", "ends on {end}, before it starts on {start}", end=str(end), start=str(start)
+            "D001",
+            _("结束日期 to（{end}）早于开始日期 from（{start}）：请检查是不是把两个日期写反了"),
+            end=str(end),
+            start=str(start),
         )
 
 

@@ -15,48 +15,48 @@ from decimal import Decimal
 from typing import Any
 
 from ..diff import Change
-from ..views import N_, SECTIONS, Words, period_words, signed_percent
+from ..views import P_, SECTIONS, Words, period_words, signed_percent
 from .text import number, say
 
 KIND_WORDS = {"added": "新增", "removed": "删除", "changed": "变更"}
 KIND_MARKS = {"added": "+", "removed": "-", "changed": "~"}
 FIELDS = {
-    "amount": N_("金额"), "value": N_("金额"), "from": N_("起始日期"), "to": N_("截止日期"),
-    "end": N_("截止日期"), "opening": N_("期初余额"), "closing": N_("期末余额"),
-    "income": N_("收入"), "expenditure": N_("支出"), "staffing": N_("在岗人数"),
-    "level": N_("服务等级"), "hours": N_("服务时间"), "standard": N_("标准"),
-    "response_time": N_("响应时限"), "title": N_("标题"), "body": N_("正文"), "summary": N_("摘要"),
-    "date": N_("日期"), "term": N_("期限"), "received": N_("实收"), "receivable": N_("应收"),
-    "surplus": N_("结余"), "regime": N_("定价方式"), "basis": N_("依据"), "ref": N_("文号"),
-    "posted": N_("公示日期"), "name": N_("名称"), "phone": N_("电话"), "hotline": N_("服务热线"),
-    "manager": N_("项目经理"), "contractor": N_("乙方"), "client": N_("甲方"),
-    "category": N_("类别"), "posting": N_("公示期"), "households": N_("户数"),
-    "guide": N_("政府指导价"), "area": N_("面积"), "headcount": N_("人数"),
-    "commission": N_("酬金"), "arrears_recovered": N_("追缴欠费"), "scope": N_("服务范围"),
-    "selection": N_("选聘方式"), "vote": N_("业主表决"), "split": N_("分摊方式"),
-    "project": N_("工程项目"), "cleaning": N_("保洁"), "security": N_("保安"),
-    "greening": N_("保绿"), "repairs": N_("保修"), "firm": N_("物业服务企业"),
-    "committee": N_("业主委员会"), "maintenance_fund": N_("维修资金"), "payer": N_("缴费人"),
-    "applies_to": N_("适用对象"), "unit": N_("计费单位"), "calculation": N_("计费方式"),
-    "billed_from": N_("起收时间"), "item": N_("项目"), "kind": N_("类型"),
-    "contractor_credit_code": N_("乙方统一社会信用代码"), "attachment": N_("扫描件"),
-    "amendments": N_("补充协议"), "floors": N_("层数"), "lift": N_("电梯"),
-    "floor_area": N_("建筑面积"), "fund_initial_deposit": N_("维修资金首期归集额"),
-    "custodian": N_("管理机构"), "initial_deposit": N_("首期归集总额"), "bank": N_("专户银行"),
-    "address": N_("地址"), "credit_code": N_("统一社会信用代码"), "state_owned": N_("国有企业"),
-    "office": N_("物业服务中心"), "filed": N_("备案"), "members": N_("成员"), "role": N_("职务"),
-    "public": N_("公开"), "complaints": N_("投诉和监督渠道"), "url": N_("网址"),
-    "method": N_("表决方式"), "matter": N_("表决事项"), "total": N_("全体业主"),
-    "participating": N_("参与表决"), "approving": N_("同意"), "resolution": N_("决议"),
-    "collection": N_("应收实收"), "label": N_("物业类型"), "other_income": N_("其他收入"),
-    "budget": N_("预算"), "note": N_("说明"), "rate": N_("比例"), "buildings": N_("楼幢"),
-    "accepted": N_("验收日期"), "emergency": N_("应急维修"), "period": N_("报表期间"),
-    "built": N_("建成年份"), "gross_floor_area": N_("总建筑面积"), "property_types": N_("物业类型"),
-    "management_mode": N_("收费方式"), "city": N_("城市"), "district": N_("区"),
-    "street": N_("街道"), "community": N_("社区"), "pass_through": N_("代收代缴费用"),
-    "extra_services": N_("合同外有偿服务"), "collected_for": N_("代收单位"),
-    "description": N_("说明"), "plan": N_("余额用途"), "base": N_("基准价"),
-    "lower": N_("最低价"), "upper": N_("最高价"), "method_": N_("计提方式"),
+    "amount": P_("金额"), "value": P_("金额"), "from": P_("起始日期"), "to": P_("截止日期"),
+    "end": P_("截止日期"), "opening": P_("期初余额"), "closing": P_("期末余额"),
+    "income": P_("收入"), "expenditure": P_("支出"), "staffing": P_("在岗人数"),
+    "level": P_("服务等级"), "hours": P_("服务时间"), "standard": P_("标准"),
+    "response_time": P_("响应时限"), "title": P_("标题"), "body": P_("正文"), "summary": P_("摘要"),
+    "date": P_("日期"), "term": P_("期限"), "received": P_("实收"), "receivable": P_("应收"),
+    "surplus": P_("结余"), "regime": P_("定价方式"), "basis": P_("依据"), "ref": P_("文号"),
+    "posted": P_("公示日期"), "name": P_("名称"), "phone": P_("电话"), "hotline": P_("服务热线"),
+    "manager": P_("项目经理"), "contractor": P_("乙方"), "client": P_("甲方"),
+    "category": P_("类别"), "posting": P_("公示期"), "households": P_("户数"),
+    "guide": P_("政府指导价"), "area": P_("面积"), "headcount": P_("人数"),
+    "commission": P_("酬金"), "arrears_recovered": P_("追缴欠费"), "scope": P_("服务范围"),
+    "selection": P_("选聘方式"), "vote": P_("业主表决"), "split": P_("分摊方式"),
+    "project": P_("工程项目"), "cleaning": P_("保洁"), "security": P_("保安"),
+    "greening": P_("保绿"), "repairs": P_("保修"), "firm": P_("物业服务企业"),
+    "committee": P_("业主委员会"), "maintenance_fund": P_("维修资金"), "payer": P_("缴费人"),
+    "applies_to": P_("适用对象"), "unit": P_("计费单位"), "calculation": P_("计费方式"),
+    "billed_from": P_("起收时间"), "item": P_("项目"), "kind": P_("类型"),
+    "contractor_credit_code": P_("乙方统一社会信用代码"), "attachment": P_("扫描件"),
+    "amendments": P_("补充协议"), "floors": P_("层数"), "lift": P_("电梯"),
+    "floor_area": P_("建筑面积"), "fund_initial_deposit": P_("维修资金首期归集额"),
+    "custodian": P_("管理机构"), "initial_deposit": P_("首期归集总额"), "bank": P_("专户银行"),
+    "address": P_("地址"), "credit_code": P_("统一社会信用代码"), "state_owned": P_("国有企业"),
+    "office": P_("物业服务中心"), "filed": P_("备案"), "members": P_("成员"), "role": P_("职务"),
+    "public": P_("公开"), "complaints": P_("投诉和监督渠道"), "url": P_("网址"),
+    "method": P_("表决方式"), "matter": P_("表决事项"), "total": P_("全体业主"),
+    "participating": P_("参与表决"), "approving": P_("同意"), "resolution": P_("决议"),
+    "collection": P_("应收实收"), "label": P_("物业类型"), "other_income": P_("其他收入"),
+    "budget": P_("预算"), "note": P_("说明"), "rate": P_("比例"), "buildings": P_("楼幢"),
+    "accepted": P_("验收日期"), "emergency": P_("应急维修"), "period": P_("报表期间"),
+    "built": P_("建成年份"), "gross_floor_area": P_("总建筑面积"), "property_types": P_("物业类型"),
+    "management_mode": P_("收费方式"), "city": P_("城市"), "district": P_("区"),
+    "street": P_("街道"), "community": P_("社区"), "pass_through": P_("代收代缴费用"),
+    "extra_services": P_("合同外有偿服务"), "collected_for": P_("代收单位"),
+    "description": P_("说明"), "plan": P_("余额用途"), "base": P_("基准价"),
+    "lower": P_("最低价"), "upper": P_("最高价"), "method_": P_("计提方式"),
 }  # fmt: skip
 _LABELS = ("title", "matter", "name", "item", "label", "summary")
 
@@ -184,17 +184,17 @@ def _fee_line(fee: dict[str, Any], before: dict[str, Any] | None, period: dict[s
             where,
             None,
             new,
-            (N_("自 %(day)s 起"), {"day": period["from"]}),
+            (P_("自 %(day)s 起"), {"day": period["from"]}),
         )
     old = f"{number(before['amount'])} {fee['unit']}"
     delta: Decimal = period["amount"] - before["amount"]
     pct = signed_percent(delta * 100 / before["amount"]) if before["amount"] else "—"
     message = (
-        N_("自 %(day)s 起，上调 %(delta)s，%(percent)s")
+        P_("自 %(day)s 起，上调 %(delta)s，%(percent)s")
         if delta > 0
-        else N_("自 %(day)s 起，下调 %(delta)s，%(percent)s")
+        else P_("自 %(day)s 起，下调 %(delta)s，%(percent)s")
         if delta < 0
-        else N_("自 %(day)s 起，标准不变")
+        else P_("自 %(day)s 起，标准不变")
     )
     said = (message, {"day": period["from"], "delta": number(abs(delta)), "percent": pct})
     return Line("changed", SECTIONS["fees"], where, old, new, said)
@@ -228,9 +228,9 @@ def describe(
     delta: Words | None = None
     if change.delta is not None:
         message = (
-            N_("增加 %(delta)s，%(percent)s")
+            P_("增加 %(delta)s，%(percent)s")
             if change.delta >= 0
-            else N_("减少 %(delta)s，%(percent)s")
+            else P_("减少 %(delta)s，%(percent)s")
         )
         percent = signed_percent(change.percent) if change.percent is not None else "—"
         delta = (message, {"delta": number(abs(change.delta)), "percent": percent})
@@ -255,7 +255,7 @@ def _where(
     if not isinstance(node, dict) or depth == 0:
         return None
     if path[depth - 1] == "amendments" and "date" in node:
-        return N_("%(day)s 的补充协议"), {"day": node["date"]}
+        return P_("%(day)s 的补充协议"), {"day": node["date"]}
     if (
         isinstance(parent, dict)
         and segment in FIELDS
@@ -278,13 +278,13 @@ def _statement_line(change: Change) -> Line:
     period = period_words_of(statement["period"])
     said: Words = (
         (
-            N_("%(period)s，期初 %(opening)s 元，期末 %(closing)s 元"),
+            P_("%(period)s，期初 %(opening)s 元，期末 %(closing)s 元"),
             {"period": period, "opening": number(statement["opening"]), "closing": number(statement["closing"])},
         )
         if statement.get("closing") is not None and statement.get("opening") is not None
-        else (N_("%(period)s，结余 %(surplus)s 元"), {"period": period, "surplus": number(statement["surplus"])})
+        else (P_("%(period)s，结余 %(surplus)s 元"), {"period": period, "surplus": number(statement["surplus"])})
     )  # fmt: skip
-    where: Words = (N_("新的一期") if change.kind == "added" else N_("一期报表")), {}
+    where: Words = (P_("新的一期") if change.kind == "added" else P_("一期报表")), {}
     old, new = (None, said) if change.kind == "added" else (said, None)
     return Line(change.kind, _section(change), (where,), old, new, None, ".".join(change.path))
 
@@ -316,7 +316,7 @@ def _label(node: dict[str, Any], names: _Names) -> Part:
                 else text
             )
     if isinstance(node.get("from"), dt.date) and "amount" in node:
-        return N_("自 %(day)s 起的标准"), {"day": node["from"]}
+        return P_("自 %(day)s 起的标准"), {"day": node["from"]}
     if "building" in node:
         return names.buildings.get(node["building"], node["building"])
     if "category" in node:
@@ -329,9 +329,9 @@ def _value(value: Any, name: str = "", names: _Names | None = None) -> Part:
     if names is not None and (named := names.of_field(name, value)) is not None:
         return named
     if value is None:
-        return N_("（空）"), {}
+        return P_("（空）"), {}
     if isinstance(value, bool):
-        return (N_("是") if value else N_("否")), {}
+        return (P_("是") if value else P_("否")), {}
     if isinstance(value, Decimal | int):
         return number(value)
     if isinstance(value, dt.date):
@@ -339,7 +339,7 @@ def _value(value: Any, name: str = "", names: _Names | None = None) -> Part:
     if isinstance(value, dict):
         return _label(value, names or _Names({}, {}, {})) or "…"
     if isinstance(value, list):
-        return [_value(v, name, names) for v in value] or (N_("（无）"), {})
+        return [_value(v, name, names) for v in value] or (P_("（无）"), {})
     if hasattr(value, "value"):  # an enumeration: its Chinese value is a page message
         return str(value.value), {}
     text = str(value)
@@ -352,12 +352,12 @@ def _detail(value: Any, labels: list[Part], name: str, names: _Names) -> Part | 
         return None
     if isinstance(value, dict):
         if "opening" in value and "closing" in value:
-            return N_("期初 %(opening)s 元，期末 %(closing)s 元"), {
+            return P_("期初 %(opening)s 元，期末 %(closing)s 元"), {
                 "opening": number(value["opening"]),
                 "closing": number(value["closing"]),
             }
         if "amount" in value and "from" in value:
-            return N_("%(amount)s，自 %(day)s 起"), {
+            return P_("%(amount)s，自 %(day)s 起"), {
                 "amount": number(value["amount"]),
                 "day": value["from"],
             }

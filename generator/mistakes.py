@@ -1,0 +1,195 @@
+"""The usual slips of someone who knows Excel better than YAML, recognised and explained.
+
+Each function looks at what was written and, when it is a slip this module
+knows, returns what to tell the clerk: what is wrong and what to write
+instead, in the command line's language. None when it is not one of them;
+the caller then says what it would have said anyway. Nothing here rewrites a
+file: the clerk makes the change, knowing exactly what it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .i18n import _
+
+FULL_WIDTH = {"：": ":", "，": ",", "　": " ", "－": "-", "＃": "#", "“": '"', "”": '"'}
+_CJK_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\Z")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, for the 1900 date system as Excel counts it
+_UNIT = re.compile(r"([-+]?[\d.,，]+)\s*(元|万元|万|块|￥|¥|户|人|层|㎡|平方米|平米|年|个|%|％)\Z")
+
+
+def syntax(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """Explain a YAML syntax error at (line, column), both from 1, when a usual slip caused it.
+
+    Looks at the lines up to the error for a Tab in the indentation and for
+    full-width punctuation where YAML wants its own; returns the place of the
+    slip (which may be above the error) and what to do.
+    """
+    lines = text.split("\n")
+    for number in range(1, min(line, len(lines)) + 1):
+        found = _slip_on(lines[number - 1], number)
+        if found is not None:
+            return found
+    return None
+
+
+def _slip_on(row: str, number: int) -> tuple[int, int, str] | None:
+    body = row.split(" #", 1)[0]
+    indent = len(body) - len(body.lstrip(" \t　"))
+    lead = body[:indent]
+    if "\t" in lead:
+        return (
+            number,
+            lead.index("\t") + 1,
+            _(
+                "第 {line} 行的缩进里有 Tab 键：YAML 的缩进只能用空格。请把这一行开头的 Tab 换成空格（每一级两个空格）；多数编辑器可以用“查找和替换”把 Tab 一次全部换成两个空格",
+                line=number,
+            ),
+        )
+    if "　" in lead:
+        return (
+            number,
+            lead.index("　") + 1,
+            _(
+                "第 {line} 行开头有全角空格“　”（中文输入法下打的空格）：缩进只能用半角空格。请删掉它，用半角空格对齐",
+                line=number,
+            ),
+        )
+    key = re.match(r"\s*(?:- )?([^\s:#'\"{}\[\]：]+)\s*：", body)
+    if key and ":" not in body[: key.end()]:
+        return (
+            number,
+            key.end(),
+            _(
+                "第 {line} 行“{key}”后面的冒号是中文全角“：”：YAML 要用英文半角冒号“:”，后面再空一格。请写成“{key}: …”（切换到英文输入法再打冒号）",
+                line=number,
+                key=key.group(1),
+            ),
+        )
+    return None
+
+
+def encoding(data: bytes) -> tuple[int, str] | None:
+    """Name the encoding of a file that is not UTF-8 (GBK, UTF-16), with the line of its first non-UTF-8 character."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (data[:200].count(b"\x00") > 10):
+        return 1, _(
+            "这个文件是 UTF-16 编码（Windows 记事本里叫“Unicode”）：sunshine 只读 UTF-8。请用编辑器“另存为”，编码选“UTF-8”后保存"
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+        line = data.count(b"\n", 0, exc.start) + 1
+        return line, _(
+            "这个文件是 GBK（GB2312/GB18030）编码，Windows 记事本和 WPS 里叫“ANSI”，第 {line} 行起的中文无法按 UTF-8 读取：请用编辑器“另存为”，编码选“UTF-8”后保存",
+            line=line,
+        )
+    return None
+
+
+def number(value: str, places: int) -> str | None:
+    """Explain a number written as text: thousands separators, 元 or 万, full-width digits, a ¥."""
+    text = value.strip()
+    plain = unicodedata.normalize("NFKC", text).replace("，", ",")
+    if plain != text and _decimal(plain) is not None:
+        return _(
+            "“{got}”里有全角数字或符号：请切换到英文输入法，写成 {fixed}", got=value, fixed=plain
+        )
+    unit = _UNIT.match(plain.lstrip("¥￥ "))
+    figures = plain.lstrip("¥￥ ")
+    if unit:
+        figures = unit.group(1)
+    amount = _decimal(figures.replace(",", ""))
+    if amount is None:
+        return None
+    if unit and unit.group(2) in ("万", "万元"):
+        fixed = _plain(amount * 10000, places)
+        return _(
+            "不要用“万”作单位：{got} 请写成 {fixed}（以元为单位，只写数字）", got=value, fixed=fixed
+        )
+    fixed = _plain(amount, places)
+    if unit or plain.startswith(("¥", "￥")):
+        return _("只写数字，不写单位或货币符号：“{got}”请写成 {fixed}", got=value, fixed=fixed)
+    if "," in figures:
+        return _(
+            "数字里不要写千位分隔符“,”：“{got}”请写成 {fixed}（从 Excel 复制时，先把单元格格式改成“常规”或“数值”且不勾选“使用千位分隔符”）",
+            got=value,
+            fixed=fixed,
+        )
+    return None
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _plain(value: Decimal, places: int) -> str:
+    text = f"{value:f}"
+    return text if "." not in text else text.rstrip("0").rstrip(".") or "0"
+
+
+def date(value: object) -> str | None:
+    """Explain a date not written YYYY-MM-DD: 2026-4-20, 2026/4/20, 2026年4月20日, an Excel day number."""
+    if isinstance(value, int) and not isinstance(value, bool) and 10000 <= value <= 80000:
+        day = _EXCEL_EPOCH + dt.timedelta(days=value)
+        return _(
+            "{got} 像是 Excel 的日期序号（即 {day}）：日期请写成 {day}。从 Excel 复制前，先把单元格格式设成“文本”或自定义格式 yyyy-mm-dd",
+            got=value,
+            day=day.isoformat(),
+        )
+    if not isinstance(value, str):
+        return None
+    found = _CJK_DATE.match(value.strip())
+    if found is None:
+        return None
+    try:
+        day = dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return _(
+            "“{got}”不是真实存在的日期：请检查月和日，写成 YYYY-MM-DD（如 2025-07-01）",
+            got=value,
+        )
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        return _("日期的月和日都要写两位：“{got}”请写成 {day}", got=value, day=day.isoformat())
+    return _(
+        "日期要写成 年-月-日，用半角“-”连接，月和日都写两位：“{got}”请写成 {day}",
+        got=value,
+        day=day.isoformat(),
+    )
+
+
+YES, NO = ("是", "对", "有", "真", "√", "Y"), ("否", "不", "无", "没有", "假", "×", "N")
+
+
+def boolean(value: object) -> str | None:
+    """Explain 是/否 (and the like) written where YAML wants true or false."""
+    if not isinstance(value, str):
+        return None
+    word = value.strip()
+    if word in YES:
+        return _("是非项要写英文：“{got}”请写成 true（是）", got=value)
+    if word in NO:
+        return _("是非项要写英文：“{got}”请写成 false（否）", got=value)
+    return None
+
+
+def nearest(value: object, choices: list[str]) -> str | None:
+    """The allowed value closest to what was written, when one is close enough to suggest."""
+    text = str(value).strip()
+    contains = [c for c in choices if text and (text in c or c in text)]
+    if contains:
+        return min(contains, key=lambda c: abs(len(c) - len(text)))
+    close = difflib.get_close_matches(text, choices, n=1, cutoff=0.4)
+    return close[0] if close else None
