@@ -15,6 +15,7 @@ from .diff import tree
 from .errors import Diagnostic
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
+from .model.notices import Correction
 from .pipeline import LoadedEstate, Site, estate_profile, estate_sides
 from .render import charts, feeds, opendata, pdf, qr
 from .render.changes import Line, describe_all
@@ -57,11 +58,20 @@ class EstatePages:
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """What changed into a release since the one before it, described, with the audit's findings."""
+    """What changed into a release since the one before it, described, with the audit's findings
+    and the corrections (更正) the release states, each with its described change."""
 
     previous: View
     lines: list[Line]
     findings: list[Diagnostic]
+    corrected: list[tuple[Line, Correction]] = field(default_factory=list)
+
+    def corrections_on(self, page: str) -> list[tuple[Line, Correction]]:
+        """The corrections of what a topic page shows (every one on the overview)."""
+        topic = views.CORRECTED_ON.get(page.rsplit("/", 1)[-1])
+        return [
+            c for c in self.corrected if topic is None or views.corrected_section(c[1]) == topic
+        ]
 
     def sections(self) -> list[tuple[str, list[Line]]]:
         grouped: dict[str, list[Line]] = {}
@@ -80,8 +90,11 @@ def estate_pages(estate: LoadedEstate, config: SiteConfig) -> EstatePages:
         strict=True,
     ):
         step = compare(old, new)
-        lines = describe_all(step.changes, tree(old.data), tree(new.data))
-        pages.changes[new_view.release_id] = ChangeSet(old_view, lines, step.findings)
+        old_tree, new_tree = tree(old.data), tree(new.data)
+        lines = describe_all(step.changes, old_tree, new_tree)
+        fixed = describe_all([change for change, _c in step.corrected], old_tree, new_tree)
+        corrected = list(zip(fixed, [c for _change, c in step.corrected], strict=True))
+        pages.changes[new_view.release_id] = ChangeSet(old_view, lines, step.findings, corrected)
     return pages
 
 
@@ -478,6 +491,8 @@ def _summary(view: View, pages: EstatePages, theme: Theme) -> str:
     }))  # fmt: skip
     changes = pages.changes.get(view.release_id)
     if changes is not None:
+        for line, fix in changes.corrected:  # first, as prominently as on the pages
+            said += "\n" + theme.say(views.correction_words(line, fix))
         said += f"\n本期变更 {len(changes.lines)} 处，审核发现 {len(changes.findings)} 项：\n"
         said += "\n".join(line.text() for line in changes.lines[:8])
         said += "\n……" if len(changes.lines) > 8 else ""
