@@ -29,7 +29,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from . import mistakes
+from . import chars, mistakes
 from .errors import Diagnostic, Location
 from .i18n import _, pick
 from .load import DataPath, Located, dotted, load_file, load_text, read_text
@@ -95,7 +95,13 @@ def parse(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_diagnostic(err, located, model) for err in exc.errors(include_url=False)]
+        errors = [e for e in exc.errors(include_url=False) if not _refused(located, e["loc"])]
+        return None, [_diagnostic(err, located, model) for err in errors]
+
+
+def _refused(located: Located, path: tuple[Any, ...]) -> bool:
+    """The loader refused this value or one it is part of (L004): not judged again."""
+    return any(tuple(path[:cut]) in located.refused for cut in range(len(path) + 1))
 
 
 def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnostic:
@@ -113,6 +119,11 @@ def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnosti
         return Diagnostic("S001", located.where(path[:-1]), message)
     if kind == "extra_forbidden":
         return Diagnostic("S002", located.where(path, key=True), _unknown(model, path))
+    if kind.startswith("sunshine_T"):  # the text rule: at the character itself
+        message = _("{where}：{message}", where=where, message=err["msg"])
+        return Diagnostic(
+            kind.removeprefix("sunshine_"), located.char_at(path, err["ctx"]["char"]), message
+        )
     if kind.startswith("sunshine_"):
         message = _("{where}：{message}", where=where, message=err["msg"])
         return Diagnostic(kind.removeprefix("sunshine_"), located.where(path), message)
@@ -309,8 +320,21 @@ def load_notice(
     meta, problems = parse(NoticeMeta, located)
     if meta is None:
         return located, None, [_as_notice_error(d) for d in problems]
-    notice = Notice.model_validate({**located.data, "id": notice_id, "body": parts[1]})
+    body = chars.tidy(parts[1], one_line=False)
+    problems = _body_flaws(body, text, display, parts[0].count("\n") + 3)
+    if problems:
+        return located, None, problems
+    notice = Notice.model_validate({**located.data, "id": notice_id, "body": body})
     return located, notice, []
+
+
+def _body_flaws(body: str, text: str, display: str, first_line: int) -> list[Diagnostic]:
+    """Each character of a notice's body the text rule refuses, where the file has it."""
+    whole = Located(display, None, text=text)
+    return [
+        Diagnostic(flaw.code, whole.char_at((), flaw.char, first_line), flaw.message(False))
+        for flaw in chars.flaws(body, one_line=False)[:20]
+    ]
 
 
 def _as_notice_error(d: Diagnostic) -> Diagnostic:

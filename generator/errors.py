@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from . import chars
 from .i18n import _
 
 
@@ -59,6 +60,49 @@ CODES: dict[str, Code] = {
         ),
         Code(
             "L007", Severity.ERROR, "release snapshot is not valid JSON", "期次快照不是有效的 JSON"
+        ),
+        Code(
+            "L008",
+            Severity.ERROR,
+            "symbolic link in the content, theme or profiles folder (not read)",
+            "内容、主题或规则配置目录里有符号链接（不读取）",
+        ),
+        Code(
+            "L009",
+            Severity.ERROR,
+            "file over a size, entry or nesting limit (not read)",
+            "文件超过大小、条目数或嵌套层数的上限（不读取）",
+        ),
+        Code(
+            "T001",
+            Severity.ERROR,
+            "control character, non-character or lone surrogate in text",
+            "文字里有控制字符、非字符或孤立代理码位",
+        ),
+        Code(
+            "T002",
+            Severity.ERROR,
+            "bidi control anywhere, or invisible character in a name, id, amount or date",
+            "文字里有改变方向的控制字符，或名称、编号、金额、日期里有看不见的字符",
+        ),
+        Code("T003", Severity.ERROR, "private-use character in text", "文字里有私用区字符"),
+        Code(
+            "T004",
+            Severity.ERROR,
+            "character no installed font can draw",
+            "本机没有任何字体能显示的字符",
+        ),
+        Code(
+            "T005",
+            Severity.NOTE,
+            "glyph check skipped (no Chinese font on this machine)",
+            "未核对字形（本机没有中文字体）",
+        ),
+        Code(
+            "B001",
+            Severity.ERROR,
+            "the estate could not be built; its last output is kept",
+            "这个小区无法生成，保留上次生成的内容",
         ),
         Code("S001", Severity.ERROR, "required field missing", "缺少必填字段"),
         Code("S002", Severity.ERROR, "unknown field", "未知字段"),
@@ -332,8 +376,11 @@ class Diagnostic:
         return CODES[self.code].severity
 
     def format(self, strict: bool = False) -> str:
+        """One line; a control or bidi character from the content is shown as <U+XXXX>, so
+        that it can neither drive the terminal nor reorder the line."""
         severity = Severity.ERROR if strict and self.severity is Severity.WARNING else self.severity
-        return f"{self.location}: {self.code} {severity_word(severity)}: {self.message}"
+        line = f"{self.location}: {self.code} {severity_word(severity)}: {self.message}"
+        return chars.shown(line)
 
     def fails(self, strict: bool = False) -> bool:
         """True for errors, and for warnings under --strict; notes never fail."""

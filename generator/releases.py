@@ -63,6 +63,9 @@ def snapshot_text(release: Release, data: EstateData) -> str:
 def _read(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     try:
         document = json.loads(path.read_bytes())
+    except RecursionError:
+        message = _("期次快照嵌套过深，不是 sunshine release 写入的文件；请用 git 恢复它")
+        return None, [Diagnostic("L007", Location(display, 1, 1), message)]
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
         message = _(
@@ -114,18 +117,7 @@ def _validate(
     try:
         snapshot = Snapshot.model_validate(shared)
     except ValidationError as exc:
-        return None, [
-            Diagnostic(
-                "R002",
-                Location(display, 1, 1),
-                _(
-                    "{path}：期次快照里这一项不对（{reason}）：快照由 sunshine release 写入，不能手改；请用 git 恢复它",
-                    path=dotted(tuple(e["loc"])),
-                    reason=e["msg"],
-                ),
-            )
-            for e in exc.errors(include_url=False)
-        ]
+        return None, [_invalid(e, path, display) for e in exc.errors(include_url=False)]
     problems = []
     if snapshot.release.id != path.stem:
         problems.append(
@@ -148,6 +140,38 @@ def _validate(
         )
         return None, [*problems, Diagnostic("R001", Location(display, 1, 1), message)]
     return snapshot, problems
+
+
+def _invalid(error: Any, path: Path, display: str) -> Diagnostic:
+    """What is wrong with a snapshot; a character the text rule refuses, where it is."""
+    where = dotted(tuple(error["loc"]))
+    if error["type"].startswith("sunshine_T"):  # frozen before the rule: it cannot be changed
+        message = _(
+            "{path}：这一期快照是在文字规则之前定稿的，{reason}。快照不能修改：这个小区在网站上保留上次生成的内容，暂停更新，直到按 docs/content.zh.md“文字规则”一节处理",
+            path=where,
+            reason=error["msg"],
+        )
+        place = _place(path, error["input"], error["ctx"]["char"], display)
+        return Diagnostic(error["type"].removeprefix("sunshine_"), place, message)
+    message = _(
+        "{path}：期次快照里这一项不对（{reason}）：快照由 sunshine release 写入，不能手改；请用 git 恢复它",
+        path=where,
+        reason=error["msg"],
+    )
+    return Diagnostic("R002", Location(display, 1, 1), message)
+
+
+def _place(path: Path, value: Any, char: str, display: str) -> Location:
+    """Where a snapshot holds ``char`` in ``value``, as written by snapshot_text."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return Location(display, 1, 1)
+    at = text.find(json.dumps(value, ensure_ascii=False)) if isinstance(value, str) else -1
+    at = text.find(json.dumps(char, ensure_ascii=False)[1:-1], max(at, 0))
+    if at < 0:
+        return Location(display, 1, 1)
+    return Location(display, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
 
 
 def load_releases(folder: Path, display: str) -> tuple[list[Snapshot], list[Diagnostic]]:
