@@ -28,7 +28,14 @@ from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
-from .pipeline import Site, _load_estate, estate_folders, history_findings, profile_check
+from .pipeline import (
+    Site,
+    _load_estate,
+    estate_folders,
+    history_findings,
+    is_estate,
+    profile_check,
+)
 
 GENERATOR = Path(__file__).resolve().parent
 
@@ -148,7 +155,7 @@ def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str],
             continue
         if problem is not None:
             problems.append(problem)
-        if folder.is_dir():  # an estate with a bad id is still checked
+        if is_estate(folder):  # an estate with a bad id is still checked
             ids.append(folder.name)
     missing = sorted(only - set(ids))
     if missing:
@@ -191,7 +198,7 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
-    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always)
+    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
     always += history_findings(estate)
     site = Site(job.root, job.config, [estate])
     dated, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)

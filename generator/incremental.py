@@ -197,9 +197,7 @@ def _build_one(
             return estate_id, kept, [], [], True
     folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
-    loaded = published_estate(
-        folder, folder.relative_to(job.root).as_posix(), problems, job.config.show_working_copy
-    )
+    loaded = published_estate(folder, folder.relative_to(job.root).as_posix(), problems, job.config)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
         return estate_id, None, errors or problems, [], False

@@ -12,12 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from . import chars, mistakes
+from . import chars, mistakes, tree
 from .errors import Diagnostic, Location
 from .i18n import N_, _
 
@@ -32,6 +32,19 @@ _TAG = "tag:yaml.org,2002:"
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")  # else text: the model says how to write it
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much one file may hold, checked before it is parsed (site.yaml's limits)."""
+
+    size: int = 5 * 1024 * 1024  # bytes
+    entries: int | None = 20_000  # list items and key-value pairs; None: not counted
+    depth: int = 32  # levels of nesting: a real estate's files have about eight
+
+
+BOUNDS = Bounds()
+SNAPSHOT_BOUNDS = Bounds(size=20 * 1024 * 1024, entries=None)  # machine-written JSON
 
 
 @dataclass
@@ -201,10 +214,15 @@ def dotted(path: DataPath) -> str:
     return out or _("（整个文件）")
 
 
-def load_text(text: str, file: str, line_offset: int = 0) -> tuple[Located, list[Diagnostic]]:
-    """Parse YAML text; return the located data and every problem found."""
+def load_text(
+    text: str, file: str, line_offset: int = 0, bounds: Bounds = BOUNDS
+) -> tuple[Located, list[Diagnostic]]:
+    """Parse YAML text within the bounds; return the located data and every problem found."""
     builder = _Builder(file, line_offset)
     builder.located.text = text
+    over = _over(text, file, line_offset, bounds)
+    if over is not None:
+        return builder.located, [over]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -226,6 +244,51 @@ def load_text(text: str, file: str, line_offset: int = 0) -> tuple[Located, list
     if node is not None:
         builder.located.data = builder.build(node, ())
     return builder.located, builder.diagnostics
+
+
+def _over(text: str, file: str, line_offset: int, bounds: Bounds) -> Diagnostic | None:
+    """L009 when the text holds more entries or deeper nesting than the bounds allow,
+    found from the parser's events before anything is built; a syntax error is left to
+    the parse that follows."""
+    entries = 0
+    open_: list[list[int]] = []  # per open list or mapping: [is a mapping, children so far]
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                open_.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            if open_:
+                parent = open_[-1]
+                entries += not parent[0] or parent[1] % 2 == 0
+                parent[1] += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
+            if len(open_) > bounds.depth or (bounds.entries and entries > bounds.entries):
+                return _bound_hit(event, file, line_offset, bounds, len(open_) > bounds.depth)
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _bound_hit(
+    event: yaml.Event, file: str, line_offset: int, bounds: Bounds, deep: bool
+) -> Diagnostic:
+    mark = event.start_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    where = Location(file, line + line_offset, column)
+    if deep:
+        message = _(
+            "这里嵌套超过 {depth} 层，文件没有读取：公示数据用不到这么多层，请检查缩进和括号",
+            depth=bounds.depth,
+        )
+    else:
+        message = _(
+            "这个文件的条目（列表项和“键: 值”）超过 {entries} 个，到这里为止，文件没有读取：请把内容拆到几个文件里（如按期次分开报表），上限在 site.yaml 的 limits 里设置",
+            entries=bounds.entries,
+        )
+    return Diagnostic("L009", where, message)
 
 
 def _refused_characters(located: Located, most: int = 20) -> list[Diagnostic]:
@@ -279,10 +342,22 @@ def _syntax_message(exc: yaml.YAMLError) -> str:
     return _("YAML 写法有误：请检查这一行和上一行的缩进（只用空格）、英文冒号和引号")
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a UTF-8 file (a BOM is allowed); report instead of raising, naming another encoding."""
+def read_text(
+    path: Path, display: str, bounds: Bounds = BOUNDS
+) -> tuple[str | None, list[Diagnostic]]:
+    """Read a UTF-8 file (a BOM is allowed) through no link and within the size bound;
+    report instead of raising, naming another encoding."""
     try:
-        data = path.read_bytes()
+        data = tree.read_bytes(path, len(PurePosixPath(display).parts), bounds.size)
+    except tree.NotPlain as exc:
+        return None, [not_plain(exc, path, display)]
+    except tree.TooLarge as exc:
+        message = _(
+            "文件有 {size} MB，超过每个文件 {limit} MB 的上限，没有读取：请把内容拆开，或检查是不是放错了文件（上限在 site.yaml 的 limits 里设置）",
+            size=f"{exc.size / 1048576:.1f}",
+            limit=f"{bounds.size / 1048576:g}",
+        )
+        return None, [Diagnostic("L009", Location(display, 1, 1), message)]
     except OSError as exc:
         message = _("无法读取这个文件：{reason}", reason=exc.strerror or exc)
         return None, [Diagnostic("L003", Location(display, 1, 1), message)]
@@ -300,9 +375,32 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic("L003", Location(display, line, 1), message)]
 
 
-def load_file(path: Path, display: str) -> tuple[Located, list[Diagnostic]]:
-    """Load one YAML file; ``display`` is the path shown in diagnostics."""
-    text, problems = read_text(path, display)
+def not_plain(exc: tree.NotPlain, path: Path, display: str) -> Diagnostic:
+    """L008 for a link (or a pipe, a device) met on the way to ``display``, named by its path."""
+    depth = len(PurePosixPath(display).parts)
+    base = path.parents[depth - 1] if depth <= len(path.parents) else Path("/")
+    try:
+        shown = Path(exc.path).relative_to(base).as_posix()
+    except ValueError:
+        shown = display
+    return Diagnostic("L008", Location(shown, 1, 1), link_message(exc.link))
+
+
+def link_message(link: bool) -> str:
+    """Why a link (or a pipe, a device) is not read, and what to do."""
+    if link:
+        return _(
+            "这是一个符号链接，没有读取（链接可能指向站点以外的文件）：请把链接删掉，换成真正的文件或目录"
+        )
+    return _("这不是普通文件（是管道、设备等），没有读取：请删掉它，换成普通的文本文件")
+
+
+def load_file(
+    path: Path, display: str, bounds: Bounds = BOUNDS
+) -> tuple[Located, list[Diagnostic]]:
+    """Load one YAML file; ``display`` is the path shown in diagnostics (relative to the
+    site, so no link is followed below it)."""
+    text, problems = read_text(path, display, bounds)
     if text is None:
         return Located(display, None), problems
-    return load_text(text, display)
+    return load_text(text, display, bounds=bounds)

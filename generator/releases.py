@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from .errors import Diagnostic, Location
 from .i18n import _
-from .load import dotted
+from .load import SNAPSHOT_BOUNDS, Bounds, dotted, read_text
 from .model import SNAPSHOT_FORMAT, Accounts, EstateData, Snapshot
 from .model.notices import Release
 
@@ -60,9 +61,14 @@ def snapshot_text(release: Release, data: EstateData) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def _read(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+def _read(
+    path: Path, display: str, bounds: Bounds
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    text, problems = read_text(path, display, bounds)
+    if text is None:
+        return None, problems
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(text)
     except RecursionError:
         message = _("期次快照嵌套过深，不是 sunshine release 写入的文件；请用 git 恢复它")
         return None, [Diagnostic("L007", Location(display, 1, 1), message)]
@@ -163,9 +169,8 @@ def _invalid(error: Any, path: Path, display: str) -> Diagnostic:
 
 def _place(path: Path, value: Any, char: str, display: str) -> Location:
     """Where a snapshot holds ``char`` in ``value``, as written by snapshot_text."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text, _problems = read_text(path, display, SNAPSHOT_BOUNDS)
+    if text is None:
         return Location(display, 1, 1)
     at = text.find(json.dumps(value, ensure_ascii=False)) if isinstance(value, str) else -1
     at = text.find(json.dumps(char, ensure_ascii=False)[1:-1], max(at, 0))
@@ -174,13 +179,16 @@ def _place(path: Path, value: Any, char: str, display: str) -> Location:
     return Location(display, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
 
 
-def load_releases(folder: Path, display: str) -> tuple[list[Snapshot], list[Diagnostic]]:
-    """Read every snapshot of an estate, oldest release first."""
+def load_releases(
+    folder: Path, display: str, bounds: Bounds = SNAPSHOT_BOUNDS
+) -> tuple[list[Snapshot], list[Diagnostic]]:
+    """Read every snapshot of an estate, oldest release first; none through a link (the
+    estate's check reports the link)."""
     snapshots, problems = [], []
     earlier: tuple[dict[str, Any], Snapshot] | None = None
-    for path in sorted((folder / "releases").glob("*.json")):  # by id: consecutive, mostly
+    for path in _snapshot_files(folder / "releases"):  # by id: consecutive, mostly
         display_path = f"{display}/releases/{path.name}"
-        document, found = _read(path, display_path)
+        document, found = _read(path, display_path, bounds)
         if document is not None:
             snapshot, found = _validate(document, _shared(document, earlier), path, display_path)
             if snapshot is not None:
@@ -189,6 +197,22 @@ def load_releases(folder: Path, display: str) -> tuple[list[Snapshot], list[Diag
         problems += found
     snapshots.sort(key=lambda s: (s.release.date, s.release.id))
     return snapshots, problems
+
+
+def _snapshot_files(folder: Path) -> list[Path]:
+    """The regular *.json files of a releases folder that is not itself a link."""
+    if folder.is_symlink():
+        return []
+    try:
+        with os.scandir(folder) as entries:
+            found = [
+                Path(e.path)
+                for e in entries
+                if e.name.endswith(".json") and e.is_file(follow_symlinks=False)
+            ]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(found)
 
 
 def write_snapshot(folder: Path, release: Release, data: EstateData) -> Path:

@@ -265,6 +265,23 @@ def _url(value: Any) -> str:
     return text
 
 
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\Z")
+
+
+def _folder(value: Any) -> str:
+    """A folder inside the site, written relative to it: no '..', no absolute path."""
+    text = _text(value).strip().rstrip("/")
+    if not _FOLDER.match(text):
+        raise _fail(
+            "S003",
+            _(
+                "“{got}”不能用：这里写站点目录里的一个文件夹名（字母、数字、-、_，可以用 / 分层），如 content；不能写 ..、绝对路径或以点开头的名字"
+            ),
+            got=text,
+        )
+    return text
+
+
 _STR_SCHEMA: dict[str, Any] = {"type": "string"}
 _NUM_SCHEMA: dict[str, Any] = {"type": ["number", "string"]}
 
@@ -291,6 +308,7 @@ CreditCode = Annotated[
 ]
 Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "integer"]})]
 Url = Annotated[str, BeforeValidator(_url), WithJsonSchema(_STR_SCHEMA)]
+Folder = Annotated[str, BeforeValidator(_folder), WithJsonSchema(_STR_SCHEMA)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 
 
