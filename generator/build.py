@@ -216,8 +216,10 @@ def render_site_pages(
     write: Callable[[str, bytes], None],
     as_of: dt.date,
     with_pdf: bool,
+    unpublished: tuple[EstateSummary, ...] = (),
 ) -> None:
-    """The pages over all estates: index, street overview, print lists, feeds, sitemap.
+    """The pages over all estates: index, street overview, print lists, feeds, sitemap;
+    ``unpublished`` estates (held back, nothing online) show on the overview only.
 
     The PDFs over several estates are street_overviews and print_files.
     """
@@ -225,7 +227,7 @@ def render_site_pages(
     out = Output(write)
     themes = _themes(root, config.theme)
     streets = sheets.group_streets(ordered)
-    overview = sheets.overview_table(ordered)
+    overview = sheets.overview_table(sorted([*ordered, *unpublished], key=lambda s: s.sort_key))
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
         common = _common(config, theme, ordered, prefix)
