@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, i18n
+from . import __version__, fonts, i18n
 from .cache import Cache
 from .config import SiteConfig, load_config
+from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
 from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .history import git_witness
@@ -170,6 +171,7 @@ def _common(root: Path, config: SiteConfig) -> str:
         i18n.current(),
         digest_tree([p for p in (root / "site.yaml", root / "profiles") if p.exists()]),
         digest_tree([GENERATOR]),
+        fonts.installed_digest(),  # the glyph check's findings are the fonts'
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -200,6 +202,7 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     always: list[Diagnostic] = []
     estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
     always += history_findings(estate)
+    always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
     dated, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
     return estate_id, Findings(always, dated, since, until)

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from . import chars, mistakes, tree
+from . import chars, fonts, mistakes, tree
 from .errors import Diagnostic, Location
 from .i18n import _, pick
 from .load import (
@@ -410,6 +410,10 @@ def load_estate(folder: Path, display: str, bounds: Bounds = BOUNDS) -> LoadedPa
         failed += notice is None
         if notice is not None:
             notices[notice.id] = notice
+            below = located.text.count("\n") + 3  # the front matter and its two --- lines
+            source.files[("body", path.stem)] = Located(
+                shown, None, text=notice.body, line_offset=below
+            )
     problems += _stray_files(listing, display)
     if "estate" not in parts:
         return LoadedParts(None, source, problems, False)
@@ -502,3 +506,30 @@ def _stray_message(rel: Path) -> str:
     return _(
         "这个文件没有读取：小区目录里只放规定的文件（见 docs/content.zh.md 第 1 节）；扫描件等附件请放到 attachments/ 下"
     )
+
+
+def glyph_findings(source: EstateSource) -> list[Diagnostic]:
+    """T004 for each character of the estate's files no installed font can draw, at each
+    place it is written (a sheet would print a box there); T005 when the machine has no
+    Chinese font to check with."""
+    if not fonts.draws_chinese():
+        message = _("本机没有中文字体，没有核对字形：请运行 sunshine doctor，安装 fonts-noto-cjk")
+        return [Diagnostic("T005", Location(source.display, 1, 1), message)]
+    found = []
+    for located in source.files.values():
+        for index in _undrawn(located.text):
+            char = located.text[index]
+            message = _(
+                "字符“{char}”（{name}）本机没有任何字体能显示，公示单上会印成方框：请换一种写法，或安装能显示它的字体（sunshine doctor 列出本机字体）",
+                char=char,
+                name=chars.describe(char),
+            )
+            found.append(Diagnostic("T004", located.location_of(index), message))
+    return found
+
+
+def _undrawn(text: str) -> list[int]:
+    """Where ``text`` has a character no installed font draws (comments too: cheap, and
+    a clerk's comment is rarely in a script no font has)."""
+    absent = set(fonts.missing(text))
+    return [i for i, c in enumerate(text) if c in absent] if absent else []

@@ -54,6 +54,11 @@ def missing(text: str) -> list[str]:
     )
 
 
+def draws_chinese() -> bool:
+    """Some installed font draws Chinese: without one, a glyph check would find every character."""
+    return 0x4E2D in coverage()  # 中
+
+
 def harfbuzz_subset_available() -> bool:
     """True when WeasyPrint can subset fonts with HarfBuzz (fast) instead of fontTools."""
     try:

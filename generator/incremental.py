@@ -209,6 +209,8 @@ def _build_one(
 def _failed(job: Job, estate_id: str, exc: Exception) -> Diagnostic:
     """B001: what stopped an estate's pages, at its folder."""
     folder = (job.root / job.config.content_dir / estate_id).relative_to(job.root).as_posix()
+    if isinstance(exc, pdf.GlyphError):  # a snapshot's character no font here draws
+        return Diagnostic("T004", Location(folder, 1, 1), chars.shown(str(exc)))
     message = _(
         "生成这个小区的网页时出错（{kind}：{reason}），保留上次生成的内容；这是生成程序的问题，请报告它",
         kind=type(exc).__name__,

@@ -14,7 +14,7 @@ import yaml
 from .audit import Side
 from .clock import today
 from .config import SiteConfig, load_config
-from .content import EstateSource, load_estate
+from .content import EstateSource, glyph_findings, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness, snapshot_side, steps, working_locator
 from .i18n import DEFAULT, LANGUAGES, _
@@ -347,6 +347,7 @@ def release(
     found = own + git_witness(root, root / config.content_dir, estate_id)
     if estate.data is not None:
         found += audit_estate(site, estate, release_date, posting)
+        found += glyph_findings(estate.source)
     refused = [d for d in found if d.severity is Severity.ERROR]
     if refused or estate.data is None:
         raise ContentError(sorted(refused or found, key=Diagnostic.sort_key))
