@@ -200,10 +200,21 @@ def _build_one(
     written: dict[str, tuple[int, str]] = {}
     try:
         return _render_one(estate_id, fingerprint, written)
+    except OSError as exc:
+        if exc.errno in write.DISK_ERRORS:  # the disk's, not the estate's: the build stops
+            raise
+        return _dropped(estate_id, written, exc)
     except Exception as exc:  # noqa: BLE001 - whatever it is, it is this estate's alone
-        for relative in written:  # no file of it may reach the output
-            (_JOB[0].staging / relative).unlink(missing_ok=True)
-        return estate_id, None, [_failed(_JOB[0], estate_id, exc)], [], False
+        return _dropped(estate_id, written, exc)
+
+
+def _dropped(
+    estate_id: str, written: dict[str, tuple[int, str]], exc: Exception
+) -> tuple[str, None, list[Diagnostic], list[Layout], bool]:
+    """An estate that could not be rendered: its staged files removed, its problem said."""
+    for relative in written:  # no file of it may reach the output
+        (_JOB[0].staging / relative).unlink(missing_ok=True)
+    return estate_id, None, [_failed(_JOB[0], estate_id, exc)], [], False
 
 
 def _failed(job: Job, estate_id: str, exc: Exception) -> Diagnostic:

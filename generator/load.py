@@ -29,8 +29,10 @@ except AttributeError:  # pragma: no cover
 DataPath = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
-_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")  # else text: the model says how to write it
+_PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_PLAIN_DECIMAL = re.compile(
+    r"-?(0|[1-9][0-9]*)\.[0-9]+\Z"
+)  # else text: the model says how to write it
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 

@@ -147,6 +147,9 @@ _UNWRITABLE = {
 }
 
 
+DISK_ERRORS = frozenset(_UNWRITABLE)
+
+
 def unwritable(exc: OSError, out: Path) -> OSError | OutputError:
     """A write the disk refused, as one line naming the folder and what to do; any other
     OSError as it is."""
