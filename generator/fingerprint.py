@@ -26,7 +26,8 @@ def _file_digest(path: str, stat: os.stat_result) -> str:
     """A file's SHA-256; a link's, of its target's name: no content is read through it."""
     if S_ISLNK(stat.st_mode):
         return hashlib.sha256(b"link:" + os.fsencode(os.readlink(path))).hexdigest()
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    with open(path, "rb") as file:  # in chunks: a hostile file may be any size
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def content_digest(found: list[tuple[str, str, os.stat_result]], known: Stats, seen: Stats) -> str:

@@ -221,10 +221,10 @@ def load_text(
 ) -> tuple[Located, list[Diagnostic]]:
     """Parse YAML text within the bounds; return the located data and every problem found."""
     builder = _Builder(file, line_offset)
-    builder.located.text = text
     over = _over(text, file, line_offset, bounds)
-    if over is not None:
+    if over is not None:  # not kept either: nothing more is asked of it
         return builder.located, [over]
+    builder.located.text = text
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
