@@ -423,6 +423,16 @@ class ContentError(GeneratorError):
         super().__init__(_("内容里有 {count} 个问题", count=len(diagnostics)))
 
 
+def failed_estate(where: Location, kind: str, reason: str) -> Diagnostic:
+    """B001: an estate whose pages could not be made, for a reason of the generator's."""
+    message = _(
+        "生成这个小区的网页时出错（{kind}：{reason}），保留上次生成的内容；这是生成程序的问题，请报告它",
+        kind=kind,
+        reason=reason[:200],
+    )
+    return Diagnostic("B001", where, message)
+
+
 def code_table() -> str:
     """The Markdown table of every code, as docs/diagnostics.md shows it."""
     rows = ["| code | severity | meaning | 含义 |", "|---|---|---|---|"]

@@ -38,9 +38,9 @@ from .build import (
 )
 from .cache import Cache
 from .config import SiteConfig, require_config
-from .errors import ContentError, Diagnostic, Location, Severity
+from .errors import ContentError, Diagnostic, Location, Severity, failed_estate
 from .fingerprint import content_digest, digest_tree, files_of
-from .i18n import DEFAULT, LANGUAGES, _
+from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
 from .parallel import cores, workers
 from .pipeline import Site, estate_folders, published_estate
@@ -222,12 +222,7 @@ def _failed(job: Job, estate_id: str, exc: Exception) -> Diagnostic:
     folder = (job.root / job.config.content_dir / estate_id).relative_to(job.root).as_posix()
     if isinstance(exc, pdf.GlyphError):  # a snapshot's character no font here draws
         return Diagnostic("T004", Location(folder, 1, 1), chars.shown(str(exc)))
-    message = _(
-        "生成这个小区的网页时出错（{kind}：{reason}），保留上次生成的内容；这是生成程序的问题，请报告它",
-        kind=type(exc).__name__,
-        reason=str(exc)[:200],
-    )
-    return Diagnostic("B001", Location(folder, 1, 1), message)
+    return failed_estate(Location(folder, 1, 1), type(exc).__name__, str(exc))
 
 
 def _render_one(
