@@ -388,12 +388,12 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "file": self.location.file,
+            "file": chars.shown(self.location.file),
             "line": self.location.line,
             "column": self.location.column,
             "code": self.code,
             "severity": str(self.severity),
-            "message": self.message,
+            "message": chars.shown(self.message),
         }
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -421,6 +421,13 @@ class ContentError(GeneratorError):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         super().__init__(_("内容里有 {count} 个问题", count=len(diagnostics)))
+
+
+def no_chinese_font() -> str:
+    """Why a build with sheets cannot start on this machine."""
+    return _(
+        "本机没有中文字体，公示单会印成方框，没有生成：请安装 fonts-noto-cjk（sunshine doctor 查看本机字体），或用 --no-pdf 只生成网站"
+    )
 
 
 def failed_estate(where: Location, kind: str, reason: str) -> Diagnostic:

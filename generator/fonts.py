@@ -56,7 +56,7 @@ def missing(text: str) -> list[str]:
 
 def draws_chinese() -> bool:
     """Some installed font draws Chinese: without one, a glyph check would find every character."""
-    return 0x4E2D in coverage()  # 中
+    return any(0x4E00 <= point <= 0x9FFF for point in coverage())  # a CJK ideograph at all
 
 
 def harfbuzz_subset_available() -> bool:

@@ -38,7 +38,14 @@ from .build import (
 )
 from .cache import Cache
 from .config import SiteConfig, require_config
-from .errors import ContentError, Diagnostic, Location, Severity, failed_estate
+from .errors import (
+    ContentError,
+    Diagnostic,
+    Location,
+    Severity,
+    failed_estate,
+    no_chinese_font,
+)
 from .fingerprint import content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
@@ -371,6 +378,8 @@ def _build(
         config = config.model_copy(update={"show_working_copy": True, "preview": True})
     sheet_paper = (paper or config.paper.value) if with_pdf else None
     paper = sheet_paper or "none"
+    if with_pdf and not fonts.draws_chinese():  # every sheet would be boxes: the machine's fault
+        raise pdf.GlyphError(no_chinese_font())
     held = _held(root, config, as_of, jobs, cache)
     if strict and held:
         raise ContentError(sorted((d for f in held.values() for d in f), key=Diagnostic.sort_key))

@@ -178,8 +178,8 @@ class _Builder:
             return None
         if tag == _TAG + "bool":
             return text.lower() in ("true", "yes", "on", "y")
-        if tag == _TAG + "int":
-            return int(text) if _PLAIN_INT.match(text) else text
+        if tag == _TAG + "int":  # past 4,300 digits Python refuses; such a "number" stays text
+            return int(text) if _PLAIN_INT.match(text) and len(text) < 4000 else text
         if tag == _TAG + "float":
             return _decimal(text)
         if tag == _TAG + "timestamp":

@@ -391,10 +391,17 @@ def signers(data: EstateData) -> list[dict[str, str]]:
     return out
 
 
-def build(root: Path, out: Path | None = None, paper: str | None = None, jobs: int = 0) -> Path:
-    """Check the site, then render it into ``out`` (build/ by default), atomically and incrementally."""
+def build(
+    root: Path,
+    out: Path | None = None,
+    paper: str | None = None,
+    jobs: int = 0,
+    strict: bool = False,
+) -> Path:
+    """Check the site, then render it into ``out`` (build/ by default), atomically and
+    incrementally; an estate with errors is held back, or under ``strict`` nothing is built."""
     from .incremental import build as build_changed
 
     target = out if out is not None else root / "build"
-    build_changed(root, target, paper, today(), jobs)
+    build_changed(root, target, paper, today(), jobs, strict=strict)
     return target

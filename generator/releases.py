@@ -69,15 +69,14 @@ def _read(
         return None, problems
     try:
         document = json.loads(text)
-    except RecursionError:
-        message = _("期次快照嵌套过深，不是 sunshine release 写入的文件；请用 git 恢复它")
-        return None, [Diagnostic("L007", Location(display, 1, 1), message)]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+    except json.JSONDecodeError as exc:
         message = _(
             "期次快照不是有效的 JSON：这个文件由 sunshine release 写入，不能手改；请用 git 恢复它（git checkout -- 文件名）"
         )
-        return None, [Diagnostic("L007", Location(display, line, column), message)]
+        return None, [Diagnostic("L007", Location(display, exc.lineno, exc.colno), message)]
+    except (RecursionError, ValueError):  # nested past Python's limit, or a number of 4,300 digits
+        message = _("期次快照嵌套过深或数字过长，不是 sunshine release 写入的文件；请用 git 恢复它")
+        return None, [Diagnostic("L007", Location(display, 1, 1), message)]
     if not isinstance(document, dict):
         message = _("期次快照的内容不对：它应是 sunshine release 写入的 JSON 对象；请用 git 恢复它")
         return None, [Diagnostic("R002", Location(display, 1, 1), message)]

@@ -167,6 +167,14 @@ def unwritable(exc: OSError, out: Path) -> OSError | OutputError:
     )
 
 
+def no_link(folder: Path) -> None:
+    """Refuse to write into a folder that is a symbolic link (the site's cache)."""
+    if folder.is_symlink():
+        raise OutputError(
+            _("{folder} 是符号链接，不往里写：请删掉这个链接（缓存会重新生成）", folder=folder)
+        )
+
+
 def link(source: Path | str, target: Path | str) -> None:
     """Hard-link ``source`` at ``target``, making target's folder only when it is missing
     (a mkdir of a folder that exists costs as much as the link); a copy, whole or none,

@@ -486,3 +486,28 @@ def test_killed_builds_leave_the_old_output_whole_and_the_next_one_sweeps(demo: 
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert on_disk - listed == {".sunshine-state", ".sunshine-state-details", "manifest.json"}
     assert "物业服务费用" not in (out / A / "fees.html").read_text("utf-8")  # a draft edit only
+
+
+def test_a_number_of_thousands_of_digits_is_an_error_not_a_crash(demo: Path) -> None:
+    replace(demo / "content" / C / "estate.yaml", "name: 云莲新村", f"name: {'9' * 5000}")
+    snapshot = demo / "content" / A / "releases" / "2026-h1.json"
+    snapshot.write_text('{"n": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    status, output = run(demo, "check")
+    assert status == 1 and "Traceback" not in output
+    assert lines(output, "L007")[0].startswith(f"content/{A}/releases/2026-h1.json:1:1: L007")
+
+
+def test_the_json_output_shows_content_control_characters_as_code_points(demo: Path) -> None:
+    estate = demo / "content" / C / "estate.yaml"
+    estate.write_text(estate.read_text("utf-8") + "ab\u202ecd: 1\n", "utf-8")  # an unknown key
+    status, output = run(demo, "check", "--format", "json")
+    assert status == 1
+    assert "\u202e" not in output
+    assert "ab<U+202E>cd" in output
+
+
+def test_a_linked_cache_folder_is_not_written_through(demo: Path, outside: Path) -> None:
+    (demo / ".sunshine-cache").symlink_to(outside)
+    status, output = run(demo, "check")
+    assert status == 1 and ".sunshine-cache 是符号链接，不往里写" in output
+    assert sorted(p.name for p in outside.iterdir()) == ["accounts", "notice.md", "secret.yaml"]
