@@ -1,6 +1,6 @@
 """City-scale build benchmark: N synthetic estates in the project's own content format.
 
-Run: .venv/bin/python benchmarks/city.py [--estates 1000] [--pdf-sample 40] [--pdf-full] [--jobs 2] [--keep DIR]
+Run: .venv/bin/python benchmarks/city.py [--estates 1000] [--pdf-sample 40] [--pdf-full] [--jobs 2] [--keep DIR] [--check-only]
 
 Each estate has the sizes of a real one: 10 fee items, 5 contracts, 4 x 5
 service standards, three years of statements (50 maintenance-fund and 100
@@ -19,6 +19,11 @@ cache (.sunshine-cache/) kept, as on a CI runner that restores it. The PDF figur
 whole run stays within minutes; the sheets/s they give scale linearly with
 the number of estates. ``--pdf-full`` then builds every estate's sheets
 and measures the one-estate rebuild with PDFs at full scale.
+
+``check`` is measured first, as firms run it after every edit: every
+estate in one process without the cache (the old way), every estate in
+workers filling the cache, again with nothing changed, and after one
+estate's edit (``--check-only`` stops there).
 """
 
 from __future__ import annotations
@@ -282,11 +287,22 @@ def publish(root: Path, estate_id: str) -> None:
 
 def run_build(root: Path, out: Path, *flags: str) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (KiB) of the build and its workers, last line printed."""
+    return run(root, "build", "--out", str(out), *flags)
+
+
+def run_check(root: Path, *flags: str) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) of check and its workers, its report of what it read again."""
+    return run(root, "check", "--as-of", "2026-08-20", *flags, fails=False)
+
+
+def run(root: Path, *arguments: str, fails: bool = True) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) of a command and its workers, its last line."""
     probe = (
         "import resource, subprocess, sys, time;"
         "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode);"
-        "print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-400:])"
+        "said = [l for l in r.stderr.splitlines() if '重新核对' in l];"
+        "print(said[0] if said else r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-400:])"
     )
     command = [
         sys.executable,
@@ -297,16 +313,13 @@ def run_build(root: Path, out: Path, *flags: str) -> tuple[float, int, str]:
         "generator",
         "-C",
         str(root),
-        "build",
-        "--out",
-        str(out),
-        *flags,
+        *arguments,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     first, last = result.stdout.splitlines()[:2]
     seconds, rss, code = first.split()
-    if code != "0":
-        raise SystemExit(f"build failed: {last}")
+    if code != "0" and fails:
+        raise SystemExit(f"{arguments[0]} failed: {last}")
     return float(seconds), int(rss), last
 
 
@@ -348,6 +361,7 @@ def main() -> None:
     parser.add_argument(
         "--pdf-full", action="store_true", help="also build every estate's sheets, and rebuild one"
     )
+    parser.add_argument("--check-only", action="store_true", help="measure check alone, no build")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="sunshine-city-"))
     rows: list[tuple[str, float, str, int]] = []
@@ -362,6 +376,9 @@ def main() -> None:
         )
         costs = parse_costs(root / "content")  # before any build, in this quiet process
         out, jobs = root / "build", ("--jobs", str(args.jobs))
+        rows += measure_check(root, jobs)
+        if args.check_only:
+            return report(rows, {}, costs, args.jobs)
         cold(root, out)
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
         pages = count(out, ".html")
@@ -430,10 +447,41 @@ def main() -> None:
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
+    report(rows, timed, costs, args.jobs)
+
+
+def measure_check(root: Path, jobs: tuple[str, str]) -> list[tuple[str, float, str, int]]:
+    """check as firms run it: every estate, then again, after one edit, and with one worker."""
+    rows = []
+    shutil.rmtree(root / CACHE_FOLDER / "checks", ignore_errors=True)
+    seconds, rss, _ = run_check(root, "--jobs", "1", "--no-cache")
+    rows.append(("check, every estate, one process, no cache", seconds, "", rss))
+    seconds, rss, _ = run_check(root, *jobs)
+    rows.append((f"check, every estate, {jobs[1]} workers, cache filled", seconds, "", rss))
+    seconds, rss, line = run_check(root, *jobs)
+    rows.append(("check again, nothing changed", seconds, line[:40], rss))
+    votes = root / "content" / "estate-00004" / "votes.yaml"
+    if votes.exists():
+        votes.write_text(votes.read_text(encoding="utf-8") + "# 核对\n", encoding="utf-8")
+    else:
+        notice = root / "content" / "estate-00004" / "notices" / "notice-1.md"
+        notice.write_text(notice.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    seconds, rss, line = run_check(root, *jobs)
+    rows.append(("check after a one-estate edit", seconds, line[:40], rss))
+    return rows
+
+
+def report(
+    rows: list[tuple[str, float, str, int]],
+    timed: dict[int, float],
+    costs: list[tuple[str, float]],
+    jobs: int,
+) -> None:
     print(f"{'measure':<52}{'wall s':>8}  {'rate':<44}{'peak RSS MiB':>13}")
     for name, seconds, rate, rss in rows:
         print(f"{name:<52}{seconds:>8.2f}  {rate:<44}{rss / 1024:>13.0f}")
-    print(f"PDF speed-up with --jobs {args.jobs}: {timed[1] / timed[args.jobs]:.2f}x")
+    if timed:
+        print(f"PDF speed-up with --jobs {jobs}: {timed[1] / timed[jobs]:.2f}x")
     for name, ms in costs:
         print(f"read one estate, {name}: {ms:.1f} ms")
 

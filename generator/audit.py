@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .diff import Change, diff
+from .diff import Change, diff, identity
 from .errors import Diagnostic, Location
 from .i18n import _
 from .model import EstateData
 from .model.base import canonical
-from .model.notices import Correction, NoticeCategory, Release
+from .model.notices import Correction, Release
 
 Locator = Callable[[tuple[str | int, ...]], Location]
 
@@ -39,11 +39,20 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Side:
-    """An estate at one moment: its data, its release (None: working copy), where its data lives."""
+    """An estate at one moment: its data, its release (None: working copy), where its data lives.
+
+    A working copy is audited as the release it would be on ``as_of``.
+    """
 
     data: EstateData
     release: Release | None
     locate: Locator
+    as_of: dt.date = dt.date.max
+
+    @property
+    def day(self) -> dt.date:
+        """The day this side is (or would be) published."""
+        return self.release.date if self.release else self.as_of
 
 
 @dataclass
@@ -54,12 +63,17 @@ class Audit:
     new: Side
     limits: Thresholds = field(default_factory=Thresholds)
     changes: list[Change] = field(default_factory=list)
-    corrections: tuple[Correction, ...] = ()  # the estate's newest: they may put right any step
     corrected: list[tuple[Change, Correction]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.changes and self.old is not None:
             self.changes = diff(self.old.data, self.new.data)
+
+    @property
+    def corrections(self) -> list[Correction]:
+        """What the newer side states it corrected: only a release's own corrections justify it."""
+        held = self.new.data.corrections
+        return list(held.corrections) if held is not None else []
 
     def at(self, *path: str | int) -> Location:
         return self.new.locate(path)
@@ -71,8 +85,8 @@ Rule = Callable[[Audit], Iterable[Diagnostic]]
 # fact without changing it (a fee period's end is checked on its own, in _closes_in_time)
 FILLED_LATER = frozenset({"accepted", "transfer", "resolution", "filed", "attachment"})
 # estate.yaml: what it says of the estate's size and fund is published; the rest is how to reach people
-ESTATE_FACTS = frozenset({"gross_floor_area"})
-BUILDING_FACTS = frozenset({"floor_area", "fund_initial_deposit"})
+ESTATE_FACTS = frozenset({"gross_floor_area", "households"})
+BUILDING_FACTS = frozenset({"floor_area", "fund_initial_deposit", "households"})
 ENTRY_SIDES = ("income", "expenditure", "other_income")
 SECTION_NAMES = {
     "maintenance_fund": "专项维修资金",
@@ -111,8 +125,9 @@ def covering(change: Change, corrections: Iterable[Correction]) -> Correction | 
     for c in corrections:
         if c.path.strip() != place:
             continue
-        if c.old is None and c.new is None and (_long(change.old) or _long(change.new)):
-            return c  # a long text: the path and the reason say enough
+        whole = isinstance(change.new, dict) or _long(change.old) or _long(change.new)
+        if c.old is None and c.new is None and whole:
+            return c  # a long text or a whole entry: the path and the reason say enough
         if change.kind == "removed" and c.new is None:
             if c.old is None or isinstance(change.old, dict) or same(c.old, change.old):
                 return c
@@ -138,21 +153,39 @@ def published(change: Change, a: Audit) -> str | None:
         return None
     if head == "accounts":
         return "H001" if len(path) >= 3 and _published_statement_part(change, a) else None
+    if head == "estate":
+        return _estate_code(change, a)
     if item_added or len(path) < 2:
         return None  # a new entry, a new section: additions are free
     if head == "fees":
-        if path[1] != "standards":
-            return None  # pass-through charges and extra services have no periods (yet)
-        if len(path) == 6 and path[3] == "periods" and path[5] == "to" and filled:
-            return None if _closes_in_time(change, a) else "H008"
-        return "H008"
+        return _fee_code(change, a, filled)
     if head == "contracts":
-        return _contract_code(change, a)
+        return "H004" if len(path) >= 4 and path[3] in ("amount", "term") else "H008"
     if head in ("votes", "notices", "corrections"):
-        return "H008"
-    if head == "estate":
-        return _estate_code(change, a)
+        return None if _blank_only(change) else "H008"
     return None  # services: what is done today, not a record of the past
+
+
+def _fee_code(change: Change, a: Audit, filled: bool) -> str | None:
+    """A fee period is history once published; an announced one may yet move, flagged."""
+    assert a.old is not None and a.old.release is not None
+    path = change.path
+    if path[1] != "standards":
+        return "H010"  # pass-through charges and extra services: prices without periods
+    if len(path) >= 5 and path[3] == "periods":
+        start = dt.date.fromisoformat(path[4])
+        if start > a.old.release.date and start > a.new.day:
+            return "H010"  # announced, not yet in force: it may move, flagged
+        if len(path) == 6 and path[5] == "to" and filled:
+            return None if _closes_in_time(change, a) else "H008"
+    return "H008"
+
+
+def _blank_only(change: Change) -> bool:
+    """A text that changed only in its blanks (spaces, line ends): the same words published."""
+    if not (isinstance(change.old, str) and isinstance(change.new, str)):
+        return False
+    return change.old.split() == change.new.split()
 
 
 def _closes_in_time(change: Change, a: Audit) -> bool:
@@ -161,88 +194,98 @@ def _closes_in_time(change: Change, a: Audit) -> bool:
     return isinstance(change.new, dt.date) and change.new >= a.old.release.date
 
 
-def _contract_code(change: Change, a: Audit) -> str | None:
-    path = change.path
-    if len(path) >= 4 and path[3] in ("amount", "term"):
-        return None if _amended(change, a) else "H004"
-    if len(path) >= 5 and path[3] == "amendments" and change.kind == "added" and len(path) == 5:
-        return None
-    return "H008"
-
-
-def _amended(change: Change, a: Audit) -> bool:
-    """A contract's amount or end moved to what one of its amendments says."""
-    contract_id = change.path[2]
-    contracts = a.new.data.contracts.contracts if a.new.data.contracts else []
-    new = next(c for c in contracts if c.id == contract_id)
-    if change.path[3] == "amount":
-        return any(
-            m.amount is not None and m.amount.value == new.amount.value for m in new.amendments
-        )
-    return any(m.end is not None and m.end == new.term.end for m in new.amendments)
-
-
 def _estate_code(change: Change, a: Audit) -> str | None:
-    path = change.path
+    """What estate.yaml publishes as fact: sizes, households, the fund, the committee's term."""
+    path, kind = change.path, change.kind
+    if len(path) < 2:
+        return None
     if path[1] in ESTATE_FACTS:
         return "H008"
-    if path[1] == "maintenance_fund" and path[-1] == "initial_deposit":
-        return "H008"
+    if path[1] == "rule_profile":  # a setting, yet it decides what is checked: a change is flagged
+        return None if kind == "added" else "H010"
+    if path[1] == "maintenance_fund":
+        return "H008" if kind == "removed" or path[-1] == "initial_deposit" else None
     if path[1] == "buildings" and len(path) >= 3:
         if len(path) == 3:
-            return "H008" if change.kind == "removed" else None
-        return "H008" if path[3] in BUILDING_FACTS and change.kind != "added" else None
+            return "H008" if kind == "removed" else None
+        return "H008" if path[3] in BUILDING_FACTS and kind != "added" else None
     if path[1] == "committee":
         return _committee_code(change, a)
     if path[1] == "earlier_disclosures":
-        return "H008"
+        return None if kind == "added" and isinstance(change.at[-1], int) else "H008"
     return None
 
 
 def _committee_code(change: Change, a: Audit) -> str | None:
-    """A committee's name, kind and term are published; a new term of office is a new committee."""
-    assert a.old is not None
+    """A committee's name, kind and term are published; a new term of office is a new committee.
+
+    A new committee begins after the release that showed the one before:
+    one backdated into that release's time would rewrite who co-signed it.
+    """
+    assert a.old is not None and a.old.release is not None
     before, after = a.old.data.estate.committee, a.new.data.estate.committee
-    if before is None or after is None or before.term.start != after.term.start:
+    if before is None:
         return None
+    if after is None:
+        return "H008"  # the committee removed: the releases it co-signed say otherwise
+    if before.term.start != after.term.start:
+        return None if after.term.start >= a.old.release.date else "H008"
     field_name = change.path[2] if len(change.path) > 2 else ""
-    if field_name in ("name", "kind") or (field_name == "term" and change.kind != "added"):
+    if field_name in ("name", "kind") or (
+        field_name in ("term", "filed") and change.kind != "added"
+    ):
         return "H008"
     return None
 
 
 def _published_statement_part(change: Change, a: Audit) -> bool:
-    """Whether a changed part of a statement was published: lines dated, totals of periods ended, by the release."""
+    """Whether a change touches what a release published of a statement.
+
+    Every line that appeared is published, whatever its date; a line added
+    later is free unless it is dated on or before the release (backdated
+    into what residents saw). The opening and the period are published; the
+    other totals once the period has ended by the release (a statement
+    published while its period runs grows with its new lines).
+    """
     assert a.old is not None and a.old.release is not None
     old_statements = getattr(a.old.data.accounts, change.path[1])
     statement = old_statements.get(change.path[2])
     if statement is None:
         return False  # a statement new in this step
-    if len(change.path) == 3:
+    path, day = change.path, a.old.release.date
+    if len(path) == 3:
         return change.kind == "removed"
-    dated = _dated(change, statement)
-    return dated is not None and dated <= a.old.release.date
-
-
-def _dated(change: Change, statement: Any) -> dt.date | None:
-    """The date a part of a statement carries: its entry's date, else the period's end."""
-    path = change.path
-    if len(path) >= 5 and path[3] in ENTRY_SIDES:
-        entry = change.new if change.kind == "added" and len(path) == 5 else None
-        if entry is None:
-            entry = next((e for e in getattr(statement, path[3]) if e.id == path[4]), None)
-            entry = entry.model_dump() if entry is not None else None
-        if isinstance(entry, dict) and isinstance(entry.get("date"), dt.date):
-            return entry["date"]
+    if path[3] in ENTRY_SIDES and len(path) >= 5:
+        entry = _entry(statement, path[3], path[4])
+        if entry is not None and hasattr(entry, "date"):
+            return True  # a published line: every field of it
+        if entry is None and change.kind == "added" and len(path) == 5:
+            dated = change.new.get("date") if isinstance(change.new, dict) else None
+            return not isinstance(dated, dt.date) or dated <= day
+    if path[3] in ("opening", "period") or (path[3] == "buildings" and path[-1] == "opening"):
+        return True
     end: dt.date = statement.period.end
-    return end
+    return end <= day
+
+
+def _entry(statement: Any, side: str, key: str) -> Any:
+    """The line of a statement named by its identity (diff.identity), if there is one."""
+    for i, entry in enumerate(getattr(statement, side)):
+        if identity(entry.model_dump(mode="python", by_alias=True), i) == key:
+            return entry
+    return None
 
 
 def rewrites(a: Audit) -> Iterator[Diagnostic]:
-    """H001, H004, H008: a published fact changed, filled in or removed, with no correction stating it."""
+    """H001, H004, H008, H010: a published fact changed, filled in or removed, with no correction stating it.
+
+    Only the newer side's own corrections put a change right (Audit.corrections);
+    a correction of the newer side that states no change of this step is H011.
+    """
     if a.old is None or a.old.release is None:
         return
     reported: set[tuple[str, ...]] = set()
+    used: set[str] = set()
     for change in a.changes:
         code = published(change, a)
         if code is None:
@@ -250,12 +293,43 @@ def rewrites(a: Audit) -> Iterator[Diagnostic]:
         correction = covering(change, a.corrections)
         if correction is not None:
             a.corrected.append((change, correction))
+            used.add(correction.id)
             continue
         key = _reported_as(change, code)
         if key in reported:
             continue
         reported.add(key)
-        yield Diagnostic(code, a.at(*change.near), _rewrite_message(change, code, a.old.release))
+        yield Diagnostic(code, _where(change, a), _rewrite_message(change, code, a.old.release))
+    yield from _corrections_of_this_step(a, used)
+
+
+def _where(change: Change, a: Audit) -> Location:
+    """Where a change is put back: the changed value; for a removal, the file it was in."""
+    if change.kind == "removed" and change.path[0] in ("notices", "accounts"):
+        return a.at(*change.path[: 2 if change.path[0] == "notices" else 3])
+    return a.at(*change.near)
+
+
+def _corrections_of_this_step(a: Audit, used: set[str]) -> Iterator[Diagnostic]:
+    """N003, H011: a correction new in this step corrects what was published, and states a change."""
+    assert a.old is not None and a.old.release is not None
+    before = {c.id for c in (a.old.data.corrections.corrections if a.old.data.corrections else [])}
+    for i, c in enumerate(a.corrections):
+        if c.id in before:
+            continue
+        where = a.at("corrections", "corrections", i)
+        if c.date < a.old.release.date:
+            message = _(
+                "更正 {id} 的日期 {date} 早于被更正内容发布的日期（期次 {release}，{day}）：更正发生在公示之后，请写实际更正的日期",
+                id=c.id, date=c.date, release=a.old.release.id, day=a.old.release.date,
+            )  # fmt: skip
+            yield Diagnostic("N003", a.at("corrections", "corrections", i, "date"), message)
+        elif c.id not in used:
+            message = _(
+                "更正 {id} 写的是 {path}，但这一期没有与之对应的改动（path、old、new 要与 check 报告的一致）；没有改动就不需要更正",
+                id=c.id, path=c.path,
+            )  # fmt: skip
+            yield Diagnostic("H011", where, message)
 
 
 def _reported_as(change: Change, code: str) -> tuple[str, ...]:
@@ -273,15 +347,28 @@ def _rewrite_message(change: Change, code: str, release: Release) -> str:
         "place": place,
         "day": release.date,
         "release": release.id,
-        "old": _shown(change.old),
-        "new": _shown(change.new),
+        "old": _shown(change.old, change.new),
+        "new": _shown(change.new, change.old),
     }
     if code == "H004":
         return _(
-            "{what} {place}：已在 {day} 发布的期次 {release} 中公示，合同的金额或期限现由 {old} 改为 {new}，但没有补充协议写明这一变更。请在 amendments 中登记补充协议（写明变更后的 amount 或 end）",
+            "{what} {place}：已在 {day} 发布的期次 {release} 中公示，合同的金额或期限现由 {old} 改为 {new}。合同本身保持签订时的样子，变更要写成补充协议：请把这里改回 {old}，在 amendments 中登记补充协议（写明变更后的 amount 或 end）",
+            **values,
+        )
+    if code == "H010":
+        return _(
+            "{what} {place}：已在 {day} 发布的期次 {release} 中公示，现由 {old} 改为 {new}。{why}",
+            why=_changed_in_place(change),
             **values,
         )
     entry = _correction_entry(change)
+    if change.kind == "added" and isinstance(change.new, dict):
+        return _(
+            "{what} {place}：这一条补记进了已在 {day} 发布的期次 {release} 中公示的报表，日期 {date} 不晚于那一期的发布日。已公示的报表不能补记；确属漏记的，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",
+            date=canonical(change.new.get("date")),
+            entry=entry,
+            **values,
+        )
     if change.kind == "removed":
         return _(
             "{what} {place}：已在 {day} 发布的期次 {release} 中公示，现在被删除了。已公示的内容不能删除；如确属错误，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",
@@ -295,10 +382,23 @@ def _rewrite_message(change: Change, code: str, release: Release) -> str:
     )
 
 
+def _changed_in_place(change: Change) -> str:
+    """Why an H010 change is allowed, and what it asks for."""
+    if change.path[0] == "estate":
+        return _("适用的规则配置决定核对什么：请确认这是当地规定的变化，并在公告中说明")
+    if change.path[1] == "standards":
+        return _(
+            "这是还没有生效的预告调价：可以改期或修改，但居民已经看到原来的预告，请发布收费调整公告说明变更"
+        )
+    return _(
+        "代收代缴和有偿服务的价格没有执行期间，改动会覆盖旧价：请发布收费调整公告说明调价和生效日期"
+    )
+
+
 def _correction_entry(change: Change) -> str:
     """What to write in corrections.yaml to state this change: path, old, new."""
     parts = [f"path: {dotted(change.path)}"]
-    if _long(change.old) or _long(change.new):
+    if _long(change.old) or _long(change.new) or isinstance(change.new, dict):
         return parts[0] + _("（内容较长，old 和 new 可以不填）")
     for name, value in (("old", change.old), ("new", change.new)):
         text = None if isinstance(value, dict) else canonical(value)
@@ -309,13 +409,20 @@ def _correction_entry(change: Change) -> str:
 LONG = 80  # characters: a notice's body is shown cut, and its correction need not copy it
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, other: Any = None) -> str:
+    """A value as a message shows it; a long text, around where it differs from ``other``."""
     if isinstance(value, dict):
         return _("（整条）")
     text = canonical(value)
     if text is None:
         return _("（空）")
-    return f"「{text[:30]}……」" if len(text) > LONG else text
+    if len(text) <= LONG:
+        return text
+    text = " ".join(text.split())  # a message is one line
+    against = " ".join((canonical(other) or "").split()) if not isinstance(other, dict) else ""
+    at = next((i for i, (x, y) in enumerate(zip(text, against, strict=False)) if x != y), 0)
+    start = max(0, at - 10)
+    return ("「……" if start else "「") + text[start : start + 30] + "……」"
 
 
 def _long(value: Any) -> bool:
@@ -335,7 +442,7 @@ def fee_raised_without_basis(a: Audit) -> Iterator[Diagnostic]:
         old_amounts = {p.start: p.amount for p in before[fee.id].periods}
         ordered = sorted(enumerate(fee.periods), key=lambda ip: ip[1].start)
         for (_i, prev), (j, period) in zip(ordered, ordered[1:], strict=False):
-            raised = period.amount > prev.amount and old_amounts.get(period.start) != period.amount
+            raised = period.amount > prev.amount and period.start not in old_amounts
             if raised and (period.basis.kind, period.basis.ref, period.basis.date) in known:
                 message = _(
                     "收费标准 {fee}：自 {start} 起由 {old} 上调为 {new}，引用的依据「{ref}」是以前已公示过的，不是这次调价的新依据；请写明这次调价的业主大会决议、价格主管部门文件或合同条款",
@@ -424,45 +531,103 @@ def fund_balance_drops(a: Audit) -> Iterator[Diagnostic]:
 
 
 def backdated(a: Audit) -> Iterator[Diagnostic]:
-    """H009: a fee change or notice new in this step, dated before the previous release that did not show it."""
+    """H009: a fee change, vote, amendment or notice new in this step, dated before the release that did not show it."""
     if a.old is None or a.old.release is None:
         return
     day, rid = a.old.release.date, a.old.release.id
-    shown = {
-        (f.id, p.start)
-        for f in (a.old.data.fees.standards if a.old.data.fees else [])
-        for p in f.periods
-    }
-    for i, fee in enumerate(a.new.data.fees.standards if a.new.data.fees else []):
-        for j, period in enumerate(fee.periods):
-            if (fee.id, period.start) in shown or period.posted is None or period.posted >= day:
-                continue
+    for place, what, date, field_name in _new_dated(a):
+        if date < day:
             message = _(
-                "收费标准 {fee}：自 {start} 起的调价写明 {posted} 已公示，但 {day} 发布的期次 {release} 中并没有这次调价。请写实际公示的日期",
-                fee=fee.id,
-                start=period.start,
-                posted=period.posted,
-                day=day,
-                release=rid,
-            )
-            yield Diagnostic("H009", a.at("fees", "standards", i, "periods", j, "posted"), message)
-    for notice_id, notice in a.new.data.notices.items():
-        timely = notice.category not in (NoticeCategory.FEES, NoticeCategory.MAJOR)
-        if notice_id in a.old.data.notices or timely or notice.date >= day:
-            continue
-        message = _(
-            "公告 {notice}（{category}）的日期是 {date}，早于 {day} 发布的期次 {release}，但该期并没有这条公告。请写实际发布的日期",
-            notice=notice_id,
-            category=notice.category,
-            date=notice.date,
-            day=day,
-            release=rid,
-        )
-        yield Diagnostic("H009", a.at("notices", notice_id, "date"), message)
+                "{what}写明的日期是 {date}，早于 {day} 发布的期次 {release}，但那一期并没有它。请写实际的日期；补记以前的事，请在正文或说明里写清楚",
+                what=what, date=date, day=day, release=rid,
+            )  # fmt: skip
+            yield Diagnostic("H009", a.at(*place, field_name), message)
+
+
+def _new_dated(a: Audit) -> Iterator[tuple[tuple[str | int, ...], str, dt.date, str]]:
+    """(place, what, date, its field) of each fee change, vote, amendment and notice new in this step."""
+    assert a.old is not None
+    old, new = a.old.data, a.new.data
+    shown = {(f.id, p.start) for f in (old.fees.standards if old.fees else []) for p in f.periods}
+    for i, fee in enumerate(new.fees.standards if new.fees else []):
+        moved = {p.amount for p in _periods(old, fee.id)}  # an announced change moved, not new
+        for j, period in enumerate(fee.periods):
+            if (fee.id, period.start) in shown or period.posted is None or period.amount in moved:
+                continue
+            what = _("收费标准 {fee} 自 {start} 起的调价", fee=fee.id, start=period.start)
+            yield ("fees", "standards", i, "periods", j), what, period.posted, "posted"
+    old_votes = {v.id for v in (old.votes.votes if old.votes else [])}
+    for i, vote in enumerate(new.votes.votes if new.votes else []):
+        if vote.id not in old_votes:
+            yield ("votes", "votes", i), _("业主表决 {id}", id=vote.id), vote.date, "date"
+    old_amendments = {
+        m.id for c in (old.contracts.contracts if old.contracts else []) for m in c.amendments
+    }
+    for i, contract in enumerate(new.contracts.contracts if new.contracts else []):
+        for j, m in enumerate(contract.amendments):
+            if m.id not in old_amendments:
+                what = _("合同 {id} 的补充协议 {amendment}", id=contract.id, amendment=m.id)
+                yield ("contracts", "contracts", i, "amendments", j), what, m.date, "date"
+    for notice_id, notice in new.notices.items():
+        if notice_id not in old.notices:
+            what = _("公告 {notice}（{category}）", notice=notice_id, category=notice.category)
+            yield ("notices", notice_id), what, notice.date, "date"
+
+
+def _periods(data: EstateData, fee_id: str) -> list[Any]:
+    """A fee's periods in some data."""
+    fees = data.fees.standards if data.fees else []
+    return [p for f in fees if f.id == fee_id for p in f.periods]
+
+
+def dated_after_release(a: Audit) -> Iterator[Diagnostic]:
+    """D005: a line, vote, amendment, notice or correction new in this step, dated after the day it is published."""
+    for place, what, date, field_name in (
+        [*_new_dated(a), *_new_lines(a)] if a.old else _new_lines(a)
+    ):
+        if field_name != "posted" and date > a.new.day:
+            message = _(
+                "{what}的日期 {date} 晚于这一期的发布日 {day}：还没有发生的事不能公示。请写实际的日期，或等它发生后在下一期公示",
+                what=what, date=date, day=a.new.day,
+            )  # fmt: skip
+            yield Diagnostic("D005", a.at(*place, field_name), message)
+
+
+def _new_lines(a: Audit) -> Iterator[tuple[tuple[str | int, ...], str, dt.date, str]]:
+    """(place, what, date, its field) of each statement line and correction new in this step."""
+    old = a.old.data if a.old is not None else None
+    for kind in ("maintenance_fund", "public_revenue", "property_fees"):
+        before = getattr(old.accounts, kind) if old is not None else {}
+        for pid, st in getattr(a.new.data.accounts, kind).items():
+            known = {
+                e.id
+                for side in ENTRY_SIDES
+                for e in getattr(before.get(pid), side, []) or []
+                if hasattr(e, "date")
+            }
+            for side in ENTRY_SIDES:
+                for i, e in enumerate(getattr(st, side, []) or []):
+                    if hasattr(e, "date") and e.id not in known:  # a cost line has no date
+                        what = _(
+                            "{kind} {pid} 的明细 {id}", kind=SECTION_NAMES[kind], pid=pid, id=e.id
+                        )
+                        yield ("accounts", kind, pid, side, i), what, e.date, "date"
+    held = old.corrections.corrections if old is not None and old.corrections else []
+    for i, c in enumerate(a.corrections):
+        if c.id not in {x.id for x in held}:
+            yield ("corrections", "corrections", i), _("更正 {id}", id=c.id), c.date, "date"
+    if a.old is None:  # a first release: its votes, amendments and notices too
+        new = a.new.data
+        for i, vote in enumerate(new.votes.votes if new.votes else []):
+            yield ("votes", "votes", i), _("业主表决 {id}", id=vote.id), vote.date, "date"
+        for notice_id, notice in new.notices.items():
+            what = _("公告 {notice}（{category}）", notice=notice_id, category=notice.category)
+            yield ("notices", notice_id), what, notice.date, "date"
 
 
 RULES: list[Rule] = [
     rewrites,
+    dated_after_release,
     fee_raised_without_basis,
     fund_spending_without_vote,
     collection_rate_falls,

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from . import __version__, fonts, i18n
 from .cache import Cache
 from .config import SiteConfig, load_config
@@ -196,13 +198,36 @@ def _init(job: _Job) -> None:
 
 
 def _check_one(estate_id: str) -> tuple[str, Findings]:
-    """Read, validate and audit one estate; its findings, and the days they hold for."""
+    """Read, validate and audit one estate; its findings, and the days they hold for.
+
+    What the files say holds for any day; the audit and the rule profile
+    compare the working copy's dates with the day it would be released, so
+    their findings hold until the day crosses one of those dates or a
+    deadline.
+    """
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
     estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
-    always += history_findings(estate)
+    dated = history_findings(estate, job.as_of)
     always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
-    dated, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
-    return estate_id, Findings(always, dated, since, until)
+    found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
+    found_on = days_in(estate.data) if estate.data is not None else set()
+    turns = found_on | {d + dt.timedelta(days=1) for d in found_on if d < dt.date.max}
+    since = max([since, *(d for d in turns if d <= job.as_of)])
+    until = min([until, *(d for d in turns if d > job.as_of)])
+    return estate_id, Findings(always, dated + found, since, until)
+
+
+def days_in(value: object) -> set[dt.date]:
+    """Every date a model holds, at any depth."""
+    if isinstance(value, dt.date):
+        return {value}
+    if isinstance(value, BaseModel):
+        return set().union(*(days_in(getattr(value, name)) for name in type(value).model_fields))
+    if isinstance(value, dict):
+        return set().union(*(days_in(v) for v in value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(*(days_in(v) for v in value))
+    return set()

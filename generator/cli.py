@@ -25,6 +25,7 @@ import click
 
 from . import i18n, pipeline, scaffold
 from .cache import CACHE_FOLDER, Cache
+from .ci import PIPELINES, write_pipelines
 from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
 from .i18n import _
 
@@ -266,6 +267,13 @@ _DATE = click.DateTime(["%Y-%m-%d"])
 @option(
     "--name", default=None, metavar="小区名称", help="与 --estate 一起用：小区名称，如 阳光苑。"
 )
+@option(
+    "--ci",
+    "hosts",
+    type=click.Choice(sorted(PIPELINES)),
+    multiple=True,
+    help="同时写好自动发布的流水线文件：github（GitHub Pages）或 gitlab（GitLab Pages），可写多次；见 docs/publish.zh.md。",
+)
 @click.pass_context
 @_guard
 def init(
@@ -275,12 +283,13 @@ def init(
     url: str | None,
     estate_id: str | None,
     name: str | None,
+    hosts: tuple[str, ...],
 ) -> None:
     """新建一个站点：site.yaml（带中文注释）、content/、.gitignore，马上就能通过 check。
 
     目录不写时用当前目录（或 -C 指定的目录）；目录可以还不存在。已经有 site.yaml 的目录不会被改动。
 
-    例：sunshine init 阳光物业 --estate yang-guang-yuan --name 阳光苑
+    例：sunshine init 阳光物业 --estate yang-guang-yuan --name 阳光苑 --ci gitlab
     """
     root: Path = ctx.obj["root"] if folder is None else ctx.obj["root"] / folder
     made = scaffold.init_site(root, title, url)
@@ -289,6 +298,8 @@ def init(
     if estate_id is not None:
         estate = scaffold.new_estate(root, estate_id, name)
         click.echo(_("已创建 {path}", path=_shown(estate, root)))
+    for path in write_pipelines(root, hosts):
+        click.echo(_("已创建 {path}", path=_shown(path, root)))
     click.echo(_("下一步：") + "\n" + _next_steps(root, folder, estate_id))
 
 
@@ -573,13 +584,17 @@ def release(
     \b
     例：sunshine release yun-tai-yi-cun --id 2025-q3 --date 2025-10-10 --posting-from 2025-10-10 --posting-to 2025-10-24
     """
+    warned: list[Diagnostic] = []
     path = pipeline.release(
         _site(ctx),
         estate_id,
         release_date.date(),
         release_id,
         (posting_from.date(), posting_to.date()),
+        warned,
     )
+    for d in warned:
+        click.echo(d.format(), err=True)
     click.echo(_("已写入 {path}：把它提交到 git；这个文件以后不能再改", path=path))
 
 
@@ -622,7 +637,6 @@ def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str)
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        colours = {"added": "green", "removed": "red", "changed": "yellow"}
         click.echo(
             _(
                 "{estate}：{old} → {new}，{count} 处变更",
@@ -632,11 +646,114 @@ def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str)
                 count=len(lines),
             )
         )
-        for line in lines:
-            click.echo(click.style(line.text(), fg=colours[line.kind]))
+        _echo_changes(lines)
         for finding in step.findings:
             click.echo(click.style(finding.format(), fg="red" if finding.fails() else "magenta"))
     sys.exit(EXIT_CONTENT if any(f.fails() for f in step.findings) else EXIT_OK)
+
+
+def _echo_changes(lines: list[Any]) -> None:
+    """Each change on a line of its own, coloured by kind (render.changes.Line)."""
+    colours = {"added": "green", "removed": "red", "changed": "yellow"}
+    for line in lines:
+        click.echo(click.style(line.text(), fg=colours[line.kind]))
+
+
+@main.command("export")
+@argument("estate_id", metavar="小区编号")
+@option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="文件",
+    help="写出的工作簿（默认：站点目录下的 小区编号.xlsx）。",
+)
+@click.pass_context
+@_guard
+def export(ctx: click.Context, estate_id: str, out: Path | None) -> None:
+    """把小区的表格数据导出为 Excel/WPS 工作簿，供填写后用 import 导回。
+
+    工作簿有楼栋、收费标准、合同、四保、维修资金、公共收益、物业费收支、业主表决、更正等工作表，
+    第一个工作表“说明”讲每一列怎么填；已发布的期次是灰色的，不能再改。
+
+    例：sunshine export jia-he-jin-yuan -o 嘉禾锦园.xlsx
+    """
+    from .workbook import export_estate
+
+    path = export_estate(_site(ctx), estate_id, out)
+    click.echo(
+        _(
+            "已写入 {path}：填好后运行 sunshine import {estate} {path} 导回",
+            path=path,
+            estate=estate_id,
+        )
+    )
+
+
+@main.command("import")
+@argument("estate_id", metavar="小区编号")
+@argument("file", metavar="文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--dry-run", is_flag=True, help="只列出将要发生的变更和核对结果，不写入任何文件。")
+@click.pass_context
+@_guard
+def import_(ctx: click.Context, estate_id: str, file: Path, dry_run: bool) -> None:
+    """把填好的工作簿（.xlsx、.xls、.ods，或一个工作表的 .csv）导回小区的 YAML 文件。
+
+    每个值都像 check 一样核对，问题指出工作表和单元格（如 嘉禾锦园.xlsx!维修资金!D14）；
+    先列出将要发生的变更，有任何错误时一个文件也不改，退出码 1。YAML 文件里的注释保留。
+
+    例：sunshine import jia-he-jin-yuan 嘉禾锦园.xlsx --dry-run
+    """
+    from .workbook import apply_import, plan_import
+
+    plan = plan_import(_site(ctx), estate_id, file, str(file))
+    if plan.diagnostics:
+        _print_diagnostics(plan.diagnostics, strict=False, as_json=False)
+    if plan.failed:
+        click.echo(_("有错误，没有改动任何文件"), err=True)
+        sys.exit(EXIT_CONTENT)
+    changes = _(
+        "{estate}：当前数据 → {file}，{count} 处变更",
+        estate=estate_id,
+        file=file,
+        count=len(plan.lines),
+    )
+    click.echo(changes)
+    _echo_changes(plan.lines)
+    if dry_run or not (plan.writes or plan.removes):
+        message = (
+            _("没有写入任何文件（--dry-run）") if dry_run else _("数据没有变化，没有写入任何文件")
+        )
+        click.echo(message, err=True)
+        return
+    for path in apply_import(plan):
+        click.echo(
+            _("已写入 {path}", path=path) if path.exists() else _("已删除 {path}", path=path)
+        )
+    click.echo(_("运行 sunshine check 核对，再提交到 git"), err=True)
+
+
+@main.command()
+@option("--github", is_flag=True, help="写入 GitHub Actions 流水线，发布到 GitHub Pages。")
+@option("--gitlab", is_flag=True, help="写入 GitLab CI 流水线，发布到 GitLab Pages。")
+@option("--force", is_flag=True, help="替换已有的流水线文件。")
+@click.pass_context
+@_guard
+def ci(ctx: click.Context, github: bool, gitlab: bool, force: bool) -> None:
+    """写入在每次推送后核对、生成并发布网站的 CI 流水线文件。
+
+    流水线安装系统软件包和 sunshine，保留构建缓存，运行 check 和 build，发布不含构建状态的网站；
+    发布到自己的服务器或对象存储的步骤写在文件末尾的注释里。选哪种、base_url 怎么设，见 docs/publish.zh.md。
+
+    例：sunshine ci --github
+    """
+    hosts = [h for h, wanted in (("github", github), ("gitlab", gitlab)) if wanted]
+    if not hosts:
+        raise click.UsageError(_("请选择 --github 或 --gitlab（可以都选）"))
+    for path in write_pipelines(_site(ctx), hosts, force):
+        click.echo(_("已写入 {path}", path=path))
+    click.echo(_("提交到 git 并推送；发布方式和 base_url 的设置见 docs/publish.zh.md"), err=True)
 
 
 @main.command()

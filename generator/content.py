@@ -335,6 +335,8 @@ def load_notice(
     if problems:
         return located, None, problems
     notice = Notice.model_validate({**located.data, "id": notice_id, "body": body})
+    body_line = parts[0].count("\n") + 4  # the opening "---", the front matter, the closing "---"
+    located.values[("body",)] = Location(display, body_line, 1)
     return located, notice, []
 
 

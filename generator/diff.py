@@ -89,7 +89,8 @@ def diff(old: EstateData, new: EstateData) -> list[Change]:
     return list(_walk(tree(old), tree(new), (), (), ()))
 
 
-def _identity(item: Any, index: int) -> str:
+def identity(item: Any, index: int) -> str:
+    """How a list's item is named in a change's path: its id, else its natural key, else its place."""
     if isinstance(item, dict):
         for key in _KEYS:
             if item.get(key) is not None:
@@ -99,7 +100,7 @@ def _identity(item: Any, index: int) -> str:
 
 
 def _keyed(items: list[Any]) -> dict[str, tuple[int, Any]]:
-    return {_identity(item, i): (i, item) for i, item in enumerate(items)}
+    return {identity(item, i): (i, item) for i, item in enumerate(items)}
 
 
 def _walk(

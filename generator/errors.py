@@ -152,6 +152,12 @@ CODES: dict[str, Code] = {
             "明细日期不在报表期间内",
         ),
         Code(
+            "D005",
+            Severity.ERROR,
+            "dated after the release that publishes it",
+            "日期晚于发布这一期的日期",
+        ),
+        Code(
             "A001",
             Severity.ERROR,
             "statement does not balance (opening + income - expenditure != closing)",
@@ -187,6 +193,12 @@ CODES: dict[str, Code] = {
             Severity.ERROR,
             "the two sides of a transfer differ in amount or date",
             "转账两边的金额或日期不一致",
+        ),
+        Code(
+            "A009",
+            Severity.ERROR,
+            "building accounts do not match the buildings that bear each spending",
+            "分幢账户与各笔支出的分摊楼幢不符",
         ),
         Code(
             "A006",
@@ -243,6 +255,12 @@ CODES: dict[str, Code] = {
             "fund spending rests on a vote about another matter",
             "维修资金支出引用的表决不是使用维修资金的表决",
         ),
+        Code(
+            "V007",
+            Severity.ERROR,
+            "fund spending dated before the vote that approves it",
+            "维修资金支出早于批准它的表决",
+        ),
         Code("N001", Severity.ERROR, "notice front matter is invalid", "公告文件头无效"),
         Code("N002", Severity.WARNING, "notice has an empty body", "公告正文为空"),
         Code(
@@ -250,6 +268,12 @@ CODES: dict[str, Code] = {
             Severity.ERROR,
             "statement regime differs from the estate's management mode",
             "报表的计费方式与小区的物业服务模式不符",
+        ),
+        Code(
+            "N003",
+            Severity.ERROR,
+            "correction record not announced by a correction notice, or dated before what it corrects",
+            "更正记录没有对应的更正公告，或日期早于被更正的内容",
         ),
         Code(
             "R001",
@@ -310,6 +334,18 @@ CODES: dict[str, Code] = {
             "日期早于上一期发布日，但上一期并没有公示（疑似倒签日期）",
         ),
         Code(
+            "H010",
+            Severity.WARNING,
+            "published announcement, price without periods or rule profile changed in place",
+            "已公示的预告调价、没有执行期间的价格或规则配置被直接修改",
+        ),
+        Code(
+            "H011",
+            Severity.WARNING,
+            "correction record states no change of this release",
+            "更正记录与本期的任何改动都对不上",
+        ),
+        Code(
             "P001",
             Severity.WARNING,
             "a section the rule profile requires is missing",
@@ -346,6 +382,12 @@ CODES: dict[str, Code] = {
             "维修资金余额低于续筹标准",
         ),
         Code(
+            "P007",
+            Severity.ERROR,
+            "earlier disclosure recorded as posted after the estate's first release",
+            "“以前已公示”的记录日期晚于本系统发布的第一期",
+        ),
+        Code(
             "R003",
             Severity.ERROR,
             "release snapshot modified after the commit that added it",
@@ -357,7 +399,53 @@ CODES: dict[str, Code] = {
             "history check skipped (no git history here)",
             "未做提交历史核对（无 git 历史）",
         ),
+        Code(
+            "R005",
+            Severity.ERROR,
+            "a release names a previous release that is missing or different",
+            "期次记载的上一期快照缺失或与之不符",
+        ),
         Code("K001", Severity.ERROR, "site configuration is invalid", "站点配置无效"),
+        Code("W001", Severity.ERROR, "workbook lacks a sheet", "工作簿缺少工作表"),
+        Code(
+            "W002",
+            Severity.ERROR,
+            "sheet titles differ from the export (renamed, missing, unknown or merged)",
+            "列标题与导出时不同（改名、缺少、多出或合并）",
+        ),
+        Code("W003", Severity.ERROR, "formula error in a cell", "单元格公式出错"),
+        Code(
+            "W004",
+            Severity.NOTE,
+            "formula cells read by the value saved with them",
+            "公式单元格按保存的计算结果读取",
+        ),
+        Code(
+            "W005",
+            Severity.ERROR,
+            "a published period changed in the workbook",
+            "工作簿修改了已发布的期次",
+        ),
+        Code("W006", Severity.ERROR, "file cannot be read as a workbook", "文件无法作为工作簿读取"),
+        Code(
+            "W007",
+            Severity.ERROR,
+            "rows of one item disagree, or a period has two rows",
+            "同一项目的各行不一致，或同一期次有两行",
+        ),
+        Code(
+            "W008",
+            Severity.ERROR,
+            "row without its period, or for a period its main sheet lacks",
+            "行缺少期次，或期次不在主表中",
+        ),
+        Code(
+            "W009",
+            Severity.ERROR,
+            "row type unknown, or a value in a column its type does not use",
+            "类型不认识，或填写了这一类型不用的列",
+        ),
+        Code("W010", Severity.NOTE, "CSV read as GBK text", "CSV 按 GBK 编码读取"),
     ]
 }
 
@@ -378,13 +466,23 @@ class Diagnostic:
     def format(self, strict: bool = False) -> str:
         """One line; a control or bidi character from the content is shown as <U+XXXX>, so
         that it can neither drive the terminal nor reorder the line."""
-        severity = Severity.ERROR if strict and self.severity is Severity.WARNING else self.severity
+        severity = Severity.ERROR if self.fails(strict) else self.severity
         line = f"{self.location}: {self.code} {severity_word(severity)}: {self.message}"
         return chars.shown(line)
 
+    @property
+    def historical(self) -> bool:
+        """Located in a published release's snapshot: history, which no edit can change."""
+        return "/releases/" in self.location.file and self.location.file.endswith(".json")
+
     def fails(self, strict: bool = False) -> bool:
-        """True for errors, and for warnings under --strict; notes never fail."""
-        return self.severity is Severity.ERROR or (strict and self.severity is Severity.WARNING)
+        """True for errors, and under --strict for warnings about what can still change.
+
+        A warning located in a published snapshot is reported, but fails
+        nothing: it is history, and no edit can put it right. Notes never fail.
+        """
+        warned = strict and self.severity is Severity.WARNING and not self.historical
+        return self.severity is Severity.ERROR or warned
 
     def as_dict(self) -> dict[str, object]:
         return {

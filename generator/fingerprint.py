@@ -31,19 +31,26 @@ def _file_digest(path: str, stat: os.stat_result) -> str:
 
 
 def content_digest(found: list[tuple[str, str, os.stat_result]], known: Stats, seen: Stats) -> str:
-    """Like digest_tree over ``found`` (see files_of), but a file whose size and mtime are
-    as last time is not read again."""
+    """Like digest_tree over ``found`` (see files_of), but a file whose size and change time
+    (stamp_of) are as last time is not read again."""
     sha = hashlib.sha256()
     for name, path, stat in sorted(found):
         cached = known.get(path)
-        if cached is not None and cached[:2] == (stat.st_size, stat.st_mtime_ns):
+        stamp = stamp_of(stat)
+        if cached is not None and cached[:2] == (stat.st_size, stamp):
             digest = cached[2]
         else:
             digest = _file_digest(path, stat)
-        seen[path] = (stat.st_size, stat.st_mtime_ns, digest)
+        seen[path] = (stat.st_size, stamp, digest)
         sha.update(name.encode())
         sha.update(digest.encode())
     return sha.hexdigest()
+
+
+def stamp_of(stat: os.stat_result) -> int:
+    """When a file last changed: its ctime too, which no one can set back, as a file's
+    modification time can be (``touch -d``) to hide an edit of the same size."""
+    return max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def files_of(path: Path) -> Iterator[tuple[str, str, os.stat_result]]:

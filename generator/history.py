@@ -85,22 +85,9 @@ def side_id(side: Side) -> str:
     return side.release.id if side.release else WORKING_COPY
 
 
-def newest_corrections(sides: list[Side]) -> tuple[Correction, ...]:
-    """The corrections of the newest side: published once, they stay, and cover any earlier step."""
-    newest = sides[-1].data.corrections if sides else None
-    return tuple(newest.corrections) if newest is not None else ()
-
-
-def compare(
-    old: Side | None,
-    new: Side,
-    limits: Thresholds | None = None,
-    corrections: tuple[Correction, ...] | None = None,
-) -> Step:
-    """Diff two sides and audit the difference; ``corrections`` default to the newer side's."""
-    if corrections is None:
-        corrections = newest_corrections([new])
-    run = Audit(old, new, limits or Thresholds(), corrections=corrections)
+def compare(old: Side | None, new: Side, limits: Thresholds | None = None) -> Step:
+    """Diff two sides and audit the difference, put right by the newer side's corrections."""
+    run = Audit(old, new, limits or Thresholds())
     findings = audit(run)
     return Step(side_id(old) if old else None, side_id(new), run.changes, findings, run.corrected)
 
@@ -109,11 +96,10 @@ def steps(
     sides: list[Side], limits: Thresholds | None = None, first: bool = False
 ) -> Iterator[Step]:
     """Consecutive pairs of an estate's sides, oldest first; ``first`` adds the step into the first."""
-    corrections = newest_corrections(sides)
     if first and sides:
-        yield compare(None, sides[0], limits, corrections)
+        yield compare(None, sides[0], limits)
     for old, new in zip(sides, sides[1:], strict=False):
-        yield compare(old, new, limits, corrections)
+        yield compare(old, new, limits)
 
 
 def git_witness(root: Path, content: Path, estate: str = "*") -> list[Diagnostic]:

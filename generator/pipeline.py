@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from . import tree
 from .audit import Side
 from .clock import today
 from .config import SiteConfig, load_config
@@ -189,16 +190,36 @@ def audit_estate(
     site: Site, estate: LoadedEstate, day: dt.date, posting: tuple[dt.date, dt.date] | None = None
 ) -> list[Diagnostic]:
     """An estate's history audited step by step, its working copy last as the release of ``day``."""
-    found = history_findings(estate)
+    found = history_findings(estate, day)
     found += profile_findings(site, estate, day, with_working_copy=True, posting=posting)
     return found
 
 
-def history_findings(estate: LoadedEstate) -> list[Diagnostic]:
-    """What the audit finds between each release and the next, the working copy last."""
-    sides = estate_sides(estate, with_working_copy=True)
+def history_findings(estate: LoadedEstate, day: dt.date) -> list[Diagnostic]:
+    """What the audit finds between each release and the next, the working copy last as of ``day``."""
+    sides = estate_sides(estate, with_working_copy=True, as_of=day)
     first = not estate.releases and estate.data is not None  # the first release is being made
-    return [f for step in steps(sides, first=first) for f in step.findings]
+    found = [f for step in steps(sides, first=first) for f in step.findings]
+    return found + list(_attachments_replaced(estate))
+
+
+def _attachments_replaced(estate: LoadedEstate) -> Iterator[Diagnostic]:
+    """H008: an attachment file the latest release published, replaced or removed since."""
+    if not estate.releases:
+        return
+    published = estate.releases[-1].release
+    for name, sha in published.attachments.items():
+        now = tree.sha256(estate.source.folder / name, len(Path(name).parts))  # through no link
+        if now != sha:
+            message = _(
+                "附件 {name} 已在 {day} 发布的期次 {release} 中公示（内容哈希 {sha}…），现在{what}。已公示的附件不能替换；新的文件请用新的文件名，并在补充协议中说明",
+                name=name,
+                day=published.date,
+                release=published.id,
+                sha=sha[:12],
+                what=_("被删除了") if now is None else _("内容变了"),
+            )
+            yield Diagnostic("H008", Location(f"{estate.source.display}/{name}", 1, 1), message)
 
 
 def estate_profile(site: Site, estate: LoadedEstate) -> RuleProfile:
@@ -264,12 +285,18 @@ def profile_check(
 
 
 def estate_sides(
-    estate: LoadedEstate, with_working_copy: bool = False, exact: bool = True
+    estate: LoadedEstate,
+    with_working_copy: bool = False,
+    exact: bool = True,
+    as_of: dt.date = dt.date.max,
 ) -> list[Side]:
-    """The estate at each release, oldest first, and optionally its working copy last."""
+    """The estate at each release, oldest first, and optionally its working copy last.
+
+    The working copy is the release it would be on ``as_of``.
+    """
     sides = [snapshot_side(s, estate.source, exact) for s in estate.releases]
     if with_working_copy and estate.data is not None:
-        sides.append(Side(estate.data, None, working_locator(estate.source)))
+        sides.append(Side(estate.data, None, working_locator(estate.source), as_of))
     return sides
 
 
@@ -306,12 +333,15 @@ def release(
     release_date: dt.date,
     release_id: str,
     posting: tuple[dt.date, dt.date],
+    warned: list[Diagnostic] | None = None,
 ) -> Path:
     """Freeze an estate's working copy as a new release; refuse errors, findings and existing ids.
 
     The working copy is audited as this release: against every release
     before it and against its rule profile on ``release_date``. Any error
-    refuses the release, and nothing is written.
+    refuses the release, and nothing is written; the warnings and notes
+    found go into ``warned``. The snapshot names the release before it and
+    the digest of each attachment, so that neither can change unseen.
     """
     config, own = load_config(root)  # only this estate is read: a city has thousands
     folder = root / (config.content_dir if config else "content") / estate_id
@@ -344,6 +374,7 @@ def release(
                 id=release_id,
             )
         )
+    _in_order(estate, release_date, posting)
     found = own + git_witness(root, root / config.content_dir, estate_id)
     if estate.data is not None:
         found += audit_estate(site, estate, release_date, posting)
@@ -351,15 +382,53 @@ def release(
     refused = [d for d in found if d.severity is Severity.ERROR]
     if refused or estate.data is None:
         raise ContentError(sorted(refused or found, key=Diagnostic.sort_key))
+    if warned is not None:
+        warned += sorted(found, key=Diagnostic.sort_key)
+    latest = estate.releases[-1] if estate.releases else None
     meta = Release.model_validate(
         {
             "id": release_id,
             "date": release_date,
             "posting": {"from": posting[0], "to": posting[1]},
             "signers": signers(estate.data),
+            "previous": {"id": latest.release.id, "sha256": latest.sha256} if latest else None,
+            "attachments": attachment_digests(estate.source.folder, estate.data),
         }
     )
     return write_snapshot(estate.source.folder, meta, estate.data)
+
+
+def _in_order(estate: LoadedEstate, day: dt.date, posting: tuple[dt.date, dt.date]) -> None:
+    """A release comes after the one before it, and is posted from the day it is published."""
+    latest = estate.releases[-1].release if estate.releases else None
+    if latest is not None and day < latest.date:
+        raise UsageError(
+            _(
+                "发布日期 {day} 早于上一期 {id} 的发布日期 {latest}：新的一期不能排在已发布的期次之前",
+                day=day,
+                id=latest.id,
+                latest=latest.date,
+            )
+        )
+    if posting[0] < day:
+        raise UsageError(
+            _(
+                "公示期从 {start} 开始，早于发布日期 {day}：公示期从发布那天起算，请检查 --posting-from",
+                start=posting[0],
+                day=day,
+            )
+        )
+
+
+def attachment_digests(folder: Path, data: EstateData) -> dict[str, str]:
+    """The SHA-256 of each contract's attachment file, by its path in the estate's folder."""
+    digests: dict[str, str] = {}
+    for contract in data.contracts.contracts if data.contracts else []:
+        name = contract.attachment
+        digest = tree.sha256(folder / name, len(Path(name).parts)) if name else None
+        if name and digest is not None:
+            digests[name] = digest
+    return dict(sorted(digests.items()))
 
 
 def _no_estate(root: Path, estate_id: str) -> str:

@@ -152,13 +152,33 @@ def available() -> list[str]:
     return sorted(p.stem for p in PACKAGED.glob("*.yaml"))
 
 
+LAW = "national"  # the baseline: what the law asks everywhere; a local profile may only ask more
+
+
 @cache
 def load_profile(name: str, site: Path | None = None) -> RuleProfile:
-    """A profile with everything it extends merged in."""
+    """A profile with everything it extends merged in; refused if its votes ask less than the law."""
+    profile = _merged(name, site)
+    if name != LAW:
+        law = _merged(LAW, None)
+        for kind, day in laxer_votes(profile, law):
+            raise ProfileError(
+                _(
+                    "规则配置 {name} 对“{kind}”（{day} 表决的）要求的表决比例低于法律规定（{article}）：地方规定可以更严，不能更松",
+                    name=name,
+                    kind=kind,
+                    day=day,
+                    article=(vote_rule(law, kind, day) or law.votes[0]).article,
+                )
+            )
+    return profile
+
+
+def _merged(name: str, site: Path | None) -> RuleProfile:
     profile = _load_one(name, site)
     if profile.extends is None:
         return profile
-    base = load_profile(profile.extends, site)
+    base = _merged(profile.extends, site)
     mine = {r.id for r in profile.requirements}
     return RuleProfile(
         id=profile.id,
@@ -232,7 +252,8 @@ def evaluate(
     latest = published[-1]
     out = list(_sections(profile, published, latest, as_of))
     out += _posting(profile, published)
-    out += _fee_notice(profile, latest)
+    out += _fee_notice(profile, published)
+    out += _earlier_disclosures(published)
     out += _votes(profile, latest)
     out += _top_up(profile, latest)
     return out
@@ -354,6 +375,20 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
         return  # only the most recent period that is due
 
 
+def _earlier_disclosures(published: list[Published]) -> Iterator[Diagnostic]:
+    """P007: a statement recorded as posted on paper after the estate's first release here."""
+    first, latest = published[0], published[-1]
+    for i, earlier in enumerate(latest.data.estate.earlier_disclosures):
+        if earlier.posted >= first.day:
+            message = _(
+                "“以前已公示”的记录（{account}，{start} 至 {end}）写明 {posted} 公示，但本小区在 {first} 已经用本系统发布了第一期：此后的报表要通过发布期次公示，不能补记为纸质公示",
+                account=earlier.account, start=earlier.period.start, end=earlier.period.end,
+                posted=earlier.posted, first=first.day,
+            )  # fmt: skip
+            place = ("estate", "earlier_disclosures", i, "posted")
+            yield Diagnostic("P007", latest.locate(place), message)
+
+
 def _posting(profile: RuleProfile, published: list[Published]) -> Iterator[Diagnostic]:
     rule = profile.posting
     if rule is None:
@@ -374,14 +409,20 @@ def _posting(profile: RuleProfile, published: list[Published]) -> Iterator[Diagn
             yield Diagnostic("P003", r.locate((RELEASE, "posting")), message)
 
 
-def _fee_notice(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
-    rule, fees = profile.fee_notice, latest.data.fees
-    if rule is None or fees is None:
+def _fee_notice(profile: RuleProfile, published: list[Published]) -> Iterator[Diagnostic]:
+    """P004, for each release: a rise it shows first, posted with too little notice.
+
+    Judged in the release that first showed the rise, so a later edit of the
+    posted day cannot take the finding back; a fee continued under another
+    id (the same item for the same property) is the same fee.
+    """
+    rule = profile.fee_notice
+    if rule is None:
         return
-    for i, fee in enumerate(fees.standards):
-        ordered = sorted(enumerate(fee.periods), key=lambda ip: ip[1].start)
-        for (_i, prev), (j, period) in zip(ordered, ordered[1:], strict=False):
-            if period.amount <= prev.amount:
+    shown: set[tuple[tuple[str, str], dt.date]] = set()
+    for release in published:
+        for key, place, prev, period in _rises(release.data):
+            if (key, period.start) in shown:
                 continue
             deadline = period.start - dt.timedelta(days=rule.days)
             if period.posted is None or period.posted > deadline:
@@ -391,13 +432,28 @@ def _fee_notice(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]
                     else _("没有写调价公示日期（posted）")
                 )
                 message = _(
-                    "收费标准 {fee}：自 {start} 起上调为 {amount}，{when}；应在 {deadline} 前公示（{article}）",
-                    fee=fee.id, start=period.start, amount=period.amount, when=when,
-                    deadline=deadline, article=rule.article,
+                    "收费标准 {fee}：自 {start} 起由 {old} 上调为 {amount}，{when}；应在 {deadline} 前公示（{article}）",
+                    fee=key[0], start=period.start, old=prev.amount, amount=period.amount,
+                    when=when, deadline=deadline, article=rule.article,
                 )  # fmt: skip
                 field_name = "posted" if period.posted else "from"
-                place = ("fees", "standards", i, "periods", j, field_name)
-                yield Diagnostic("P004", latest.locate(place), message)
+                yield Diagnostic("P004", release.locate((*place, field_name)), message)
+        shown |= {(key, period.start) for key, _p, _prev, period in _rises(release.data)}
+
+
+def _rises(data: EstateData) -> Iterator[tuple[tuple[str, str], tuple[str | int, ...], Any, Any]]:
+    """(series, place, previous period, period) of each rise: a period dearer than the one before
+    it in its series, the fee's item for the same property, whatever the fee's id."""
+    series: dict[tuple[str, str], list[tuple[tuple[str | int, ...], Any]]] = {}
+    for i, fee in enumerate(data.fees.standards if data.fees else []):
+        key = (fee.item.strip(), fee.applies_to.strip())
+        for j, period in enumerate(fee.periods):
+            series.setdefault(key, []).append((("fees", "standards", i, "periods", j), period))
+    for key, periods in series.items():
+        ordered = sorted(periods, key=lambda pp: pp[1].start)
+        for (_a, prev), (place, period) in zip(ordered, ordered[1:], strict=False):
+            if period.amount > prev.amount:
+                yield key, place, prev, period
 
 
 def vote_rule(profile: RuleProfile, kind: VoteKind, day: dt.date) -> VoteRule | None:
@@ -429,6 +485,52 @@ def vote_passes(
         if base == 0 or (approve <= need if rule.more_than else approve < need):
             return False
     return True
+
+
+def laxer_votes(profile: RuleProfile, law: RuleProfile) -> Iterator[tuple[VoteKind, dt.date]]:
+    """Each (matter, day) on which a profile lets pass a vote the law would not.
+
+    Passing grows with the shares taking part and approving, so a rule asks
+    no less than another when it refuses the other's largest failing
+    tallies: just short of its participation, and just short of its
+    approval at the least and at the full participation.
+    """
+    days = {dt.date(2000, 1, 1), dt.date(2100, 1, 1)}
+    for rule in [*profile.votes, *law.votes]:
+        for edge in (rule.since, rule.until):
+            if edge is not None:
+                days |= {edge - dt.timedelta(days=1), edge, edge + dt.timedelta(days=1)}
+    for kind in VoteKind:
+        for day in sorted(days):
+            needed = vote_rule(law, kind, day)
+            if needed is None:
+                continue
+            mine = vote_rule(profile, kind, day)
+            if mine is None or any(vote_passes(mine, *t) for t in _just_short(needed)):
+                yield kind, day
+                break
+
+
+def _just_short(rule: VoteRule) -> list[tuple[tuple[Decimal, int], ...]]:
+    """The largest tallies a rule refuses, on an electorate of 30,000 owners and ㎡."""
+    whole = 30000
+
+    def least(base: int) -> int:  # the fewest approving that pass, out of ``base``
+        need = Fraction(rule.approval) * base
+        return int(need) + 1 if rule.more_than or need != int(need) else int(need)
+
+    taking = -(-Fraction(rule.participation) * whole // 1)  # the fewest taking part
+    taking = int(taking)
+    cases = [(whole, least(whole if rule.basis is VoteBasis.ALL_OWNERS else whole) - 1)]
+    if rule.basis is VoteBasis.PARTICIPATING:
+        cases.append((taking, least(taking) - 1))
+        if taking > 0:
+            cases.append((taking - 1, taking - 1))
+    return [
+        ((Decimal(whole), whole), (Decimal(part), part), (Decimal(yes), yes))
+        for part, yes in cases
+        if yes >= 0
+    ]
 
 
 def relied_upon(data: EstateData) -> Iterator[tuple[str, tuple[str | int, ...], str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,33 @@ def load_releases(
                 earlier = (document, snapshot)
         problems += found
     snapshots.sort(key=lambda s: (s.release.date, s.release.id))
-    return snapshots, problems
+    return snapshots, problems + list(_broken_links(snapshots, display))
+
+
+def _broken_links(snapshots: list[Snapshot], display: str) -> Iterator[Diagnostic]:
+    """R005: a release names as its previous one a release that is not the one before it here."""
+    before: Snapshot | None = None
+    for snapshot in snapshots:
+        named = snapshot.release.previous
+        if named is not None and (
+            before is None or (named.id, named.sha256) != (before.release.id, before.sha256)
+        ):
+            there = (
+                _(
+                    "这里它前面是期次 {id}（指纹 {fingerprint}）",
+                    id=before.release.id,
+                    fingerprint=fingerprint(before.sha256),
+                )
+                if before is not None
+                else _("这里它前面没有期次")
+            )
+            message = _(
+                "期次 {id} 记载它的上一期是 {previous}（指纹 {fingerprint}），但{there}：有一期快照被删除、替换或改动过。请用 git 恢复被删改的快照",
+                id=snapshot.release.id, previous=named.id, fingerprint=fingerprint(named.sha256), there=there,
+            )  # fmt: skip
+            where = Location(f"{display}/releases/{snapshot.release.id}.json", 1, 1)
+            yield Diagnostic("R005", where, message)
+        before = snapshot
 
 
 def _snapshot_files(folder: Path) -> list[Path]:

@@ -14,9 +14,11 @@ between the listing and the reading is followed either.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
+from io import BufferedReader
 from pathlib import Path
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -103,14 +105,35 @@ def read_bytes(path: Path, depth: int, limit: int | None = None) -> bytes:
     NotPlain names the link or the thing that is not a file; TooLarge, a file over
     ``limit`` bytes (read no further than that); FileNotFoundError, a missing one.
     """
+    with _opened(path, depth) as file:
+        size = os.fstat(file.fileno()).st_size
+        if limit is not None and size > limit:
+            raise TooLarge(str(path), size)
+        data = file.read() if limit is None else file.read(limit + 1)
+    if limit is not None and len(data) > limit:  # grew since fstat
+        raise TooLarge(str(path), len(data))
+    return data
+
+
+def sha256(path: Path, depth: int) -> str | None:
+    """The SHA-256 of a regular file, read in chunks through no link; None when there is
+    no such plain file (missing, a link, a pipe …)."""
+    try:
+        with _opened(path, depth) as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except (NotPlain, FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _opened(path: Path, depth: int) -> BufferedReader:
     parts = path.parts
     depth = min(depth, len(parts) - 1)
-    base = Path(*parts[: len(parts) - depth]) if depth < len(parts) else Path(parts[0])
+    base = Path(*parts[: len(parts) - depth])
     folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for index, part in enumerate(parts[len(parts) - depth : -1]):
             folder = _enter(folder, part, Path(*parts[: len(parts) - depth + index + 1]))
-        return _read(folder, parts[-1], str(path), limit)
+        return _open(folder, parts[-1], str(path))
     finally:
         os.close(folder)
 
@@ -126,20 +149,16 @@ def _enter(folder: int, name: str, shown: Path) -> int:
     return inner
 
 
-def _read(folder: int, name: str, shown: str, limit: int | None) -> bytes:
+def _open(folder: int, name: str, shown: str) -> BufferedReader:
     try:
         handle = os.open(name, _FILE, dir_fd=folder)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise NotPlain(shown, True) from None
         raise
-    with os.fdopen(handle, "rb") as file:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotPlain(shown, False)
-        if limit is not None and info.st_size > limit:
-            raise TooLarge(shown, info.st_size)
-        data = file.read() if limit is None else file.read(limit + 1)
-    if limit is not None and len(data) > limit:  # grew since fstat
-        raise TooLarge(shown, len(data))
-    return data
+    file = os.fdopen(handle, "rb")
+    assert isinstance(file, BufferedReader)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        file.close()
+        raise NotPlain(shown, False)
+    return file

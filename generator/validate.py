@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from .content import EstateSource
-from .errors import Diagnostic
+from .errors import Diagnostic, Location
 from .i18n import N_, _
 from .model import EstateData
 from .model.accounts import (
     AccountingBasis,
     Entry,
     FeeStatement,
+    FundExpenditure,
     FundStatement,
     RevenueStatement,
     Vote,
@@ -23,6 +24,7 @@ from .model.accounts import (
 )
 from .model.estate import ManagementMode
 from .model.fees import PricePeriod, PricingRegime
+from .model.notices import NoticeCategory
 
 MEASURES = {"area": N_("面积"), "headcount": N_("人数")}
 TOTALS = {
@@ -650,59 +652,74 @@ def notice_bodies(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
             )
 
 
-def _outgoing(entry: Entry) -> bool:
-    """A public-revenue line that moves money into the maintenance fund."""
-    return entry.transfer is not None or "维修资金" in entry.category
+FUND_WORDS = ("维修资金", "维修基金")  # how a line names the maintenance fund
+REVENUE_WORDS = ("公共收益",)  # and public revenue
+
+# the two ways money moves between the accounts: (from, to), each (account, side, words naming the other)
+TRANSFER_WAYS = (
+    (("public_revenue", "expenditure", FUND_WORDS), ("maintenance_fund", "income", REVENUE_WORDS)),
+    (("maintenance_fund", "expenditure", REVENUE_WORDS), ("public_revenue", "income", FUND_WORDS)),
+)
+ACCOUNT_NAMES = {
+    "maintenance_fund": N_("专项维修资金"),
+    "public_revenue": N_("公共收益"),
+    "income": N_("收入"),
+    "expenditure": N_("支出"),
+}
 
 
-def _incoming(entry: Entry) -> bool:
-    """A maintenance-fund income line that comes from public revenue."""
-    return entry.transfer is not None or "公共收益" in entry.category
+def _names(entry: Entry, words: tuple[str, ...]) -> bool:
+    """A line that moves money to or from the other account: its transfer id, or its words say so."""
+    return entry.transfer is not None or any(
+        w in entry.category or w in entry.summary for w in words
+    )
 
 
 def transfers(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
-    """A007, A008: public revenue moved into the fund is on both sides, equal in amount and date."""
-    sides = []
-    for kind, name, wanted in (
-        ("public_revenue", "expenditure", _outgoing),
-        ("maintenance_fund", "income", _incoming),
-    ):
-        lines = [
+    """A007, A008: money moved between public revenue and the fund is on both sides, equal in amount and date."""
+    for sender, receiver in TRANSFER_WAYS:
+        yield from _reconcile(data, src, sender, receiver)
+
+
+def _reconcile(
+    data: EstateData,
+    src: EstateSource,
+    sender: tuple[str, str, tuple[str, ...]],
+    receiver: tuple[str, str, tuple[str, ...]],
+) -> Iterator[Diagnostic]:
+    lines = [
+        [
             (pid, i, e)
             for pid, st in getattr(data.accounts, kind).items()
-            for i, e in enumerate(getattr(st, name))
-            if wanted(e)
+            for i, e in enumerate(getattr(st, side))
+            if _names(e, words)
         ]
-        sides.append((kind, name, lines))
-    (out_kind, out_side, outs), (in_kind, in_side, ins) = sides
+        for kind, side, words in (sender, receiver)
+    ]
+    (out_kind, out_side, _w), (in_kind, in_side, _v) = sender, receiver
     matched: set[int] = set()
-    for pid, i, e in outs:
-        partner = _partner(e, [(p, j, x) for p, j, x in ins if id(x) not in matched])
-        where = src.at(
-            (*_ACCOUNTS, out_kind, pid), (out_side, i, "transfer" if e.transfer else "id")
-        )
+    for pid, i, e in lines[0]:
+        partner = _partner(e, [(p, j, x) for p, j, x in lines[1] if id(x) not in matched])
+        field_name = "transfer" if e.transfer else "id"
+        where = src.at((*_ACCOUNTS, out_kind, pid), (out_side, i, field_name))
         if partner is None:
-            yield Diagnostic(
-                "A007", where, _unmatched(e, pid, _("公共收益"), _("专项维修资金的收入"))
-            )
+            yield Diagnostic("A007", where, _unmatched(e, pid, sender, receiver))
             continue
-        ppid, j, other = partner
+        ppid, _j, other = partner
         matched.add(id(other))
         if (other.amount, other.date) != (e.amount, e.date):
             message = _(
-                "转账 {id}：公共收益 {pid} 转出 {amount} 元（{date}），专项维修资金 {other_pid} 转入 {other_amount} 元（{other_date}）；两边的金额和日期应当相同",
-                id=e.transfer or e.id, pid=pid, amount=e.amount, date=e.date, other_pid=ppid,
-                other_amount=other.amount, other_date=other.date,
+                "转账 {id}：{sender} {pid} 转出 {amount} 元（{date}），{receiver} {other_pid} 转入 {other_amount} 元（{other_date}）；两边的金额和日期应当相同",
+                id=e.transfer or e.id, sender=_(ACCOUNT_NAMES[out_kind]), pid=pid,
+                amount=e.amount, date=e.date, receiver=_(ACCOUNT_NAMES[in_kind]),
+                other_pid=ppid, other_amount=other.amount, other_date=other.date,
             )  # fmt: skip
             yield Diagnostic("A008", where, message)
-    for pid, j, e in ins:
+    for pid, j, e in lines[1]:
         if id(e) not in matched:
-            where = src.at(
-                (*_ACCOUNTS, in_kind, pid), (in_side, j, "transfer" if e.transfer else "id")
-            )
-            yield Diagnostic(
-                "A007", where, _unmatched(e, pid, _("专项维修资金"), _("公共收益的支出"))
-            )
+            field_name = "transfer" if e.transfer else "id"
+            where = src.at((*_ACCOUNTS, in_kind, pid), (in_side, j, field_name))
+            yield Diagnostic("A007", where, _unmatched(e, pid, receiver, sender))
 
 
 def _partner(
@@ -721,11 +738,16 @@ def _partner(
     )
 
 
-def _unmatched(entry: Entry, pid: str, here: str, there: str) -> str:
+def _unmatched(
+    entry: Entry,
+    pid: str,
+    here: tuple[str, str, tuple[str, ...]],
+    there: tuple[str, str, tuple[str, ...]],
+) -> str:
     return _(
-        "{here} {pid} 的 {id}（{amount} 元，{date}，{category}）是账户之间的转账，但{there}中没有对应的一笔。两边都要记账，并在两边写同一个 transfer 编号",
-        here=here, pid=pid, id=entry.id, amount=entry.amount, date=entry.date,
-        category=entry.category, there=there,
+        "{here} {pid} 的 {id}（{amount} 元，{date}，{category}）是账户之间的转账，但{account}的{side}中没有对应的一笔。两边都要记账，并在两边写同一个 transfer 编号",
+        here=_(ACCOUNT_NAMES[here[0]]), pid=pid, id=entry.id, amount=entry.amount, date=entry.date,
+        category=entry.category, account=_(ACCOUNT_NAMES[there[0]]), side=_(ACCOUNT_NAMES[there[1]]),
     )  # fmt: skip
 
 
@@ -795,7 +817,7 @@ def electorates(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
 
 
 def fund_use_votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
-    """V005, V006: fund spending rests on a vote about using the fund, by the owners who bear it."""
+    """V005, V006, V007: fund spending rests on an earlier vote about using the fund, by the owners who bear it."""
     votes = {v.id: v for v in (data.votes.votes if data.votes else [])}
     for pid, st in data.accounts.maintenance_fund.items():
         part = (*_ACCOUNTS, "maintenance_fund", pid)
@@ -810,14 +832,92 @@ def fund_use_votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                     pid=pid, entry=e.id, vote=vote.id, kind=vote.kind,
                 )  # fmt: skip
                 yield Diagnostic("V006", where, message)
-            outside = [b for b in e.buildings if vote.buildings and b not in vote.buildings]
-            if outside:
+            if e.date < vote.date:
                 message = _(
-                    "专项维修资金 {pid} 的支出 {entry} 由楼幢 {outside} 分摊，但表决 {vote} 只有楼幢 {scope} 的业主参加：分摊费用的楼幢业主都应参加表决",
-                    pid=pid, entry=e.id, outside="、".join(outside), vote=vote.id,
-                    scope="、".join(vote.buildings),
+                    "专项维修资金 {pid} 的支出 {entry} 发生在 {date}，早于批准它的表决 {vote}（{vote_date}）：先表决，后动用维修资金",
+                    pid=pid, entry=e.id, date=e.date, vote=vote.id, vote_date=vote.date,
                 )  # fmt: skip
-                yield Diagnostic("V005", where, message)
+                yield Diagnostic("V007", src.at(part, ("expenditure", i, "date")), message)
+            yield from _voted_by_the_owners_who_pay(e, vote, pid, where)
+
+
+def _voted_by_the_owners_who_pay(
+    e: FundExpenditure, vote: Vote, pid: str, where: Location
+) -> Iterator[Diagnostic]:
+    """V005: a vote of some buildings' owners approves spending those buildings bear, named."""
+    if not vote.buildings:
+        return
+    outside = [b for b in e.buildings if b not in vote.buildings]
+    if not e.buildings:
+        message = _(
+            "专项维修资金 {pid} 的支出 {entry} 以楼幢 {scope} 业主的表决 {vote} 为依据，却没有写由哪些楼幢分摊（buildings）：请写明分摊的楼幢",
+            pid=pid, entry=e.id, scope="、".join(vote.buildings), vote=vote.id,
+        )  # fmt: skip
+        yield Diagnostic("V005", where, message)
+    elif outside:
+        message = _(
+            "专项维修资金 {pid} 的支出 {entry} 由楼幢 {outside} 分摊，但表决 {vote} 只有楼幢 {scope} 的业主参加：分摊费用的楼幢业主都应参加表决",
+            pid=pid, entry=e.id, outside="、".join(outside), vote=vote.id,
+            scope="、".join(vote.buildings),
+        )  # fmt: skip
+        yield Diagnostic("V005", where, message)
+
+
+def buildings_bear_their_spending(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """A009: a building's account spends what the statement's lines charge it, and only that.
+
+    A line borne by one building is all in that building's spending; a
+    building whose account spends names a line it bears (or a transfer out,
+    or a line the whole estate bears).
+    """
+    for pid, st in data.accounts.maintenance_fund.items():
+        if not st.buildings:
+            continue
+        part = (*_ACCOUNTS, "maintenance_fund", pid)
+        spent = {b.building: b.expenditure for b in st.buildings}
+        alone: dict[str, Decimal] = {}
+        for e in st.expenditure:
+            if len(e.buildings) == 1:
+                alone[e.buildings[0]] = alone.get(e.buildings[0], Decimal(0)) + e.amount
+        named = {b for e in st.expenditure for b in e.buildings}
+        shared = any(not e.buildings for e in st.expenditure)
+        sent = {t.source for t in st.transfers}
+        for i, account in enumerate(st.buildings):
+            building = account.building
+            if alone.get(building, Decimal(0)) > account.expenditure:
+                message = _(
+                    "{pid}：楼幢 {building} 单独分摊的支出合计 {bears}，但它的账户本期支出只有 {spent}：分幢账户要记上本幢分摊的每一笔",
+                    pid=pid, building=building, bears=_money(alone[building]),
+                    spent=_money(account.expenditure),
+                )  # fmt: skip
+                yield Diagnostic("A009", src.at(part, ("buildings", i, "expenditure")), message)
+            elif account.expenditure > 0 and building not in named | sent and not shared:
+                message = _(
+                    "{pid}：楼幢 {building} 的账户本期支出 {spent}，但没有哪一笔支出写明由它分摊（buildings）：请在那笔支出的 buildings 中写上 {building}",
+                    pid=pid, building=building, spent=_money(spent[building]),
+                )  # fmt: skip
+                yield Diagnostic("A009", src.at(part, ("buildings", i, "expenditure")), message)
+
+
+def correction_notices(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """I003, N003: each correction is announced by a notice of the category 更正 that exists."""
+    if data.corrections is None:
+        return
+    for i, c in enumerate(data.corrections.corrections):
+        where = src.at(("corrections",), ("corrections", i, "notice"))
+        notice = data.notices.get(c.notice)
+        if notice is None:
+            message = _(
+                "更正 {id} 写的公告 {notice} 不存在：请在 notices/ 下发一条类别为“更正”的公告，文件名就是这个编号",
+                id=c.id, notice=c.notice,
+            )  # fmt: skip
+            yield Diagnostic("I003", where, message)
+        elif notice.category is not NoticeCategory.CORRECTION:
+            message = _(
+                "更正 {id} 写的公告 {notice} 的类别是“{category}”：宣布更正的公告类别要写“更正”",
+                id=c.id, notice=c.notice, category=notice.category,
+            )  # fmt: skip
+            yield Diagnostic("N003", where, message)
 
 
 RULES: list[Rule] = [
@@ -835,7 +935,17 @@ RULES: list[Rule] = [
     notice_bodies,
     transfers,
     building_transfers,
+    buildings_bear_their_spending,
+    correction_notices,
     electorates,
     fund_use_votes,
 ]
-CROSS_FILE: set[Rule] = {references, periods_chain, transfers, electorates, fund_use_votes}
+CROSS_FILE: set[Rule] = {
+    references,
+    periods_chain,
+    transfers,
+    electorates,
+    fund_use_votes,
+    buildings_bear_their_spending,
+    correction_notices,
+}

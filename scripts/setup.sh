@@ -3,8 +3,9 @@
 # Chinese, HarfBuzz subsetting for fast PDFs, Pango for WeasyPrint), then the
 # Python packages in a virtual environment at .venv. With --test it also
 # installs what the tests drive: Chromium, poppler (pdftoppm), zbar (QR
-# decoding), Node.js and axe-core. Safe to run again: it only installs what
-# is missing.
+# decoding), LibreOffice Calc (saves the workbooks the import tests read as
+# .xls and .ods, as a clerk's spreadsheet program would), Node.js and
+# axe-core. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3 python3-ve
 testing=0
 [ "${1:-}" = "--test" ] && testing=1
 if [ "$testing" = 1 ]; then
-  packages+=(chromium poppler-utils zbar-tools)
+  packages+=(chromium poppler-utils zbar-tools libreoffice-calc-nogui)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()

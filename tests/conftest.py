@@ -105,7 +105,20 @@ def site(tmp_path: Path) -> Site:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo content built once for every test that reads the output."""
-    from generator.pipeline import build
+    """The demo content built once for every test that reads the output.
 
-    return build(REPO, tmp_path_factory.mktemp("demo") / "site")
+    Its build cache is kept beside it (``demo_cache``), as a CI runner keeps it between runs.
+    """
+    from generator.cache import Cache
+    from generator.clock import today
+    from generator.incremental import build
+
+    folder = tmp_path_factory.mktemp("demo")
+    build(REPO, folder / "site", None, today(), cache=Cache(folder / "cache"))
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def demo_cache(demo_build: Path) -> Path:
+    """The build cache the demo build filled."""
+    return demo_build.parent / "cache"

@@ -69,9 +69,9 @@ def published(site: Site) -> Site:
     return site
 
 
-def findings(site: Site, code: str) -> list[str]:
+def findings(site: Site, code: str, *args: str) -> list[str]:
     """Lines of ``check`` carrying a code."""
-    _code, output = cli(site, "check")
+    _code, output = cli(site, "check", *args)
     return [line for line in output.splitlines() if f" {code} " in line]
 
 
@@ -165,7 +165,7 @@ TAMPERING: list[Tamper] = [
         "notice body",
         lambda s: edit(s, NOTICE, "调整为 1.00 元", "调整为 1.20 元"),
         "H008",
-        "title:",  # the body has no line of its own: the notice's front matter
+        "调整为 1.20 元",
         "path: notices.2025-05-25-fee-adjustment.body（内容较长，old 和 new 可以不填）",
     ),
     (
@@ -441,7 +441,7 @@ def test_h009_a_fee_change_dated_as_posted_before_the_release_that_did_not_show_
     rise = "      - from: 2026-01-01\n        amount: 160.00\n        regime: 市场调节价\n        basis: {kind: 业主大会决议, ref: 2025 年第二次业主大会决议}\n        posted: 2025-06-01\n"
     edit(site, "fees.yaml", old, old + rise)
     (finding,) = findings(site, "H009")
-    assert "2025-06-01 已公示" in finding and "期次 2025-h1" in finding
+    assert "日期是 2025-06-01，早于 2025-07-10 发布的期次 2025-h1" in finding
     assert "posted: 2025-06-01" in line_at(site, finding)
 
 
@@ -501,3 +501,298 @@ def test_an_opening_that_differs_from_the_published_closing_states_the_differenc
     assert "期初 923900.00 与上一期 2025-h1 的期末 913900.00 不符，相差 10000.00" in finding
     assert "opening: 923900.00" in line_at(site, finding)
     assert_refused(site, "A003")
+
+
+# What a dishonest firm tried next, each closed by a rule of its own.
+
+
+def test_every_line_a_release_showed_is_published_whatever_its_date(site: Site) -> None:
+    """A statement released while its period runs: its lines are published; what comes later is free."""
+    published(site)
+    fund = "accounts/maintenance-fund/2025-h2.yaml"
+    running = NEXT_FUND.format(spending="  []", closing="918300.00")
+    site.write(fund, running.replace("expenditure:\n  []", "expenditure: []"))
+    mid = ["--id", "2025-q4", "--date", "2025-12-25", "--posting-from", "2025-12-25"]
+    assert cli(site, "release", "x", *mid, "--posting-to", "2026-01-10")[0] == 0
+    edit(site, fund, "amount: 4400.00", "amount: 4300.00")
+    edit(site, fund, "closing: 918300.00", "closing: 918200.00")
+    (finding,) = findings(site, "H001")  # the line; not the closing of a period still running
+    assert "mf-2025-003.amount" in finding
+    edit(site, fund, "amount: 4300.00", "amount: 4400.00")
+    edit(site, fund, "closing: 918200.00", "closing: 918500.00")
+    later = (
+        "  - {id: mf-2025-005, date: 2025-12-30, category: 利息, amount: 200.00, summary: 补息}\n"
+    )
+    edit(
+        site, fund, "summary: 2025 年下半年专户利息}\n", "summary: 2025 年下半年专户利息}\n" + later
+    )
+    assert findings(site, "H001", "--as-of", "2026-01-02") == []  # a line after the release: free
+
+
+def test_a_line_dated_after_its_release_is_refused(site: Site) -> None:
+    published(site)
+    late = NEXT_FUND.format(spending="  []", closing="918300.00").replace(
+        "expenditure:\n  []", "expenditure: []"
+    )
+    site.write("accounts/maintenance-fund/2025-h2.yaml", late)
+    status, output = cli(
+        site,
+        "release",
+        "x",
+        "--id",
+        "2025-q3",
+        "--date",
+        "2025-10-01",
+        "--posting-from",
+        "2025-10-01",
+        "--posting-to",
+        "2025-10-20",
+    )
+    assert (
+        status == 1
+        and " D005 错误: " in output
+        and "2025-12-21 晚于这一期的发布日 2025-10-01" in output
+    )
+
+
+def test_h011_only_a_releases_own_corrections_put_it_right(site: Site) -> None:
+    """A rewrite between two releases is not excused by a correction written after both."""
+    published(site)
+    path = site.estate / "releases" / "2025-h1.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["release"].update(id="2025-h2", date="2026-01-10")
+    document["data"]["votes"]["votes"][1]["approving"]["area"] = "13000.00"
+    document["sha256"] = document_hash(document)
+    (site.estate / "releases" / "2025-h2.json").write_text(
+        json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+    )
+    edit(
+        site,
+        "votes.yaml",
+        "approving: {area: 12100.00, headcount: 182}",
+        "approving: {area: 13000.00, headcount: 182}",
+    )
+    site.write(
+        "notices/2026-02-01-correction.md",
+        CORRECTION_NOTICE.replace("2025-12-20", "2026-02-01").replace("2026-01-05", "2026-02-15"),
+    )
+    site.write(
+        "corrections.yaml",
+        "corrections:\n  - {id: fix-1, date: 2026-02-01, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 13000.00, reason: 抄错, notice: 2026-02-01-correction}\n",
+    )
+    _code, output = cli(site, "check")
+    assert "content/x/releases/2025-h2.json:" in output and " H008 错误: " in output
+    assert " H011 警告: " in output  # the correction states no change of the working copy's step
+
+
+def test_corrections_are_announced_by_a_correction_notice_after_the_fact(site: Site) -> None:
+    edit(
+        published(site),
+        "votes.yaml",
+        "approving: {area: 12100.00, headcount: 182}",
+        "approving: {area: 12010.00, headcount: 182}",
+    )
+    record = "corrections:\n  - {{id: fix-1, date: {date}, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: 抄录错误, notice: {notice}}}\n"
+    site.write("corrections.yaml", record.format(date="2025-12-20", notice="no-such-notice"))
+    assert "更正 fix-1 写的公告 no-such-notice 不存在" in "".join(findings(site, "I003"))
+    site.write(
+        "notices/2025-05-30-routine.md",
+        CORRECTION_NOTICE.replace("category: 更正", "category: 日常通知"),
+    )
+    site.write("corrections.yaml", record.format(date="2025-12-20", notice="2025-05-30-routine"))
+    assert findings(site, "N003")
+    site.write("notices/2025-12-20-correction.md", CORRECTION_NOTICE)
+    site.write("corrections.yaml", record.format(date="2025-01-01", notice="2025-12-20-correction"))
+    (early,) = findings(site, "N003")
+    assert "更正 fix-1 的日期 2025-01-01 早于被更正内容发布的日期" in early
+    site.write("corrections.yaml", record.format(date="2025-12-20", notice="2025-12-20-correction"))
+    assert cli(site, "check")[0] == 0
+
+
+def test_the_committee_of_a_release_cannot_be_written_out_of_it(site: Site) -> None:
+    published(site)
+    edit(
+        site,
+        "estate.yaml",
+        "term: {from: 2024-01-01, to: 2028-12-31}",
+        "term: {from: 2024-01-02, to: 2029-12-31}",
+    )
+    moved = findings(site, "H008")
+    assert moved and all("estate.committee.term" in f for f in moved)
+    text = (site.estate / "estate.yaml").read_text(encoding="utf-8")
+    start, end = text.index("committee:"), text.index("maintenance_fund:")
+    site.write("estate.yaml", text[:start] + text[end:])
+    assert any("estate.committee" in f and "被删除了" in f for f in findings(site, "H008"))
+
+
+def test_the_fund_and_households_are_published_facts(site: Site) -> None:
+    published(site)
+    text = (site.estate / "estate.yaml").read_text(encoding="utf-8")
+    start, end = text.index("maintenance_fund:"), text.index("earlier_disclosures:")
+    site.write("estate.yaml", text[:start] + text[end:])
+    assert any("estate.maintenance_fund" in f for f in findings(site, "H008"))
+    site.write(
+        "estate.yaml",
+        text.replace(
+            "    households: 160\n    floor_area: 10800.00",
+            "    households: 190\n    floor_area: 10800.00",
+        ),
+    )
+    assert any("estate.buildings.b2.households" in f for f in findings(site, "H008"))
+
+
+def test_a_votes_kind_and_a_contracts_headline_stay_as_published(site: Site) -> None:
+    published(site)
+    edit(
+        site, "contracts.yaml", "      value: 219300.00", "      value: 241650.00"
+    )  # as its amendment says
+    (headline,) = findings(site, "H004")
+    assert "请把这里改回 219300.00" in headline
+
+
+def test_a_new_vote_or_amendment_backdated_before_the_release_is_flagged(site: Site) -> None:
+    published(site)
+    text = (site.estate / "votes.yaml").read_text(encoding="utf-8")
+    old_vote = text[text.index("  - id: vote-2025-fee") : text.index("  - id: vote-2025-roof")]
+    site.write(
+        "votes.yaml",
+        text
+        + old_vote.replace("vote-2025-fee", "vote-2020-parking").replace(
+            "date: 2025-05-20", "date: 2020-11-30"
+        ),
+    )
+    (flagged,) = findings(site, "H009")
+    assert "业主表决 vote-2020-parking" in flagged and "2020-11-30" in flagged
+
+
+def test_h010_an_announced_fee_change_may_move_before_it_takes_effect_flagged(site: Site) -> None:
+    """A rise announced in one release and postponed before it takes effect is a warning, not a rewrite."""
+    edit(
+        site,
+        "fees.yaml",
+        "        amount: 150.00\n",
+        "        to: 2025-12-31\n        amount: 150.00\n",
+    )
+    old = "        basis: {kind: 业主大会决议, ref: 2019 年业主大会决议}\n"
+    rise = "      - from: 2026-01-01\n        amount: 160.00\n        regime: 市场调节价\n        basis: {kind: 业主大会决议, ref: 2025 年第二次业主大会决议}\n        posted: 2025-06-20\n"
+    edit(site, "fees.yaml", old, old + rise)
+    published(site)
+    edit(site, "fees.yaml", "        amount: 160.00\n", "        amount: 155.00\n")
+    (flagged,) = findings(site, "H010", "--as-of", "2025-09-01")
+    assert "预告调价" in flagged
+    assert findings(site, "H008", "--as-of", "2025-09-01") == []
+    assert findings(site, "H008")  # once in force, a change is a rewrite
+
+
+def test_pass_through_prices_changed_in_place_are_flagged(site: Site) -> None:
+    edit(published(site), "fees.yaml", "amount: 3.45", "amount: 4.50")
+    (flagged,) = findings(site, "H010")
+    assert "fees.pass_through.water.amount" in flagged and "没有执行期间" in flagged
+
+
+def test_an_attachment_replaced_after_its_release_is_caught(site: Site) -> None:
+    edit(
+        site,
+        "contracts.yaml",
+        "    # attachment: attachments/service-2024.pdf   # 合同扫描件放在 attachments/ 下",
+        "    attachment: attachments/service-2024.pdf",
+    )
+    (site.estate / "attachments").mkdir(exist_ok=True)
+    scan = site.estate / "attachments" / "service-2024.pdf"
+    scan.write_bytes(b"%PDF-1.4 the contract as signed\n")
+    published(site)
+    assert json.loads((site.estate / "releases" / "2025-h1.json").read_text(encoding="utf-8"))[
+        "release"
+    ]["attachments"] == {
+        "attachments/service-2024.pdf": __import__("hashlib").sha256(scan.read_bytes()).hexdigest()
+    }
+    scan.write_bytes(b"%PDF-1.4 another contract\n")
+    (replaced,) = findings(site, "H008")
+    assert (
+        replaced.startswith("content/x/attachments/service-2024.pdf:1:1:")
+        and "内容变了" in replaced
+    )
+
+
+def test_a_missing_release_breaks_the_chain(site: Site) -> None:
+    published(site)
+    assert cli(site, "release", "x", *NEXT)[0] == 0
+    run_git(site.root, "add", ".")
+    run_git(site.root, "commit", "-q", "-m", "release 2025-h2")
+    later = [
+        "--id",
+        "2026-h1",
+        "--date",
+        "2026-07-10",
+        "--posting-from",
+        "2026-07-10",
+        "--posting-to",
+        "2026-07-24",
+    ]
+    assert cli(site, "release", "x", *later)[0] == 0
+    (site.estate / "releases" / "2025-h2.json").unlink()
+    (broken,) = findings(site, "R005")
+    assert broken.startswith("content/x/releases/2026-h1.json:") and "上一期是 2025-h2" in broken
+
+
+def test_a_release_comes_after_the_last_and_is_posted_from_its_day(site: Site) -> None:
+    published(site)
+    early = [
+        "--id",
+        "2025-h0",
+        "--date",
+        "2025-07-01",
+        "--posting-from",
+        "2025-07-01",
+        "--posting-to",
+        "2025-07-20",
+    ]
+    status, output = cli(site, "release", "x", *early)
+    assert status == 2 and "早于上一期 2025-h1 的发布日期 2025-07-10" in output
+    before = [
+        "--id",
+        "2025-h2",
+        "--date",
+        "2026-01-10",
+        "--posting-from",
+        "2026-01-04",
+        "--posting-to",
+        "2026-01-24",
+    ]
+    status, output = cli(site, "release", "x", *before)
+    assert status == 2 and "公示期从 2026-01-04 开始，早于发布日期 2026-01-10" in output
+
+
+def test_release_says_the_warnings_it_found(site: Site) -> None:
+    short = [
+        "--id",
+        "2025-h1",
+        "--date",
+        "2025-07-10",
+        "--posting-from",
+        "2025-07-10",
+        "--posting-to",
+        "2025-07-12",
+    ]
+    status, output = cli(site, "release", "x", *short)
+    assert status == 0 and " P003 警告: " in output and "已写入" in output
+
+
+def test_warnings_about_history_do_not_fail_strict(site: Site) -> None:
+    """A warning located in a published snapshot cannot be put right: reported, it fails nothing."""
+    short = [
+        "--id",
+        "2025-h1",
+        "--date",
+        "2025-07-10",
+        "--posting-from",
+        "2025-07-10",
+        "--posting-to",
+        "2025-07-12",
+    ]
+    assert cli(site, "release", "x", *short)[0] == 0
+    status, output = cli(site, "check", "--strict", "--as-of", "2025-08-01")
+    assert " P003 警告: " in output and output.splitlines()[-1] == "没有发现问题" or status == 0, (
+        output
+    )
+    assert status == 0, output

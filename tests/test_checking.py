@@ -87,3 +87,20 @@ def test_the_cache_speaks_the_language_it_was_asked_in(demo: Path) -> None:
         main, ["-C", str(demo), "--lang", "en", "check", "--as-of", "2026-10-31"]
     )
     assert "P002 warning:" in english.stdout and "the period ending 2026-09-30" in english.stdout
+
+
+def test_an_edit_of_the_same_size_with_its_time_set_back_is_still_seen(demo: Path) -> None:
+    """A file's change time cannot be set back as its modification time can (touch -d)."""
+    import os
+
+    assert check(demo, "--as-of", "2026-08-20")[0] == 0
+    fees = demo / "content" / "jia-he-jin-yuan" / "fees.yaml"
+    before = fees.stat()
+    text = fees.read_text(encoding="utf-8")
+    assert "amount: 2.10" in text
+    fees.write_text(text.replace("amount: 2.10", "amount: 2.20", 1), encoding="utf-8")
+    os.utime(fees, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fees.stat().st_size == before.st_size and fees.stat().st_mtime_ns == before.st_mtime_ns
+    code, out, err = check(demo, "--as-of", "2026-08-20")
+    assert "重新核对了 1 个有改动的小区" in err
+    assert code == 1 and " H008 错误: " in out

@@ -430,3 +430,92 @@ def test_findings_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
         assert seen.setdefault((since, until), found) == found, (day, since, until)
         day += dt.timedelta(days=1)
     assert len(seen) > 4  # the spans are real: deadlines fall within two years
+
+
+def test_a_fee_rise_is_judged_in_the_release_that_first_showed_it(site: Site) -> None:
+    """A later edit of the posted day does not take back the finding of the release that showed it."""
+    estate = data(site)
+    late = estate.model_copy(deep=True)
+    fees = late.fees
+    assert fees is not None
+    rise = fees.standards[0].periods[1]
+    hurried = rise.model_copy(update={"posted": D(2025, 6, 20)})  # ten days before the rise
+    fixed = rise.model_copy(update={"posted": D(2025, 5, 25)})
+
+    def with_rise(period: object) -> EstateData:
+        standard = fees.standards[0].model_copy(
+            update={"periods": [fees.standards[0].periods[0], period]}
+        )
+        return late.model_copy(
+            update={"fees": fees.model_copy(update={"standards": [standard, *fees.standards[1:]]})}
+        )
+
+    releases = [
+        published(with_rise(hurried), D(2025, 6, 21)),
+        published(with_rise(fixed), D(2025, 7, 10), rid="r2"),
+    ]
+    found = [
+        d
+        for d in evaluate(load_profile("national"), releases, D(2025, 8, 1), HERE)
+        if d.code == "P004"
+    ]
+    assert len(found) == 1 and "2025-06-20 才公示" in found[0].message
+
+
+def test_a_fee_continued_under_another_id_is_the_same_fee(site: Site) -> None:
+    """A rise cannot hide as a new fee standard for the same item and property."""
+    text = (site.estate / "fees.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "        amount: 150.00\n", "        to: 2025-08-31\n        amount: 150.00\n"
+    )
+    text = text.replace(
+        "pass_through:",
+        "  - id: parking-ground-2025\n    item: 停车费\n    payer: 车位使用人\n    applies_to: 地面车位\n    unit: 元/个·月\n    calculation: 按月收取\n    periods:\n      - from: 2025-09-01\n        amount: 200.00\n        regime: 市场调节价\n        basis: {kind: 业主大会决议, ref: 2025 年第二次业主大会决议}\n\npass_through:",
+    )
+    site.write("fees.yaml", text)
+    found = [d for d in check(site.root, D(2025, 8, 1)) if d.code == "P004"]
+    assert len(found) == 1 and "由 150.00 上调为 200.00" in found[0].message
+
+
+def test_an_earlier_disclosure_after_the_first_release_is_refused(site: Site) -> None:
+    from generator.pipeline import release
+
+    release(site.root, "x", D(2025, 7, 10), "2025-h1", (D(2025, 7, 10), D(2025, 7, 24)))
+    text = (site.estate / "estate.yaml").read_text(encoding="utf-8")
+    site.write(
+        "estate.yaml",
+        text.replace(
+            "earlier_disclosures:           # 开始用本系统之前已在公示栏公示过的报表：写上后，首期不会被判为逾期\n",
+            "earlier_disclosures:           # 开始用本系统之前已在公示栏公示过的报表：写上后，首期不会被判为逾期\n  - {account: 公共收益, period: {from: 2025-07-01, to: 2025-09-30}, posted: 2025-10-20, where: 公示栏}\n",
+        ),
+    )
+    found = [d for d in check(site.root, D(2025, 11, 15)) if d.code == "P007"]
+    assert len(found) == 1 and "2025-07-10 已经用本系统发布了第一期" in found[0].message
+
+
+def test_a_local_profile_may_ask_more_than_the_law_never_less(site: Site) -> None:
+    profiles = site.root / "profiles"
+    profiles.mkdir()
+    lax = "id: lax\nname: 宽松\nextends: shanghai-2020\nvotes:\n  - since: 2021-01-01\n    basis: participating\n    participation: 1/2\n    approval: 1/2\n    more_than: true\n    kinds: [制定修改议事规则, 制定修改管理规约, 选举更换业委会, 选聘解聘物业, 使用维修资金, 筹集维修资金, 改建重建, 改变共有部分用途, 调整收费标准, 其他]\n    article: 本地\n"
+    (profiles / "lax.yaml").write_text(lax, encoding="utf-8")
+    strict = (
+        lax.replace("id: lax", "id: strict")
+        .replace("participation: 1/2", "participation: 4/5")
+        .replace("approval: 1/2", "approval: 4/5")
+        .replace("more_than: true", "more_than: false")
+    )
+    (profiles / "strict.yaml").write_text(
+        strict.replace(
+            "  - since: 2021-01-01",
+            "  - until: 2020-12-31\n    basis: all_owners\n    approval: 4/5\n    kinds: [制定修改议事规则, 制定修改管理规约, 选举更换业委会, 选聘解聘物业, 使用维修资金, 筹集维修资金, 改建重建, 改变共有部分用途, 调整收费标准, 其他]\n    article: 本地\n  - since: 2021-01-01",
+        ),
+        encoding="utf-8",
+    )
+    estate = (site.estate / "estate.yaml").read_text(encoding="utf-8")
+    site.write("estate.yaml", estate.replace("complaints:", "rule_profile: lax\n\ncomplaints:", 1))
+    (refused,) = [d for d in check(site.root, D(2025, 8, 1)) if d.code == "K001"]
+    assert "规则配置 lax" in refused.message and "低于法律规定" in refused.message
+    site.write(
+        "estate.yaml", estate.replace("complaints:", "rule_profile: strict\n\ncomplaints:", 1)
+    )
+    assert [d for d in check(site.root, D(2025, 8, 1)) if d.code == "K001"] == []

@@ -75,7 +75,11 @@ def poison_estate(site: Site) -> int:
     count = 0
     site.write(  # a correction too: its reason is shown prominently wherever its entry appears
         "corrections.yaml",
-        "corrections:\n  - {id: fix-1, date: 2025-06-01, path: votes.votes.vote-2025-fee.matter, old: 调整, new: 调整物业服务费标准, reason: 抄录错误, notice: 2025-05-25-fee-adjustment}\n",
+        "corrections:\n  - {id: fix-1, date: 2025-06-01, path: votes.votes.vote-2025-fee.matter, old: 调整, new: 调整物业服务费标准, reason: 抄录错误, notice: 2025-06-01-correction}\n",
+    )
+    site.write(
+        "notices/2025-06-01-correction.md",
+        "---\ntitle: 更正公告\ndate: 2025-06-01\ncategory: 更正\n---\n更正表决事项的名称。\n",
     )
     targets = [(site.estate / name, model) for name, (_, model) in SECTION_FILES.items()]
     targets += [

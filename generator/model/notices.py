@@ -69,6 +69,15 @@ class Signer(Base):
     name: Text = Field(description="单位名称 / name of the party")
 
 
+class PreviousRelease(Base):
+    """The release before this one, by its id and content hash: a chain no release can leave."""
+
+    id: Id = Field(description="上一期的编号 / the previous release's id")
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="上一期的内容哈希 / its content hash"
+    )
+
+
 class Release(Base):
     """A published snapshot's metadata."""
 
@@ -77,3 +86,10 @@ class Release(Base):
     posting: Period = Field(description="公示期 / posting period")
     signers: list[Signer] = Field(min_length=1, description="签章方 / who signs it")
     note: Prose | None = Field(default=None, description="说明 / note")
+    previous: PreviousRelease | None = Field(
+        default=None, description="上一期（程序填写）/ the previous release, written by release"
+    )
+    attachments: dict[str, str] = Field(
+        default={},
+        description="附件文件的内容哈希（程序填写）/ SHA-256 of each attachment file, written by release",
+    )

@@ -104,9 +104,9 @@ def _step(node: Any, segment: str) -> Any:
     if isinstance(node, dict):
         return node.get(segment)
     if isinstance(node, list):
-        from ..diff import _identity
+        from ..diff import identity
 
-        return next((item for i, item in enumerate(node) if _identity(item, i) == segment), None)
+        return next((item for i, item in enumerate(node) if identity(item, i) == segment), None)
     return None
 
 

@@ -1,0 +1,463 @@
+"""A workbook back into an estate's YAML files: read, check as ``check`` does, show, then write.
+
+The rows become the data the YAML files would hold, located by cell; the
+content model, the rules of ``validate`` and the audit against the latest
+release then judge it as they judge YAML, so a problem has the same code
+and message whichever way the data came. On top of that, a period that a
+release has published cannot change. The import is all or nothing: on any
+error no file is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..audit import Side
+from ..clock import today
+from ..config import SiteConfig, require_config
+from ..content import ACCOUNT_DIRS, SECTION_FILES, EstateSource, LoadedParts, load_estate, parse
+from ..diff import Change, diff
+from ..errors import ContentError, Diagnostic, Severity, UsageError
+from ..history import working_locator
+from ..i18n import _
+from ..load import Located, load_text
+from ..model import Accounts, EstateData, Snapshot
+from ..model.base import ID_PATTERN
+from ..pipeline import LoadedEstate, Site, audit_estate
+from ..releases import load_releases
+from ..render.changes import describe
+from ..scaffold import schema_line
+from ..validate import validate
+from . import yamlfile
+from .cells import Book, CellAt, Table, UnreadableError, blank, read_book
+from .spec import SHEET_NAMES, SHEETS, Sheet
+from .tables import Built, Part, finish, missing_column, read_sheet, sheet_rows
+
+_STRUCTURE = {"W001", "W002", "W006"}  # the file cannot be read as the workbook it should be
+_FIELD_OF_PART = {name: key for name, (key, _m) in SECTION_FILES.items()}
+_MODEL_OF_PART: dict[str, type[BaseModel]] = {key: m for key, m in SECTION_FILES.values()}
+_MODEL_OF_PART.update({key: m for key, m in ACCOUNT_DIRS.values()})
+
+
+@dataclass
+class Plan:
+    """What an import would do: the problems found, the changes, the files to write or remove."""
+
+    estate_id: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    lines: list[Any] = field(default_factory=list)  # render.changes.Line per change
+    writes: dict[Path, str] = field(default_factory=dict)
+    removes: list[Path] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass
+class _Estate:
+    root: Path
+    config: SiteConfig
+    folder: Path
+    display: str
+    loaded: LoadedParts
+    data: EstateData
+    releases: list[Snapshot]
+
+
+def open_estate(root: Path, estate_id: str) -> _Estate:
+    """Load one estate, refusing an unknown id or data that does not load whole."""
+    config = require_config(root)
+    folder = root / config.content_dir / estate_id
+    if not ID_PATTERN.match(estate_id) or not (folder / "estate.yaml").is_file():
+        raise UsageError(_("内容目录中没有小区 '{estate}'", estate=estate_id))
+    display = folder.relative_to(root).as_posix()
+    loaded = load_estate(folder, display)
+    releases, problems = load_releases(folder, display)
+    if loaded.data is None or not loaded.complete:
+        raise ContentError(sorted(loaded.problems + problems, key=Diagnostic.sort_key))
+    return _Estate(root, config, folder, display, loaded, loaded.data, releases)
+
+
+def published_periods(releases: Iterable[Snapshot]) -> set[tuple[str, str]]:
+    """(account, period) of every statement a release has published."""
+    return {
+        (kind, pid)
+        for snapshot in releases
+        for kind in Accounts.model_fields
+        for pid in getattr(snapshot.data.accounts, kind)
+    }
+
+
+def plan_import(root: Path, estate_id: str, file: Path, display: str | None = None) -> Plan:
+    """Read a workbook into the estate's data and say what importing it would do."""
+    estate = open_estate(root, estate_id)
+    plan = Plan(estate_id)
+    shown = display or str(file)
+    try:
+        book = read_book(file, shown, SHEET_NAMES)
+    except (UnreadableError, OSError) as exc:
+        plan.diagnostics.append(Diagnostic("W006", CellAt(shown, 0, 0), str(exc)))
+        return plan
+    tables, columns, problems = _tables(book, shown, estate.data)
+    plan.diagnostics += book.problems + problems
+    if any(d.code in _STRUCTURE for d in plan.diagnostics):
+        return plan
+    built = Built()
+    for sheet in SHEETS:
+        read_sheet(sheet, tables[sheet.name], columns[sheet.name], built)
+    finish(built, tables)
+    plan.diagnostics += built.problems
+    new = _judge(estate, built, tables, plan)
+    if new is not None and not plan.failed:
+        _files(estate, new, built, plan)
+    plan.diagnostics = _unique(plan.diagnostics)
+    return plan
+
+
+def _tables(
+    book: Book, shown: str, data: EstateData
+) -> tuple[dict[str, Table], dict[str, dict[str, int]], list[Diagnostic]]:
+    """Every sheet the import reads, with its columns by title; a CSV's other sheets from the data."""
+    problems: list[Diagnostic] = []
+    tables: dict[str, Table] = {}
+    if book.single:
+        ((name, table),) = book.tables.items()
+        name = name or _sheet_by_header(table)
+        if not name:
+            message = _(
+                "{file}：认不出是哪个工作表的 CSV：请用工作表的名字作文件名（如 维修资金.csv），第一行是列标题",
+                file=shown,
+            )
+            return {}, {}, [Diagnostic("W002", CellAt(shown, 0, 0), message)]
+        table.name = name
+        book.tables = {name: table}
+    for sheet in SHEETS:
+        found = book.tables.get(sheet.name)
+        if book.single and found is None:
+            found = _from_data(sheet, data)
+        if found is None:
+            close = difflib.get_close_matches(sheet.name, list(book.tables), n=1, cutoff=0.4)
+            hint = _("（是不是改成了“{name}”？）", name=close[0]) if close else ""
+            message = _(
+                "缺少工作表“{sheet}”{hint}：请用 sunshine export 导出的工作簿填写，不要删除或改名工作表",
+                sheet=sheet.name,
+                hint=hint,
+            )
+            problems.append(Diagnostic("W001", CellAt(shown, 0, 0), message))
+            continue
+        tables[sheet.name] = found
+    columns = {}
+    for name, table in tables.items():
+        sheet = next(s for s in SHEETS if s.name == name)
+        columns[name], header_problems = _header(sheet, table)
+        problems += header_problems + _cells(table, columns[name])
+    return tables, columns, problems
+
+
+def _sheet_by_header(table: Table) -> str:
+    titles = {str(v).strip() for v in (table.rows[0] if table.rows else []) if not blank(v)}
+    return next((s.name for s in SHEETS if titles == {c.title for c in s.columns}), "")
+
+
+def _from_data(sheet: Sheet, data: EstateData) -> Table:
+    """A sheet the file does not hold, as the estate's data has it: it stays as it is."""
+    where = _("{sheet}（现有数据）", sheet=sheet.name)
+    rows = [[c.title for c in sheet.columns], *(values for _key, values in sheet_rows(sheet, data))]
+    return Table(sheet.name, where, rows)
+
+
+def _header(sheet: Sheet, table: Table) -> tuple[dict[str, int], list[Diagnostic]]:
+    """Each column's place by its title; every title missing, unknown or merged is a problem."""
+    merged = [m for m in table.merged if _in_row_one(m)]
+    if merged:  # the titles under a merge are gone: say only that
+        message = _(
+            "标题行有合并的单元格 {cells}：请取消合并，每列一个标题", cells="、".join(merged)
+        )
+        return {}, [Diagnostic("W002", table.at(1), message)]
+    problems = []
+    header = table.rows[0] if table.rows else []
+    found: dict[str, int] = {}
+    for i, value in enumerate(header):
+        title = str(value).strip() if not blank(value) else ""
+        if title in found:
+            problems.append(
+                Diagnostic("W002", table.at(1, i + 1), _("列标题“{title}”出现了两次", title=title))
+            )
+        elif title:
+            found[title] = i
+    expected = [c.title for c in sheet.columns]
+    for title, i in found.items():
+        if title not in expected:
+            close = difflib.get_close_matches(
+                title, [t for t in expected if t not in found], n=1, cutoff=0.3
+            )
+            hint = _("（是不是“{name}”？）", name=close[0]) if close else ""
+            message = _(
+                "不认识的列标题“{title}”{hint}：列标题要与导出时相同", title=title, hint=hint
+            )
+            problems.append(Diagnostic("W002", table.at(1, i + 1), message))
+    for title in expected:
+        if title not in found:
+            message = _("缺少列“{title}”：请不要删除或改名列标题", title=title)
+            problems.append(Diagnostic("W002", table.at(1), message))
+    for i, value in enumerate(header):
+        if blank(value) and any(i < len(row) and not blank(row[i]) for row in table.rows[1:]):
+            message = _("第 {column} 列有数据但没有标题", column=i + 1)
+            problems.append(Diagnostic("W002", table.at(1, i + 1), message))
+    return {t: i for t, i in found.items() if t in expected}, problems
+
+
+def _in_row_one(merged: str) -> bool:
+    first = merged.split(":")[0]
+    return first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"
+
+
+def _cells(table: Table, columns: dict[str, int]) -> list[Diagnostic]:
+    """Formula errors, and a note on each sheet whose values come from formulas."""
+    problems = [
+        Diagnostic(
+            "W003", table.at(r, c), _("公式出错（{error}）：请改正公式或填入数值", error=error)
+        )
+        for (r, c), error in sorted(table.errors.items())
+    ]
+    used = {i + 1 for i in columns.values()}
+    formulas = sorted((r, c) for r, c in table.formulas if r > 1 and c in used)
+    if formulas:
+        cells = "、".join(str(table.at(r, c)).rsplit("!", 1)[-1] for r, c in formulas[:5])
+        cells += " …" if len(formulas) > 5 else ""
+        message = _(
+            "{count} 个单元格是公式（{cells}），按文件里保存的计算结果读取",
+            count=len(formulas),
+            cells=cells,
+        )
+        problems.append(Diagnostic("W004", table.at(*formulas[0]), message))
+    return problems
+
+
+def _judge(
+    estate: _Estate, built: Built, tables: dict[str, Table], plan: Plan
+) -> EstateData | None:
+    """Check the new data as ``check`` would: model, rules, audit; then the published periods."""
+    files = _merged_files(estate, built)
+    sheets = {t.where: s for s in SHEETS for t in [tables[s.name]]}
+    parts: dict[str, Any] = {}
+    accounts: dict[str, dict[str, Any]] = {key: {} for key, _m in ACCOUNT_DIRS.values()}
+    complete = True
+    for part, located in files.items():
+        model = _MODEL_OF_PART[part[1] if part[0] == "accounts" else part[0]]
+        value, found = parse(model, located)
+        plan.diagnostics += _relocated(found, model, located, sheets)
+        complete = complete and value is not None
+        if value is None:
+            continue
+        if part[0] == "accounts":
+            accounts[part[1]][part[2]] = value
+        else:
+            parts[part[0]] = value
+    plan.diagnostics += _kept_problems(estate)
+    if "estate" not in parts:
+        return None
+    new = EstateData(**parts, accounts=Accounts(**accounts), notices=estate.data.notices)
+    source = EstateSource(estate.folder, estate.display, {**estate.loaded.source.files, **files})
+    plan.diagnostics += validate(new, source, complete)
+    side = Side(new, None, working_locator(source))
+    working = LoadedEstate(estate.folder.name, new, source, estate.releases)
+    audited = audit_estate(Site(estate.root, estate.config), working, today())
+    plan.diagnostics += [d for d in audited if "/releases/" not in d.location.file]  # history as is
+    plan.changes = diff(estate.data, new)
+    old_tree, new_tree = (d.model_dump(mode="python", by_alias=True) for d in (estate.data, new))
+    plan.lines = [describe(c, old_tree, new_tree) for c in plan.changes]
+    plan.diagnostics += _published_changed(estate, plan, side, built, tables)
+    return new
+
+
+def _merged_files(estate: _Estate, built: Built) -> dict[Part, Located]:
+    """Each file's data as the workbook has it; estate.yaml is the old file with the new buildings."""
+    files = {p: located for p, located in built.parts.items() if p != ("estate",)}
+    old = estate.loaded.source.files[("estate",)]
+    sheet = built.parts.get(("estate",))
+    data = dict(old.data) | {"buildings": sheet.data.get("buildings", []) if sheet else []}
+    keep = {p: loc for p, loc in old.values.items() if p[:1] != ("buildings",)}
+    new_values = (
+        {p: loc for p, loc in sheet.values.items() if p[:1] == ("buildings",)} if sheet else {}
+    )
+    keys = {p: loc for p, loc in old.keys.items() if p[:1] != ("buildings",) or len(p) == 1}
+    files[("estate",)] = Located(old.file, data, keep | new_values, keys)
+    return files
+
+
+def _relocated(
+    found: list[Diagnostic], model: type[BaseModel], located: Located, sheets: dict[str, Sheet]
+) -> list[Diagnostic]:
+    """A required field left empty is shown at its empty cell, not at the row's first one."""
+    if not any(d.code == "S001" for d in found):
+        return found
+    try:
+        model.model_validate(located.data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    else:  # pragma: no cover - parse found problems, so validation fails
+        return found
+    out = []
+    for diagnostic, error in zip(found, errors, strict=True):
+        where = diagnostic.location
+        sheet = sheets.get(where.file) if isinstance(where, CellAt) else None
+        path = tuple(error["loc"])
+        column = missing_column(sheet, path) if sheet and error["type"] == "missing" else None
+        if column is not None and sheet is not None:
+            cell = CellAt(where.file, where.line, sheet.columns.index(column) + 1)
+            diagnostic = dataclasses.replace(diagnostic, location=cell)
+        elif sheet is not None and sheet.type_column and error["type"] == "missing":
+            diagnostic = dataclasses.replace(diagnostic, location=located.values[()])  # the period
+        out.append(diagnostic)
+    return out
+
+
+def _kept_problems(estate: _Estate) -> list[Diagnostic]:
+    """Problems of the files the workbook does not replace (notices, releases)."""
+    owned = tuple(f"/{name}" for name in SECTION_FILES)
+    return [
+        d
+        for d in estate.loaded.problems
+        if not d.location.file.endswith(owned) and "/accounts/" not in d.location.file
+    ]
+
+
+def _published_changed(
+    estate: _Estate, plan: Plan, side: Side, built: Built, tables: dict[str, Table]
+) -> list[Diagnostic]:
+    """W005 for each change to a period a release has published."""
+    published = published_periods(estate.releases)
+    problems = []
+    for change, line in zip(plan.changes, plan.lines, strict=True):
+        if change.path[0] != "accounts" or len(change.path) < 3:
+            continue
+        kind, pid = change.path[1], change.path[2]
+        if (kind, pid) not in published:
+            continue
+        sheet = next(s.name for s in SHEETS if s.part == kind and s.define)
+        part = ("accounts", kind, pid)
+        if change.kind == "removed" and part in built.parts:
+            where = built.parts[part].values[()]
+        elif change.kind == "removed":
+            where = tables[sheet].at(0)
+        else:
+            where = side.locate(change.at)
+        message = _(
+            "{sheet}：期次 {period} 已经发布，不能再改（{what}）；新的数据写在新的一期里",
+            sheet=sheet,
+            period=pid,
+            what=line.text(),
+        )
+        problems.append(Diagnostic("W005", where, message))
+    return problems
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each problem once; at a cell with a formula error, only that error."""
+    broken = {d.location for d in diagnostics if d.code == "W003"}
+    history = {d.location for d in diagnostics if d.code == "H001"}
+    seen: set[tuple[str, Any, str]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.code, d.location, d.message)
+        if (
+            key in seen
+            or (d.code != "W003" and d.location in broken)
+            or (d.code == "W005" and d.location in history)
+        ):
+            continue
+        seen.add(key)
+        out.append(d)
+    return sorted(out, key=lambda d: (not isinstance(d.location, CellAt), *d.sort_key()))
+
+
+def _files(estate: _Estate, new: EstateData, built: Built, plan: Plan) -> None:
+    """The text of each file whose data changed, and the files whose data is gone."""
+    for part, _located in _merged_files(estate, built).items():
+        path = _path(estate, part)
+        old_model = _old_model(estate.data, part)
+        new_model = _new_model(new, part)
+        if old_model == new_model or new_model is None:
+            continue
+        given = _given(new_model)
+        if old_model is None or not path.is_file():
+            stem = part[1].replace("_", "-") if part[0] == "accounts" else part[0]
+            plan.writes[path] = yamlfile.fresh_text(given, schema_line(estate.root, path, stem))
+        else:
+            old = old_model.model_dump(mode="python", by_alias=True)
+            full = new_model.model_dump(mode="python", by_alias=True)
+            text = path.read_text(encoding="utf-8-sig")
+            written = yamlfile.updated(text, old, full, given)
+            plan.writes[path] = written.replace("\n", "\r\n") if "\r\n" in text else written
+        _same_data(plan.writes[path], path, new_model)
+    for kind in Accounts.model_fields:
+        for pid in set(getattr(estate.data.accounts, kind)) - set(getattr(new.accounts, kind)):
+            plan.removes.append(_path(estate, ("accounts", kind, pid)))
+    for name in ("fees", "contracts", "services", "votes", "corrections"):
+        if getattr(estate.data, name) is not None and getattr(new, name) is None:
+            plan.removes.append(_path(estate, (name,)))
+
+
+def _given(model: BaseModel) -> dict[str, Any]:
+    given: dict[str, Any] = model.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    return given
+
+
+def _path(estate: _Estate, part: Part) -> Path:
+    if part[0] == "accounts":
+        folder = next(d for d, (key, _m) in ACCOUNT_DIRS.items() if key == part[1])
+        return estate.folder / "accounts" / folder / f"{part[2]}.yaml"
+    return estate.folder / next(name for name, key in _FIELD_OF_PART.items() if key == part[0])
+
+
+def _old_model(data: EstateData, part: Part) -> BaseModel | None:
+    if part[0] == "accounts":
+        return getattr(data.accounts, part[1]).get(part[2])
+    model: BaseModel | None = getattr(data, part[0])
+    return model
+
+
+_new_model = _old_model
+
+
+def _same_data(text: str, path: Path, model: BaseModel | None) -> None:
+    """The text written must read back as the data checked; anything else is a bug, not a write."""
+    located, problems = load_text(text.replace("\r\n", "\n"), str(path))
+    value, found = parse(type(model), located) if model is not None else (None, [])
+    if problems or found or value != model:
+        raise AssertionError(f"{path}: the YAML written does not read back as the data imported")
+
+
+def apply_import(plan: Plan) -> list[Path]:
+    """Write the plan's files, all or none: each is written beside its place, then moved in."""
+    if plan.failed:
+        raise ContentError(plan.diagnostics)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in plan.writes.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".import-", suffix=".yaml", dir=path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            staged.append((temporary, path))
+    except OSError:
+        for temporary, _path in staged:
+            os.unlink(temporary)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+    for path in plan.removes:
+        path.unlink()
+    return [*plan.writes, *plan.removes]
