@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator import build as site_build  # noqa: E402
 from generator import fonts, sheets  # noqa: E402
-from generator.pipeline import load_site, release  # noqa: E402
+from generator.pipeline import estate_profile, load_site, release  # noqa: E402
 from generator.render import pdf  # noqa: E402
 from generator.render.html import Theme  # noqa: E402
 from generator.scaffold import new_estate  # noqa: E402
@@ -62,13 +62,14 @@ def main() -> None:
         pages = site_build.estate_pages(site.estates[0], site.config)
         view = pages.views[0]
         theme = Theme(root, site.config.theme, "zh-CN")
-        html = sheets.sheet_html(theme, site.config, pages, view, "A4")
+        profile = estate_profile(site, site.estates[0])
+        html = sheets.sheet_html(theme, site.config, pages, view, "A4", profile, view.day)
         warm = pdf.pdf([pdf.document(html)])
         count = len(PdfReader(__import__("io").BytesIO(warm)).pages)
         weasyprint.HTML(string=html).write_pdf()
 
         def ours() -> bytes:
-            page_html = sheets.sheet_html(theme, site.config, pages, view, "A4")  # type: ignore[arg-type]
+            page_html = sheets.sheet_html(theme, site.config, pages, view, "A4", profile, view.day)  # type: ignore[arg-type]
             sheets.check_glyphs(page_html, view, "bench")
             return pdf.pdf([pdf.document(page_html)])
 

@@ -15,11 +15,11 @@ from .diff import tree
 from .errors import Diagnostic
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
-from .pipeline import LoadedEstate, Site, estate_sides
+from .pipeline import LoadedEstate, Site, estate_profile, estate_sides
 from .render import charts, feeds, opendata, pdf, qr
 from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
-from .views import ACCOUNT_PAGES, View, release_folder
+from .views import ACCOUNT_PAGES, P_, View, Words, release_folder
 
 # the site's feed.xml: the newest releases of all estates (an estate's own feed has all of its);
 # a feed of every release ever was 18 MB at 10,000 estates, fetched whole by every reader
@@ -147,6 +147,7 @@ class EstateSummary:
     pages: list[tuple[str, dt.date | None]]
     overview: sheets.OverviewRow | None
     latest_sheet: str | None
+    sheet_paper: str | None  # the paper the sheets are laid out on (None: no sheets)
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
     manifest: list[tuple[str, str]] = field(default_factory=list)  # its blocks of manifest.json
     sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> its HTML's digest
@@ -176,14 +177,16 @@ def render_estate(
     pages = estate_pages(estate, config)
     out = Output(write, reuse, lay_out)
     themes = _themes(site.root, config.theme)
+    profile = estate_profile(site, estate)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
         theme.forget()
-        _estate_pages(out, theme, _common(config, theme, [], prefix), pages, prefix)
-    _estate_data(out, config, pages)
-    entries = _estate_feed(out, config, pages)
+        common = {**_common(config, theme, [], prefix), "profile": profile}
+        _estate_pages(out, theme, common, pages, prefix, as_of)
+    _estate_data(out, config, pages, themes[DEFAULT])
+    entries = _estate_feed(out, config, pages, themes[DEFAULT])
     if paper is not None:  # None: HTML only
-        sheets.render_sheets(out, themes[DEFAULT], config, [pages], paper)
+        sheets.render_sheets(out, themes[DEFAULT], config, [pages], paper, profile, as_of)
     data = pages.latest.data if pages.latest else estate.data
     e = data.estate if data is not None else None
     latest = pages.latest
@@ -194,6 +197,7 @@ def render_estate(
         latest_day=latest.day if latest else None, feed_entries=entries, pages=out.pages,
         overview=sheets.overview_row(site, pages, as_of) if data is not None else None,
         latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,
+        sheet_paper=paper,
         sheets=out.sheets,
     )  # fmt: skip
 
@@ -228,6 +232,10 @@ def render_site_pages(
     themes = _themes(root, config.theme)
     streets = sheets.group_streets(ordered)
     overview = sheets.overview_table(sorted([*ordered, *unpublished], key=lambda s: s.sort_key))
+    paper = next((s.sheet_paper for s in ordered if s.sheet_paper), None)
+    papers = (
+        [(p, "print/" if p == paper else f"print/{p}/") for p in sheets.PAPERS] if paper else []
+    )
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
         common = _common(config, theme, ordered, prefix)
@@ -235,7 +243,8 @@ def render_site_pages(
             f"{prefix}index.html", theme.render("index.html", f"{prefix}index.html", **common), None
         )
         path = f"{prefix}print.html"
-        out.page(path, theme.render("print.html", path, streets=streets, **common), None)
+        page = theme.render("print.html", path, streets=streets, papers=papers, **common)
+        out.page(path, page, None)
         path = f"{prefix}street.html"
         out.page(
             path,
@@ -277,15 +286,24 @@ def street_overview(
 
 
 def print_files(summaries: list[EstateSummary], locate: Callable[[str], Path]) -> list[SitePdf]:
-    """Each street's latest sheets in one file, to print at once; needs the sheets in place."""
+    """Each street's latest sheets in one file, to print at once, on A4 and on A3.
+
+    The sheets are laid out on the site's paper; the file on the other paper
+    holds the same pages enlarged or reduced to it, as a copier would (A3 is
+    A4 at 141 %). Needs the sheets in place.
+    """
     ordered = sorted(summaries, key=lambda s: s.sort_key)
     made: list[SitePdf] = []
     for name, group in sheets.group_streets(ordered):
         sheets_of = [s.latest_sheet for s in group if s.latest_sheet]
         inputs = tuple(s.files[p][1] for s, p in zip(group, sheets_of, strict=True))
-        made.append(
-            (f"print/{name}", inputs, functools.partial(_merge, [locate(p) for p in sheets_of]))
-        )
+        files = [locate(p) for p in sheets_of]
+        paper = next((s.sheet_paper for s in group if s.sheet_paper), sheets.PAPERS[0])
+        made.append((f"print/{name}", inputs, functools.partial(_merge, files)))
+        for other in sheets.PAPERS:
+            if other != paper:
+                make = functools.partial(_merge, files, other)
+                made.append((f"print/{other}/{name}", (other, *inputs), make))
     return made
 
 
@@ -315,8 +333,17 @@ def _changes_page(
 
 
 def _estate_pages(
-    out: Output, theme: Theme, common: dict[str, Any], pages: EstatePages, prefix: str
+    out: Output,
+    theme: Theme,
+    common: dict[str, Any],
+    pages: EstatePages,
+    prefix: str,
+    as_of: dt.date,
 ) -> None:
+    """The estate's pages: each release as of its own date, the current ones as of ``as_of``.
+
+    What a current page says turns on the day where views.breakpoints says.
+    """
     estate_id = pages.loaded.id
     if pages.latest is None:
         path = f"{prefix}{estate_id}/index.html"
@@ -327,9 +354,10 @@ def _estate_pages(
             None,
         )
         return
-    drawn = {view.release_id: _charts(pages, view) for view in pages.views}
+    drawn = {view.release_id: _charts(view, theme) for view in pages.views}
     for view in pages.views:  # each release whole on one page, at its own address for good
-        context = {"view": view, "history": pages, "here": view.folder, **common}
+        day = view.day or as_of
+        context = {"view": view, "history": pages, "here": view.folder, "as_of": day, **common}
         path = f"{prefix}{view.folder}index.html"
         page = theme.render(
             "release.html", path, one_page=True, charts=drawn[view.release_id], **context
@@ -337,7 +365,7 @@ def _estate_pages(
         out.page(path, page, view.day)
         _changes_page(out, theme, pages, view, view.folder, prefix, context)
     latest, root = pages.latest, f"{estate_id}/"
-    context = {"view": latest, "history": pages, "here": root, **common}
+    context = {"view": latest, "history": pages, "here": root, "as_of": as_of, **common}
     for name, (_, template) in TOPICS.items():  # what residents see: the latest, a page a topic
         path = f"{prefix}{root}{name}"
         page = theme.render(template, path, charts=drawn[latest.release_id], **context)
@@ -351,18 +379,36 @@ def _estate_pages(
         out.page(path, theme.render(name, path, **context), latest.day)
 
 
-def _charts(pages: EstatePages, view: View) -> dict[str, str]:
-    upto = views.fund_series(pages.views[: pages.views.index(view) + 1])
-    spent = [e for st in view.data.accounts.maintenance_fund.values() for e in st.expenditure]
-    revenue = [e for st in view.data.accounts.public_revenue.values() for e in st.income]
-    return {
-        "fund_balance": charts.bar_chart("维修资金余额（各期）", upto) if len(upto) > 1 else "",
-        "fund_spending": charts.bar_chart("维修资金支出（按类别）", views.by_category(spent)),
-        "revenue_income": charts.bar_chart("公共收益收入（按类别）", views.by_category(revenue)),
-    }
+def _charts(view: View, theme: Theme) -> dict[str, dict[str, str] | None]:
+    """A release's charts in the theme's language: {name: {svg, caption}}, each caption
+    naming the period the chart covers."""
+    say = theme.say
+    fund = views.newest(view.data.accounts.maintenance_fund)
+    revenue = views.newest(view.data.accounts.public_revenue)
+    series = [(say(label), amount) for label, amount in views.fund_series(view.data)]
+    wanted: dict[str, tuple[Words, list[tuple[str, Any]]]] = {}
+    if len(series) > 1:
+        words = P_("维修资金各期期末余额（万元），%(first)s至%(last)s")
+        wanted["fund_balance"] = ((words, {"first": series[0][0], "last": series[-1][0]}), series)
+    if fund is not None and fund.expenditure:
+        words = P_("维修资金支出按类别（万元），%(period)s")
+        rows = views.by_category(fund.expenditure)
+        wanted["fund_spending"] = ((words, {"period": views.period_words(fund.period)}), rows)
+    if revenue is not None and revenue.income:
+        words = P_("公共收益收入按类别（万元），%(period)s")
+        rows = views.by_category(revenue.income)
+        wanted["revenue_income"] = ((words, {"period": views.period_words(revenue.period)}), rows)
+    drawn: dict[str, dict[str, str] | None] = dict.fromkeys(
+        ("fund_balance", "fund_spending", "revenue_income")
+    )
+    for name, (title, rows) in wanted.items():
+        caption = say(title)
+        svg = charts.bar_chart(f"chart-{name.replace('_', '-')}", caption, rows)
+        drawn[name] = {"svg": svg, "caption": caption}
+    return drawn
 
 
-def _estate_data(out: Output, config: SiteConfig, pages: EstatePages) -> None:
+def _estate_data(out: Output, config: SiteConfig, pages: EstatePages, theme: Theme) -> None:
     base = config.base_url.rstrip("/") + "/"
     estate_id = pages.loaded.id
     if pages.latest is None:
@@ -372,17 +418,18 @@ def _estate_data(out: Output, config: SiteConfig, pages: EstatePages) -> None:
     tables: dict[int, tuple[object, bytes]] = {}  # a period shared by releases is written once
     for view in pages.views:
         folder = view.folder
-        out.write(
-            f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=f"{name} {view.release_id}")
-        )
+        title = f"{name} {theme.say(views.release_words(view))}"
+        out.write(f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=title))
         out.write(f"{folder}data.json", opendata.release_json(view))
+        buildings = {b.id: b.name for b in view.data.estate.buildings}
         for kind, statements in _accounts(view).items():
             for period_id, statement in statements.items():
                 made = tables.get(id(statement))
                 if made is None:
-                    made = tables[id(statement)] = (statement, opendata.statement_csv(statement))
-                name = ACCOUNT_PAGES[kind].removesuffix(".html")
-                out.write(f"{folder}csv/{name}-{period_id}.csv", made[1])
+                    table = opendata.statement_csv(statement, buildings)
+                    made = tables[id(statement)] = (statement, table)
+                page = ACCOUNT_PAGES[kind].removesuffix(".html")
+                out.write(f"{folder}csv/{page}-{period_id}.csv", made[1])
 
 
 def _accounts(view: View) -> dict[str, dict[str, Any]]:
@@ -394,16 +441,23 @@ def _accounts(view: View) -> dict[str, dict[str, Any]]:
     }
 
 
-def _merge(paths: list[Path]) -> bytes:
-    return pdf.merge([p.read_bytes() for p in paths])
+def _merge(paths: list[Path], paper: str | None = None) -> bytes:
+    """The sheets at ``paths`` in one PDF, on their own paper or resized to ``paper``."""
+    merged = pdf.merge([p.read_bytes() for p in paths])
+    return sheets.resize(merged, paper) if paper else merged
 
 
-def _estate_feed(out: Output, config: SiteConfig, pages: EstatePages) -> list[feeds.FeedEntry]:
+def _estate_feed(
+    out: Output, config: SiteConfig, pages: EstatePages, theme: Theme
+) -> list[feeds.FeedEntry]:
     """The estate's Atom feed; returns its entries for the site-wide feed."""
     base = config.base_url.rstrip("/") + "/"
     entries = [
         feeds.FeedEntry(
-            f"{base}{v.folder}", f"{v.data.estate.name} {v.release_id}", v.day, _summary(v, pages)
+            f"{base}{v.folder}",
+            f"{v.data.estate.name} {theme.say(views.release_words(v))}",
+            v.day,
+            _summary(v, pages, theme),
         )
         for v in pages.views
         if v.day is not None
@@ -417,13 +471,16 @@ def _estate_feed(out: Output, config: SiteConfig, pages: EstatePages) -> list[fe
     return entries
 
 
-def _summary(view: View, pages: EstatePages) -> str:
+def _summary(view: View, pages: EstatePages, theme: Theme) -> str:
+    """A release in the feed, in Chinese: its posting period, its check code, what changed."""
     assert view.release is not None
     p = view.release.posting
-    text = f"第 {view.number} 期公示，公示期 {p.start.isoformat()} 至 {p.end.isoformat()}；指纹 {view.fingerprint}。"
+    said = theme.say((P_("%(release)s公示，公示期 %(start)s至%(end)s；核验码 %(code)s。"), {
+        "release": views.release_words(view), "start": p.start, "end": p.end, "code": view.fingerprint,
+    }))  # fmt: skip
     changes = pages.changes.get(view.release_id)
     if changes is not None:
-        text += f"\n本期变更 {len(changes.lines)} 处，审核发现 {len(changes.findings)} 项：\n"
-        text += "\n".join(line.text() for line in changes.lines[:8])
-        text += "\n……" if len(changes.lines) > 8 else ""
-    return text
+        said += f"\n本期变更 {len(changes.lines)} 处，审核发现 {len(changes.findings)} 项：\n"
+        said += "\n".join(line.text() for line in changes.lines[:8])
+        said += "\n……" if len(changes.lines) > 8 else ""
+    return said

@@ -1,7 +1,8 @@
 """Keep the message catalogs in step with the code, the templates and the model's Chinese values.
 
-``python -m generator.catalog`` extracts every message from the default theme
-and every enumerated value of the model into the pages' catalog, and every
+``python -m generator.catalog`` extracts every message from the default theme,
+every ``P_("…")`` of the code (what pages say from code) and every enumerated
+value of the model into the pages' catalog, and every
 ``_("…")`` of the generator's code into the command line's, and merges them
 into each language's catalogs; new messages arrive untranslated, for a
 translator to fill in.
@@ -49,6 +50,10 @@ def template_catalog() -> Catalog:
         catalog.add(value, locations=[("generator/model", 0)])
     for word in ("新增", "删除", "变更", "错误", "警告", "提示"):  # theme filters
         catalog.add(word, locations=[("generator/render/html.py", 0)])
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(PACKAGE), [("**.py", "python")], keywords={"P_": None}
+    ):  # what pages say from code (views.P_)
+        catalog.add(message, locations=[(f"generator/{filename}", lineno)], context=context)
     return catalog
 
 

@@ -630,6 +630,7 @@ def _unlisted(
         id=estate_id, sort_key=(city, district, street, name, estate_id), name=name, city=city,
         district=district, street=street, community=community, address=address,
         latest_day=None, feed_entries=[], pages=[], overview=row, latest_sheet=None,
+        sheet_paper=None,
     )  # fmt: skip
 
 

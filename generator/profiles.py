@@ -475,16 +475,45 @@ def vote_passes(
     yes: tuple[Decimal, int],
 ) -> bool:
     """Whether (area, headcount) tallies meet a rule, on area and on headcount alike."""
+    return vote_count(rule, total, taking_part, yes).passes
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    """A vote's tallies against a rule, each share as (area, headcount)."""
+
+    taking_part: tuple[Fraction, Fraction]  # of all owners
+    approving: tuple[Fraction, Fraction]  # of the rule's base: all owners, or those taking part
+    participation_met: bool
+    approval_met: bool
+    passes: bool
+
+
+def vote_count(
+    rule: VoteRule,
+    total: tuple[Decimal, int],
+    taking_part: tuple[Decimal, int],
+    yes: tuple[Decimal, int],
+) -> VoteCount:
+    """The shares a rule is judged on, whether enough owners took part, and whether it passes."""
     taking, approving = Fraction(rule.participation), Fraction(rule.approval)  # exact: 2/3 is 2/3
+    shares: list[tuple[Fraction, Fraction]] = []  # (taking part, approving) of area, of headcount
+    met = approved = True
     for measure in (0, 1):
         whole, part, approve = (Fraction(Decimal(t[measure])) for t in (total, taking_part, yes))
         if rule.basis is VoteBasis.PARTICIPATING and (whole == 0 or part < whole * taking):
-            return False
+            met = False
         base = whole if rule.basis is VoteBasis.ALL_OWNERS else part
         need = base * approving
         if base == 0 or (approve <= need if rule.more_than else approve < need):
-            return False
-    return True
+            approved = False
+        shares.append(
+            (part / whole if whole else Fraction(0), approve / base if base else Fraction(0))
+        )
+    (area_took, area_yes), (people_took, people_yes) = shares
+    return VoteCount(
+        (area_took, people_took), (area_yes, people_yes), met, approved, met and approved
+    )
 
 
 def laxer_votes(profile: RuleProfile, law: RuleProfile) -> Iterator[tuple[VoteKind, dt.date]]:

@@ -14,13 +14,38 @@ from . import fonts
 from .errors import Severity
 from .i18n import _
 from .render import pdf, qr
-from .views import View
+from .views import View, Words, release_words
 
 if TYPE_CHECKING:
     from .build import EstatePages, EstateSummary, Output
     from .config import SiteConfig
     from .pipeline import Site
+    from .profiles import RuleProfile
     from .render.html import Theme
+
+
+PAPERS = ("A4", "A3")
+_POINTS = {"A4": (595.276, 841.89), "A3": (841.89, 1190.551)}  # ISO 216, in PostScript points
+
+
+def resize(data: bytes, paper: str) -> bytes:
+    """A PDF's pages scaled whole to another paper, as a copier enlarges A4 to A3 (141 %)."""
+    import io
+
+    import pikepdf
+
+    width, height = _POINTS[paper]
+    source = pikepdf.Pdf.open(io.BytesIO(data))
+    out = pikepdf.Pdf.new()
+    for page in source.pages:
+        scale = round(width / float(page.mediabox[2] - page.mediabox[0]), 6)
+        blank = out.add_blank_page(page_size=(width, height))
+        form = out.copy_foreign(page.as_form_xobject())
+        blank.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Sheet=form))
+        blank.obj.Contents = out.make_stream(f"q {scale} 0 0 {scale} 0 0 cm /Sheet Do Q".encode())
+    written = io.BytesIO()
+    out.save(written, deterministic_id=True)  # named, not randomly as add_overlay would: same bytes
+    return written.getvalue()
 
 
 class _Text(HTMLParser):
@@ -43,8 +68,16 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def sheet_html(theme: Theme, config: SiteConfig, pages: EstatePages, view: View, paper: str) -> str:
-    """The print HTML of one release's sheet."""
+def sheet_html(
+    theme: Theme,
+    config: SiteConfig,
+    pages: EstatePages,
+    view: View,
+    paper: str,
+    profile: RuleProfile,
+    as_of: dt.date,
+) -> str:
+    """The print HTML of one release's sheet, as of its release date (the working copy's: ``as_of``)."""
     previous = pages.previous(view)
     url = config.base_url.rstrip("/") + "/" + view.folder
     code = base64.b64encode(qr.qr_svg(url, scale=8)).decode("ascii")
@@ -55,6 +88,8 @@ def sheet_html(theme: Theme, config: SiteConfig, pages: EstatePages, view: View,
         "sheet.html",
         f"{view.folder}sheet.pdf",
         view=view,
+        as_of=view.day or as_of,
+        profile=profile,
         previous=previous,
         changeset=pages.changes.get(view.release_id),
         paper=paper,
@@ -104,7 +139,13 @@ def _find(char: str, value: Any, path: str) -> Any:
 
 
 def render_sheets(
-    out: Output, theme: Theme, config: SiteConfig, estates: list[EstatePages], paper: str
+    out: Output,
+    theme: Theme,
+    config: SiteConfig,
+    estates: list[EstatePages],
+    paper: str,
+    profile: RuleProfile,
+    as_of: dt.date,
 ) -> None:
     """Write every release's sheet; one whose HTML is as last time is reused if ``out`` can.
 
@@ -112,7 +153,7 @@ def render_sheets(
     """
     for pages in estates:
         for view in pages.views:
-            html = sheet_html(theme, config, pages, view, paper)
+            html = sheet_html(theme, config, pages, view, paper, profile, as_of)
             path = f"{view.folder}sheet.pdf"
             key = out.sheets[path] = hashlib.sha256(html.encode()).hexdigest()
             if out.reuse(path, key):
@@ -150,7 +191,7 @@ class OverviewRow:
     name: str
     community: str
     profile: str
-    release: str | None
+    release: Words | None  # the latest release in words (see views.release_words)
     released: dt.date | None
     late: list[str]
     errors: int
@@ -172,7 +213,7 @@ def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:
         found += pages.changes[latest.release_id].findings
     return OverviewRow(
         pages.loaded.id, e.name, e.community, estate_profile(site, pages.loaded).name,
-        latest.release_id if latest and latest.release else None, latest.day if latest else None,
+        release_words(latest) if latest and latest.release else None, latest.day if latest else None,
         [d.summary_zh or d.message for d in found if d.code in ("P001", "P002")],
         sum(d.severity is Severity.ERROR for d in found), sum(d.severity is Severity.WARNING for d in found),
     )  # fmt: skip

@@ -8,17 +8,29 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from typing import Any
 
 from .model import EstateData
-from .model.accounts import AccountingBasis, FeeStatement, FundStatement, RevenueStatement
-from .model.estate import Person
+from .model.accounts import (
+    AccountingBasis,
+    BuildingAccount,
+    FeeStatement,
+    FundStatement,
+    RevenueStatement,
+    Vote,
+)
+from .model.base import Period
+from .model.contracts import Contract, ContractAmount
+from .model.estate import Building, Channel, Estate, Person
 from .model.fees import FeeStandard, PricePeriod
 from .model.notices import Notice, Release
+from .profiles import RuleProfile, VoteCount, VoteRule, vote_count, vote_rule
 from .releases import fingerprint
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 ACCOUNT_PAGES = {
     "maintenance_fund": "fund.html",
     "public_revenue": "revenue.html",
@@ -54,20 +66,169 @@ def release_folder(estate_id: str, release_id: str) -> str:
     return f"{estate_id}/releases/{release_id}/"
 
 
-def fee_in_force(fee: FeeStandard, day: dt.date | None) -> PricePeriod:
-    """The period in force on ``day`` (the latest period when there is no day or none is)."""
-    if day is not None:
-        for period in fee.periods:
-            if period.start <= day and (period.end is None or day <= period.end):
-                return period
-    return max(fee.periods, key=lambda p: p.start)
+def P_(message: str) -> str:  # noqa: N802 - beside gettext's N_, for pages
+    """Mark a page message written in code; the theme translates it (see catalog.py).
+
+    The pages' counterpart of i18n.N_, which marks the command line's messages.
+    """
+    return message
 
 
-def upcoming(fee: FeeStandard, day: dt.date | None) -> list[PricePeriod]:
-    """Periods that start after ``day``: announced changes."""
-    if day is None:
-        return []
-    return [p for p in fee.periods if p.start > day]
+# a page message (its Chinese text, the catalog's id) and the values its %(fields)s take;
+# a value may itself be Words, a date or a number (see render.text.say)
+Words = tuple[str, dict[str, Any]]
+
+_QUARTERS = {
+    1: P_("%(year)s 年第一季度"),
+    4: P_("%(year)s 年第二季度"),
+    7: P_("%(year)s 年第三季度"),
+    10: P_("%(year)s 年第四季度"),
+}
+
+
+def _month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
+def period_words(period: Period) -> Words:
+    """A statement's period as people name it: 2026 年上半年, 2025 年第四季度, 2025 年."""
+    start, end = period.start, period.end
+    whole = start.day == 1 and _month_end(end) and start.year == end.year
+    months = (start.month, end.month)
+    year = {"year": start.year}
+    if whole and months == (1, 12):
+        return P_("%(year)s 年"), year
+    if whole and months in ((1, 6), (7, 12)):
+        return (P_("%(year)s 年上半年") if start.month == 1 else P_("%(year)s 年下半年")), year
+    if whole and start.month in _QUARTERS and end.month == start.month + 2:
+        return _QUARTERS[start.month], year
+    if whole and start.month == end.month:
+        return P_("%(year)s 年 %(month)s 月"), {**year, "month": start.month}
+    return P_("%(start)s至%(end)s"), {"start": start, "end": end}
+
+
+def release_period(view: View) -> Period | None:
+    """The period a release reports on: its newest statement's (the shortest, on a tie)."""
+    statements = [
+        st.period
+        for kind in (view.data.accounts.maintenance_fund, view.data.accounts.public_revenue)
+        for st in kind.values()
+    ] + [st.period for st in view.data.accounts.property_fees.values()]
+    if not statements:
+        return None
+    return max(statements, key=lambda p: (p.end, p.start))
+
+
+def release_words(view: View) -> Words:
+    """第 2 期（2026 年上半年）: a release as residents name it, never by its id."""
+    period = release_period(view)
+    if period is None:
+        return P_("第 %(n)s 期"), {"n": view.number}
+    return P_("第 %(n)s 期（%(period)s）"), {"n": view.number, "period": period_words(period)}
+
+
+@dataclass(frozen=True)
+class FeeStep:
+    """A period of a fee, and the change it makes from the period before it."""
+
+    period: PricePeriod
+    before: PricePeriod | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        return self.period.amount - self.before.amount if self.before else None
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.before is None or not self.before.amount:
+            return None
+        return (self.period.amount - self.before.amount) * 100 / self.before.amount
+
+    @property
+    def rise(self) -> bool:
+        return bool(self.delta and self.delta > 0)
+
+
+@dataclass(frozen=True)
+class FeeNow:
+    """A fee as of a day: the period in force, the changes announced, the periods past."""
+
+    fee: FeeStandard
+    current: FeeStep | None
+    upcoming: list[FeeStep]
+    past: list[FeeStep]
+
+    @property
+    def steps(self) -> list[FeeStep]:
+        return self.past + ([self.current] if self.current else []) + self.upcoming
+
+
+def fee_now(fee: FeeStandard, day: dt.date) -> FeeNow:
+    """Which of a fee's periods is in force on ``day``, which are announced, which are over."""
+    ordered = sorted(fee.periods, key=lambda p: p.start)
+    steps = [FeeStep(p, ordered[i - 1] if i else None) for i, p in enumerate(ordered)]
+    current = next(
+        (
+            s
+            for s in steps
+            if s.period.start <= day and (s.period.end is None or day <= s.period.end)
+        ),
+        None,
+    )
+    return FeeNow(
+        fee,
+        current,
+        [s for s in steps if s.period.start > day],
+        [s for s in steps if s.period.end is not None and s.period.end < day],
+    )
+
+
+def percent(share: Decimal | Fraction | None, places: str = "0.1") -> str:
+    """A share (0.781) in percent (78.1%), rounded down: a share just under a line never reads as on it."""
+    if share is None:
+        return "—"
+    if isinstance(share, Fraction):
+        share = Decimal(share.numerator) / Decimal(share.denominator)
+    return str((share * 100).quantize(Decimal(places), rounding=ROUND_DOWN)) + "%"
+
+
+def signed_percent(value: Decimal | None) -> str:
+    """+54.5% / −10.0%: a change in percent, rounded half-even to one place."""
+    if value is None:
+        return "—"
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    return f"+{rounded}%" if rounded >= 0 else f"−{abs(rounded)}%"
+
+
+def posting_state(period: Period | None, day: dt.date) -> str | None:
+    """'before', 'during' or 'after' a posting period on ``day`` (None without one)."""
+    if period is None:
+        return None
+    if day < period.start:
+        return "before"
+    return "during" if day <= period.end else "after"
+
+
+@dataclass(frozen=True)
+class ContractNow:
+    """A contract as its amendments have made it by a day."""
+
+    contract: Contract
+    end: dt.date | None
+    amount: ContractAmount
+    extended: bool
+    over: bool
+
+
+def contract_now(contract: Contract, day: dt.date) -> ContractNow:
+    """The contract's end and amount in force on ``day``, its amendments signed by then applied."""
+    end, amount = contract.term.end, contract.amount
+    for a in sorted(contract.amendments, key=lambda a: a.date):
+        if a.date <= day:
+            end, amount = a.end or end, a.amount or amount
+    return ContractNow(
+        contract, end, amount, end != contract.term.end, end is not None and end < day
+    )
 
 
 def newest_first(statements: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -113,14 +274,185 @@ def by_category(entries: list[Any]) -> list[tuple[str, Decimal]]:
     return sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def fund_series(views: list[View]) -> list[tuple[str, Decimal]]:
-    """The maintenance fund's latest closing balance in each release, oldest first."""
-    series = []
-    for view in views:
-        statements = newest_first(view.data.accounts.maintenance_fund)
-        if statements:
-            series.append((view.release_id, statements[0][1].closing))
-    return series
+def newest(statements: dict[str, Any]) -> Any:
+    """The newest of an account's statements, or None."""
+    return max(statements.values(), key=lambda st: st.period.start, default=None)
+
+
+def fund_series(data: EstateData) -> list[tuple[Words, Decimal]]:
+    """The maintenance fund's closing balance at the end of each period, oldest first."""
+    ordered = sorted(data.accounts.maintenance_fund.values(), key=lambda st: st.period.start)
+    return [(period_words(st.period), st.closing) for st in ordered]
+
+
+@dataclass(frozen=True)
+class BuildingFund:
+    """One building's fund account against its first deposit and the top-up line."""
+
+    building: Building
+    account: BuildingAccount
+    share: Decimal | None  # the balance as a share of the first deposit
+    line: Decimal | None  # the balance below which a top-up is due (元)
+    per_m2: Decimal | None
+
+    @property
+    def below(self) -> bool:
+        return self.line is not None and self.account.closing < self.line
+
+
+def top_up_percent(profile: RuleProfile) -> Decimal | None:
+    return profile.fund_top_up.percent if profile.fund_top_up else None
+
+
+def building_funds(
+    statement: FundStatement | None, estate: Estate, top_up: Decimal | None
+) -> list[BuildingFund]:
+    """Each building's account in a fund statement, with its share of the first deposit."""
+    if statement is None:
+        return []
+    named = {b.id: b for b in estate.buildings}
+    out = []
+    for account in statement.buildings:
+        building = named.get(account.building) or Building(
+            id=account.building, name=account.building
+        )
+        first = building.fund_initial_deposit
+        out.append(
+            BuildingFund(
+                building,
+                account,
+                account.closing / first if first else None,
+                (first * top_up / 100).quantize(CENT) if first and top_up is not None else None,
+                (account.closing / building.floor_area).quantize(CENT)
+                if building.floor_area
+                else None,
+            )
+        )
+    return out
+
+
+def per_m2(amount: Decimal, area: Decimal) -> Decimal | None:
+    """An amount per ㎡ of floor area, to the fen."""
+    return (amount / area).quantize(CENT) if area else None
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """A vote judged by the rule in force on its date (None: the profile sets none)."""
+
+    vote: Vote
+    rule: VoteRule | None
+    count: VoteCount | None
+
+    @property
+    def outcome(self) -> str | None:
+        """'passed', 'failed' or 'too_few' (not enough owners took part)."""
+        if self.count is None:
+            return None
+        if self.count.passes:
+            return "passed"
+        return "failed" if self.count.participation_met else "too_few"
+
+    @property
+    def shares(self) -> dict[str, tuple[Fraction, Fraction]]:
+        """Shares of all owners taking part and approving, and of those taking part approving."""
+        v = self.vote
+        return {
+            "taking_part": (_share(v.participating.area, v.total.area), _share(v.participating.headcount, v.total.headcount)),
+            "approving": (_share(v.approving.area, v.total.area), _share(v.approving.headcount, v.total.headcount)),
+            "of_taking_part": (_share(v.approving.area, v.participating.area), _share(v.approving.headcount, v.participating.headcount)),
+        }  # fmt: skip
+
+
+def _share(part: Decimal | int, whole: Decimal | int) -> Fraction:
+    return Fraction(Decimal(part)) / Fraction(Decimal(whole)) if whole else Fraction(0)
+
+
+def vote_result(profile: RuleProfile, vote: Vote) -> VoteResult:
+    """A vote, the rule its profile applies on its date, and how its tallies stand against it."""
+    rule = vote_rule(profile, vote.kind, vote.date)
+    tallies = [(t.area, t.headcount) for t in (vote.total, vote.participating, vote.approving)]
+    return VoteResult(vote, rule, vote_count(rule, *tallies) if rule else None)
+
+
+FRACTIONS = {
+    "1/2": P_("二分之一"),
+    "1/3": P_("三分之一"),
+    "2/3": P_("三分之二"),
+    "3/4": P_("四分之三"),
+    "4/5": P_("五分之四"),
+}
+
+
+def fraction_words(written: str) -> Words | str:
+    """A threshold as a share in words: 2/3 → 三分之二."""
+    share = Fraction(written)
+    key = f"{share.numerator}/{share.denominator}"
+    if key in FRACTIONS:
+        return FRACTIONS[key], {}
+    return percent(share, "0.01")
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """One way to reach someone: each phone number once."""
+
+    name: str
+    phone: str | None = None
+    url: str | None = None
+    hours: str | None = None
+    address: str | None = None
+    role: Words | None = None
+
+
+def _digits(phone: str | None) -> str:
+    return "".join(ch for ch in (phone or "").split("转")[0] if ch.isdigit())
+
+
+def contact_groups(
+    estate: Estate | None, authority: list[Channel]
+) -> list[tuple[Words, list[ContactLine]]]:
+    """Who to call, each number once: the firm, the committee, then who supervises them."""
+    groups: list[tuple[Words, list[ContactLine]]] = []
+    seen: dict[str, ContactLine] = {}
+    channels = list(estate.complaints) if estate else []
+    if estate is not None:
+        hotline = ContactLine(estate.firm.name, estate.firm.hotline, role=(P_("服务热线"), {}))
+        firm = _with_channel(hotline, channels)
+        groups.append(((P_("物业"), {}), [firm]))
+        committee = estate.committee
+        if committee is not None and committee.phone:
+            line = _with_channel(ContactLine(committee.name, committee.phone), channels)
+            groups.append(((str(committee.kind.value), {}), [line]))
+        seen = {_digits(line.phone): line for _, lines in groups for line in lines}
+    watch = []
+    for c in channels + list(authority):
+        if c.phone and _digits(c.phone) in seen:
+            continue
+        line = ContactLine(c.name, c.phone, c.url, c.hours, c.address)
+        seen[_digits(c.phone) or c.name] = line
+        watch.append(line)
+    if watch:
+        groups.append(((P_("监督和投诉"), {}), watch))
+    return groups
+
+
+def objection_contacts(
+    estate: Estate, authority: list[Channel]
+) -> tuple[ContactLine, ContactLine | None]:
+    """Who hears an objection to a release: the committee (else the firm), and who supervises."""
+    groups = contact_groups(estate, authority)
+    parties = [lines[0] for label, lines in groups if label[0] != P_("监督和投诉")]
+    watch = next((lines[0] for label, lines in groups if label[0] == P_("监督和投诉")), None)
+    return parties[-1], watch
+
+
+def _with_channel(line: ContactLine, channels: list[Channel]) -> ContactLine:
+    """A party's line, with the hours and address of a complaint channel on the same number."""
+    same = next((c for c in channels if c.phone and _digits(c.phone) == _digits(line.phone)), None)
+    if same is None:
+        return line
+    return ContactLine(line.name, line.phone, same.url, same.hours, same.address, line.role)
 
 
 def public_people(people: list[Person]) -> list[Person]:
@@ -145,27 +477,67 @@ def public_data(data: EstateData) -> dict[str, Any]:
     return dumped
 
 
+def breakpoints(data: EstateData, release: Release | None) -> list[dt.date]:
+    """The days on which a page of this data, shown as of a day, reads differently.
+
+    A fee period starts or ends, a notice's or the release's posting begins or
+    ends, a contract's amendment is signed or its term runs out, a committee's
+    term runs out. Between two of these days the pages are the same.
+    """
+    after = dt.timedelta(days=1)
+    days: set[dt.date] = set()
+    for fee in data.fees.standards if data.fees else []:
+        for p in fee.periods:
+            days |= {p.start} | ({p.end + after} if p.end else set())
+    postings = [n.posting for n in data.notices.values() if n.posting]
+    for period in postings + ([release.posting] if release else []):
+        days |= {period.start, period.end + after}
+    for c in data.contracts.contracts if data.contracts else []:
+        days |= {a.date for a in c.amendments} | {
+            e + after for e in (c.term.end, *(a.end for a in c.amendments)) if e
+        }
+    committee = data.estate.committee
+    if committee is not None and committee.term.end:
+        days.add(committee.term.end + after)
+    return sorted(days)
+
+
 TEMPLATE_GLOBALS = {
-    "fee_in_force": fee_in_force,
-    "upcoming": upcoming,
+    "fee_now": fee_now,
+    "contract_now": contract_now,
+    "posting_state": posting_state,
     "newest_first": newest_first,
+    "newest": newest,
     "totals": totals,
     "fee_totals": fee_totals,
     "by_category": by_category,
     "public_people": public_people,
     "notices_in_posting": notices_in_posting,
+    "period_words": period_words,
+    "release_words": release_words,
+    "release_period": release_period,
+    "building_funds": building_funds,
+    "top_up_percent": top_up_percent,
+    "per_m2": per_m2,
+    "vote_result": vote_result,
+    "fraction_words": fraction_words,
+    "contact_groups": contact_groups,
+    "objection_contacts": objection_contacts,
+    "percent": percent,
+    "signed_percent": signed_percent,
     "ACCOUNT_PAGES": ACCOUNT_PAGES,
 }
 
 
 SECTIONS = {
-    "estate": "基本情况",
-    "fees": "收费标准",
-    "contracts": "合同",
-    "services": "四保服务",
-    "votes": "业主表决",
-    "maintenance_fund": "专项维修资金",
-    "public_revenue": "公共收益",
-    "property_fees": "物业费收支",
-    "notices": "公告",
+    "estate": P_("基本情况"),
+    "fees": P_("收费标准"),
+    "contracts": P_("合同"),
+    "services": P_("四保服务"),
+    "votes": P_("业主表决"),
+    "maintenance_fund": P_("专项维修资金"),
+    "public_revenue": P_("公共收益"),
+    "property_fees": P_("物业费收支"),
+    "notices": P_("公告"),
+    "corrections": P_("更正"),
 }

@@ -56,8 +56,8 @@ def test_every_estate_has_its_pages_data_and_codes(demo: Path) -> None:
                 == release.release.id
             )
         overview = (demo / estate.id / "index.html").read_text(encoding="utf-8")
-        assert f"期次 {latest}" in overview
-        assert estate.releases[-1].sha256[:12] in overview
+        assert f"第 {len(estate.releases)} 期（" in overview and f"期次 {latest}" not in overview
+        assert f"本期核验码 <code>{estate.releases[-1].sha256[:12]}</code>" in overview
         assert (demo / estate.id / "feed.xml").is_file() and (
             demo / estate.id / "poster.html"
         ).is_file()
@@ -237,9 +237,10 @@ def test_sheet_and_feed_carry_the_changes(demo: Path) -> None:
 
     sheet = demo / "jia-he-jin-yuan" / "releases" / "2026-h1" / "sheet.pdf"
     text = "".join(p.extract_text() for p in PdfReader(sheet).pages)
-    assert "共 13 处变更" in text and "180.00" in text
+    assert "共 12 处变更" in text
+    assert "停车费 · 地面共有车位（86 个）：150.00 元/个·月 → 180.00 元/个·月" in text
     feed = (demo / "jia-he-jin-yuan" / "feed.xml").read_text(encoding="utf-8")
-    assert "本期变更 13 处，审核发现 0 项" in feed
+    assert "本期变更 12 处，审核发现 0 项" in feed
 
 
 def test_messages_are_translated_when_a_template_is_compiled(tmp_path: Path) -> None:
@@ -260,3 +261,128 @@ def test_messages_are_translated_when_a_template_is_compiled(tmp_path: Path) -> 
         assert chinese == '<td data-label="期初">期初现余额为首期归集的 &lt;b&gt;%</td>'
         assert english.startswith('<td data-label="Opening">Opening')
         assert "&lt;b&gt;" in english and "%%" not in english
+
+
+def visible(page: Path) -> str:
+    """What a page shows: its text without tags, attributes, scripts or styles, spaces squashed."""
+    import html
+    import re
+
+    raw = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+@pytest.fixture(scope="module")
+def august(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's pages as of 2026-08-15: before the rises of 2026-09-01, inside a notice's posting."""
+    import datetime as dt
+
+    from generator.incremental import build as build_as_of
+
+    out = tmp_path_factory.mktemp("august") / "site"
+    build_as_of(REPO, out, None, dt.date(2026, 8, 15), with_pdf=False)
+    return out
+
+
+def test_current_pages_state_the_fee_in_force_and_the_change_announced(
+    august: Path, demo: Path
+) -> None:
+    before = visible(august / "yun-lian-xin-cun" / "index.html")
+    assert "物业服务费 · 多层住宅（无电梯） 0.55 元/㎡·月" in before
+    assert "自 2026年9月1日 起 0.85 元/㎡·月 ，上调 0.30（+54.5%）" in before
+    fees = visible(august / "jia-he-jin-yuan" / "fees.html")
+    assert "150.00 元/个·月 自 2019年1月1日 起执行；执行至 2026年8月31日。" in fees
+    assert "2026年9月1日 – 至今" not in fees
+    after = visible(demo / "yun-lian-xin-cun" / "index.html")  # built as of 2026-11-24
+    assert "物业服务费 · 多层住宅（无电梯） 0.85 元/㎡·月" in after
+    assert (  # the paper on the noticeboard still says 0.55: the page says what changed since
+        "本期公示后调整：自 2026年9月1日 起 0.85 元/㎡·月 ，上调 0.30（+54.5%）；原为 0.55 元/㎡·月"
+        in after
+    )
+    fees = visible(demo / "jia-he-jin-yuan" / "fees.html")
+    assert (
+        "180.00 元/个·月 自 2026年9月1日 起执行，原为 150.00 元/个·月，上调 30.00（+20.0%）。"
+        in fees
+    )
+
+
+def test_a_notice_is_posted_only_inside_its_posting_period(august: Path, demo: Path) -> None:
+    title = "关于调整地面共有车位租金的公示"  # posted 2026-07-15 to 2026-08-31
+    inside = visible(august / "jia-he-jin-yuan" / "notices.html")
+    assert f"{title} 2026年7月15日 · 收费调整 · 公示中，至 2026年8月31日" in inside
+    assert title in visible(august / "jia-he-jin-yuan" / "index.html")  # 正在公示的公告
+    after = visible(demo / "jia-he-jin-yuan" / "notices.html")
+    assert f"{title} 2026年7月15日 · 收费调整 · 公示期已结束" in after
+    assert "公示中" not in after
+    assert "正在公示的公告" not in visible(demo / "jia-he-jin-yuan" / "index.html")
+    release = visible(demo / "jia-he-jin-yuan" / "releases" / "2026-h1" / "index.html")
+    assert "150.00 元/个·月 自 2026年9月1日 起 180.00 元/个·月" in release  # as of 2026-07-20
+
+
+def test_votes_say_their_outcome_and_the_threshold_that_applied(demo: Path) -> None:
+    page = visible(demo / "jing-yang-hua-yuan" / "votes.html")
+    assert "表决结果：未通过" in page
+    assert "同意的占参与表决面积 66.7%、占参与人数 66.2%；须各达到四分之三以上：未达到。" in page
+    assert "表决结果：通过" in page and "须各超过二分之一：已超过。" in page
+    english = visible(demo / "en" / "jing-yang-hua-yuan" / "votes.html")
+    assert "Result: not passed" in english and "three quarters" in english
+
+
+def test_no_output_shows_an_internal_id_where_a_name_exists(demo: Path) -> None:
+    """Buildings, votes, contracts and releases are named in words; ids stay in URLs and data files."""
+    import re
+
+    from pypdf import PdfReader
+
+    site = load_site(REPO)
+    ids: set[str] = set()
+    written: set[str] = set()  # what the estates wrote themselves is shown as written
+    for estate in site.estates:
+        for snapshot in estate.releases:
+            data = snapshot.data
+            ids.add(snapshot.release.id)
+            ids |= {b.id for b in data.estate.buildings}
+            ids |= {v.id for v in (data.votes.votes if data.votes else [])}
+            ids |= {c.id for c in (data.contracts.contracts if data.contracts else [])}
+            written |= set(_strings(data.model_dump(mode="json")))
+    written -= ids
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_-])(" + "|".join(map(re.escape, sorted(ids))) + r")(?![A-Za-z0-9_-])"
+    )
+    shown: dict[str, str] = {}
+    for path in sorted(demo.rglob("*")):
+        name = path.relative_to(demo).as_posix()
+        if path.suffix in (".html", ".svg"):
+            shown[name] = visible(path)
+        elif path.suffix == ".pdf":
+            shown[name] = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+        elif path.suffix == ".csv":
+            shown[name] = path.read_text(encoding="utf-8-sig")
+        elif path.name == "feed.xml":
+            feed = ET.parse(path).getroot()
+            shown[name] = " ".join(
+                e.text or ""
+                for e in feed.iter()
+                if e.tag.rsplit("}")[-1] in ("title", "summary", "content")
+            )
+    assert len([n for n in shown if n.endswith(".pdf")]) >= 10
+    found = {}
+    for name, text in shown.items():
+        if not pattern.search(text):
+            continue
+        squashed = name.endswith(".pdf")  # a sheet's lines wrap anywhere: compare without spaces
+        text = "".join(text.split()) if squashed else text
+        for string in sorted(written, key=len, reverse=True):
+            said = "".join(string.split()) if squashed else " ".join(string.split())
+            text = text.replace(said, " ")
+        if hits := set(pattern.findall(text)):
+            found[name] = sorted(hits)
+    assert found == {}
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) and len(value) > 3 else []

@@ -56,7 +56,7 @@ def test_only_the_edited_estate_is_read_again_and_the_output_is_a_full_checks(de
 
 
 def test_a_day_that_crosses_a_deadline_reads_the_estates_again(demo: Path) -> None:
-    check(demo, "--as-of", "2026-10-01")
+    check(demo, "--as-of", "2026-10-10")
     quiet = check(demo, "--as-of", "2026-10-20")  # no deadline between the two days
     assert "其余 3 个没有改动" in quiet[2]
     late = check(demo, "--as-of", "2026-10-31")  # Q3 public revenue was due by 2026-10-30

@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from generator.pipeline import build, load_site
-from generator.views import fee_in_force
+from generator.views import fee_now
 
 from .conftest import REPO, Site
 
@@ -47,19 +47,20 @@ def page_size(pdf: Path) -> tuple[float, float]:
 
 def test_each_release_sheet_carries_estate_release_fees_and_fingerprint(demo_build: Path) -> None:
     for estate in load_site(REPO).estates:
-        for snapshot in estate.releases:
+        for number, snapshot in enumerate(estate.releases, start=1):
             sheet = demo_build / estate.id / "releases" / snapshot.release.id / "sheet.pdf"
             text = text_of(sheet)
-            assert snapshot.data.estate.name in text
-            assert f"期次 {snapshot.release.id}" in text
-            assert f"指纹 {snapshot.sha256[:12]}" in text
+            assert f"{snapshot.data.estate.name}物业服务信息公示" in text
+            assert f"第 {number} 期（" in text and snapshot.release.id not in text
+            assert f"本期核验码 {snapshot.sha256[:12]}" in text
             assert snapshot.data.fees is not None
-            for fee in snapshot.data.fees.standards:
-                assert f"{fee_in_force(fee, snapshot.release.date).amount}" in text
+            for fee in snapshot.data.fees.standards:  # as of the release's date
+                now = fee_now(fee, snapshot.release.date)
+                assert now.current is not None and f"{now.current.period.amount}" in text
             reader = PdfReader(sheet)
-            for number, page in enumerate(reader.pages, start=1):
-                assert f"第 {number} 页 / 共 {len(reader.pages)} 页" in page.extract_text()
-                assert snapshot.sha256[:12] in page.extract_text()
+            for page_number, page in enumerate(reader.pages, start=1):
+                assert f"第 {page_number} 页 / 共 {len(reader.pages)} 页" in page.extract_text()
+                assert f"核验码 {snapshot.sha256[:12]}" in page.extract_text()
             assert page_size(sheet) == A4
 
 
@@ -91,8 +92,10 @@ def test_the_qr_code_on_the_sheet_leads_to_its_release(demo_build: Path, tmp_pat
     )
 
 
-def test_combined_street_pdf_holds_every_estate_in_order(demo_build: Path) -> None:
-    for path in sorted((demo_build / "print").glob("*.pdf")):
+def test_combined_street_pdf_holds_every_estate_in_order_on_a4_and_a3(demo_build: Path) -> None:
+    streets = sorted((demo_build / "print").glob("*.pdf"))
+    assert len(streets) == 3
+    for path in streets:
         text = text_of(path)
         estates = [
             e
@@ -103,9 +106,19 @@ def test_combined_street_pdf_holds_every_estate_in_order(demo_build: Path) -> No
         assert estates
         for e in estates:
             latest = e.releases[-1]
-            assert f"期次 {latest.release.id}" in text and latest.sha256[:12] in text
+            assert f"{e.releases[-1].data.estate.name}物业服务信息公示" in text
+            assert f"核验码 {latest.sha256[:12]}" in text
             alone = demo_build / e.id / "releases" / latest.release.id / "sheet.pdf"
             assert len(PdfReader(alone).pages) <= len(PdfReader(path).pages)
+        a3 = demo_build / "print" / "A3" / path.name  # the same pages, enlarged as a copier would
+        assert page_size(path) == A4 and page_size(a3) == A3
+        assert len(PdfReader(a3).pages) == len(PdfReader(path).pages)
+        assert text_of(a3) == text
+        contents = PdfReader(a3).pages[0].get_contents()
+        assert contents is not None
+        scale = float(contents.get_data().split()[1])  # q s 0 0 s 0 0 cm /Sheet Do Q
+        assert abs(scale - 2**0.5) < 0.001  # 11 pt body text reads as 15.6 pt
+    assert 'href="print/A3/' in (demo_build / "print.html").read_text(encoding="utf-8")
 
 
 def test_long_ledger_breaks_across_pages_with_repeated_headers(site: Site) -> None:
@@ -242,3 +255,49 @@ def test_weasyprint_loads_its_libraries_from_the_linker_cache_alone() -> None:
     lookups, pango, subsetter, libm = run.stdout.split()
     assert (lookups, pango, subsetter) == ("[]", "True", "True")
     assert libm.startswith("libm.so")  # find_library is itself again afterwards
+
+
+def flat(pdf: Path) -> str:
+    """The sheet's text without spaces or line breaks (lines wrap anywhere in Chinese)."""
+    return squash(text_of(pdf))
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_sheet_is_a_formal_notice_with_issuer_date_and_objection_line(demo_build: Path) -> None:
+    sheet = demo_build / "jing-yang-hua-yuan" / "releases" / "2026-q3" / "sheet.pdf"
+    text = flat(sheet)
+    assert (
+        squash("景阳花园物业服务信息公示") in text and squash("第 3 期（2026 年第三季度）") in text
+    )
+    assert squash("公示期：2026年11月2日至2026年11月16日") in text
+    assert squash("公示单位：高唐县安居物业服务有限公司、景阳花园物业管理委员会") in text
+    assert squash("公示日期：2026年11月2日") in text
+    assert (
+        squash(
+            "如对本公示内容有异议，请于公示期内（至 2026年11月16日）向景阳花园物业管理委员会"
+            "（电话 0635-3951207）书面反映；也可向鱼丘湖街道物业管理办公室（电话 0635-3951100）反映。"
+        )
+        in text
+    )
+    assert (
+        squash("业主表决") in text and squash("表决结果：未通过") in text
+    )  # the green space stays green
+    assert squash("须各达到四分之三以上：未达到") in text
+    assert "jing-yang" not in text and "2026-q3" not in text and "vote-2026-green" not in text
+
+
+def test_the_sheet_states_fees_and_notices_as_of_its_release_date(demo_build: Path) -> None:
+    july = flat(demo_build / "jia-he-jin-yuan" / "releases" / "2026-h1" / "sheet.pdf")
+    assert (
+        squash("停车费 地面共有车位（86 个） 150.00 元/个·月 市场调节价") in july
+    )  # on 2026-07-20
+    announced = "已公布调整：停车费 · 地面共有车位（86 个） 自 2026年9月1日 起 180.00 元/个·月，上调 30.00（+20.0%）"
+    assert squash(announced) in july
+    assert squash("公示期内的公告关于调整地面共有车位租金的公示") in july  # posted 07-15 to 08-31
+    november = flat(demo_build / "jing-yang-hua-yuan" / "releases" / "2026-q3" / "sheet.pdf")
+    assert squash("停车费 地面共有车位 60.00 元/辆·月 市场调节价") in november  # from 2026-09-01
+    assert "已公布调整" not in november
+    assert "公示期内的公告" not in november  # the vote's notice was posted until 10-08

@@ -88,8 +88,10 @@ def test_the_tutorial_runs_from_an_empty_folder_to_a_site_and_a_sheet(
             assert done.returncode == 0, f"{text}\n{done.stderr}"
     sheet = here / "build/yang-guang-yuan/releases/2026-q1/sheet.pdf"
     text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
-    assert "阳光苑" in text and "2026-q1" in text
+    assert "阳光苑物业服务信息公示" in text and "第 1 期（2026 年第一季度）" in text
+    assert "2026-q1" not in text  # the sheet names the release in words, its id stays in the URL
     assert (here / "build/yang-guang-yuan/index.html").is_file()
     assert (here / "build/print/上海市徐汇区田林街道.pdf").is_file()
+    assert (here / "build/print/A3/上海市徐汇区田林街道.pdf").is_file()
     log = subprocess.run(["git", "log", "--oneline"], cwd=here, capture_output=True, text=True)
     assert "发布阳光苑 2026-q1 期公示" in log.stdout

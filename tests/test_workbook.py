@@ -166,7 +166,7 @@ def clerk_edits(book: openpyxl.Workbook) -> None:
         [
             "2026-h2",
             "收入",
-            dt.date(2026, 12, 21),
+            dt.date(2026, 11, 21),
             "mf-2026-h2-01",
             "利息",
             96000,
@@ -202,9 +202,9 @@ def test_import_of_a_clerks_edits_makes_exactly_those_changes_and_passes_check(
     assert code == 0, output
     assert output.splitlines()[:4] == [
         f"{ESTATE}：当前数据 → {edited}，4 处变更",
-        "~ 变更  基本情况 · 3号楼 · floor_area：11,652.32 → 11,700.50（+48.18，+0.4%）",
+        "~ 变更  基本情况 · 3号楼 · 建筑面积：11,652.32 → 11,700.50（增加 48.18，+0.4%）",
         "+ 新增  业主表决 · 地下车库照明改造",
-        "+ 新增  专项维修资金 · 2026-h2：期初 15,860,438.67，期末 15,956,438.67",
+        "+ 新增  专项维修资金 · 新的一期：2026 年下半年，期初 15,860,438.67 元，期末 15,956,438.67 元",
     ]  # and the correction, on the next line
     after = tree_bytes(site)
     estate = f"content/{ESTATE}"

@@ -138,6 +138,10 @@ class RevenueStatement(Base):
         description="支出和去向：成本、税费、转入维修资金、抵扣物业费 / costs and where the net went",
     )
     closing: Money = Field(description="期末余额（留存）/ closing balance, retained")
+    plan: Text | None = Field(
+        default=None,
+        description="留存余额的用途安排，如 年末经业主大会决定转入维修资金 / what the retained balance is for",
+    )
 
 
 class CostCategory(StrEnum):

@@ -1,48 +1,59 @@
 """Static SVG charts made at build time: no script, readable as text by screen readers.
 
-Small and deterministic; each chart sits beside the table that holds its figures.
+Small and deterministic; each chart sits beside the table that holds its
+figures. Each label is written whole on its own line above its bar, and the
+chart's title and description (every label with its amount) are its text
+equivalent.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from .text import wan, yuan
 
 _WIDTH = 320
-_BAR = 22
+_LINE = 26  # a label's line: text of 16 px, or 20 px in the larger-text mode
+_BAR = 28
 _GAP = 12
-_LABEL = 96
+_CHARS = 15  # CJK characters of 20 px that fit a line of the chart's width
 
 
-def bar_chart(title: str, rows: list[tuple[str, Decimal]]) -> str:
-    """Horizontal bars, one per (label, amount), labelled with the amount in 万元."""
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) -> str:
+    """Horizontal bars, one per (label, amount), each labelled above and with its amount in 万元.
+
+    ``chart_id`` names the chart's title and description; it must be unique on its page.
+    """
     if not rows:
         return ""
     top = max((amount for _, amount in rows), default=Decimal(0)) or Decimal(1)
-    span = _WIDTH - _LABEL - 8
-    height = len(rows) * (_BAR + _GAP) + _GAP
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" role="img" class="chart" aria-labelledby="t">',
-        f'<title id="t">{escape(title)}</title>',
-    ]
-    for i, (label, amount) in enumerate(rows):
-        y = _GAP + i * (_BAR + _GAP)
-        width = max(1, int(span * max(amount, Decimal(0)) / top))
-        parts.append(f'<text x="0" y="{y + 16}" class="l">{escape(_short(label))}</text>')
-        parts.append(
-            f'<rect x="{_LABEL}" y="{y}" width="{width}" height="{_BAR}" class="b"><title>{escape(label)}: {escape(yuan(amount))}</title></rect>'
-        )
-        inside = width > 70
-        x = _LABEL + width - 4 if inside else _LABEL + width + 4
+    body: list[str] = []
+    y = _GAP
+    for label, amount in rows:
+        lines = _wrap(label)
+        for n, line in enumerate(lines):
+            body.append(f'<text x="0" y="{y + 20 + n * _LINE}" class="l">{escape(line)}</text>')
+        y += len(lines) * _LINE + 2
+        width = max(1, int((_WIDTH - 2) * max(amount, Decimal(0)) / top))
+        body.append(f'<rect x="0" y="{y}" width="{width}" height="{_BAR}" class="b"/>')
+        inside = width > 130
+        x = width - 6 if inside else width + 6
         anchor = ' text-anchor="end"' if inside else ""
-        parts.append(
-            f'<text x="{x}" y="{y + 16}" class="{"v i" if inside else "v"}"{anchor}>{escape(wan(amount))}</text>'
+        body.append(
+            f'<text x="{x}" y="{y + 20}" class="{"v i" if inside else "v"}"{anchor}>{escape(wan(amount))}</text>'
         )
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+        y += _BAR + _GAP
+    described = "；".join(f"{label} {yuan(amount)}" for label, amount in rows)
+    head = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {y}" role="img" class="chart"'
+        f" aria-labelledby={quoteattr(f'{chart_id}-t {chart_id}-d')}>",
+        f"<title id={quoteattr(chart_id + '-t')}>{escape(title)}</title>",
+        f"<desc id={quoteattr(chart_id + '-d')}>{escape(described)}</desc>",
+    ]
+    return "\n".join([*head, *body, "</svg>"]) + "\n"
 
 
-def _short(label: str, limit: int = 6) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _wrap(label: str) -> list[str]:
+    """A label in lines that fit the chart's width (a long one is never cut short)."""
+    return [label[i : i + _CHARS] for i in range(0, len(label), _CHARS)] or [""]

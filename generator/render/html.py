@@ -109,6 +109,9 @@ class Theme:
         translations = i18n.translations(language)
         gettext = translations.gettext
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.say: Callable[[views.Words], str] = functools.partial(
+            text.say, gettext=gettext, language=language
+        )
         fast = self.env.translate = _cached_gettext(gettext)
         self.env.globals.update(
             _=fast, gettext=fast, once=self._once, one_page_parts=ONE_PAGE_PARTS
@@ -131,6 +134,7 @@ class Theme:
                 {"error": "错误", "warning": "警告", "note": "提示"}[str(sev)]
             ),
             date=lambda d: text.long_date(d, language),
+            say=self.say,
             demote=_demote,
         )
 

@@ -50,8 +50,10 @@ def _csv(rows: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def statement_csv(statement: FundStatement | RevenueStatement | FeeStatement) -> bytes:
-    """One statement as CSV: its lines, then its totals."""
+def statement_csv(
+    statement: FundStatement | RevenueStatement | FeeStatement, buildings: dict[str, str]
+) -> bytes:
+    """One statement as CSV: its lines, then its totals; buildings by name (id -> name)."""
     if isinstance(statement, FeeStatement):
         return _fee_csv(statement)
     rows: list[list[Any]] = [["类型", "编号", "日期", "类别", "摘要", "金额（元）"]]
@@ -63,7 +65,8 @@ def statement_csv(statement: FundStatement | RevenueStatement | FeeStatement) ->
         rows.append([])
         rows.append(["楼幢", "期初余额", "本期收入", "本期支出", "期末余额"])
         rows += [
-            [b.building, b.opening, b.income, b.expenditure, b.closing] for b in statement.buildings
+            [buildings.get(b.building, b.building), b.opening, b.income, b.expenditure, b.closing]
+            for b in statement.buildings
         ]
     return _csv(rows)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 import markdown
 import nh3
@@ -97,6 +99,36 @@ def notice_html(source: str) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def say(words: Any, gettext: Callable[[str], str], language: str) -> str:
+    """What code says on a page (views.Words), translated, its fields filled in.
+
+    A message's field may itself be a message; dates are written long and
+    amounts as written. Text (the estate's data) stays as it is, and a list
+    is its parts in a row. The result is plain text: the page escapes it.
+    """
+    if words is None:
+        return ""
+    if isinstance(words, str):
+        return words
+    if isinstance(words, list):
+        return gettext("、").join(say(part, gettext, language) for part in words)
+    if isinstance(words, tuple) and len(words) == 2 and isinstance(words[1], dict):
+        message, fields = words
+        values = {name: _field(value, gettext, language) for name, value in fields.items()}
+        return gettext(message) % values
+    return _field(words, gettext, language)
+
+
+def _field(value: Any, gettext: Callable[[str], str], language: str) -> str:
+    if isinstance(value, dt.date):
+        return long_date(value, language)
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, tuple | list):
+        return say(value, gettext, language)
+    return str(value)
 
 
 def tel(phone: str) -> str:

@@ -398,7 +398,15 @@ SHEETS: tuple[Sheet, ...] = (
         "公共收益",
         "public_revenue",
         RevenueStatement,
-        _ledger((), ()),
+        (
+            *_ledger((), ()),
+            Column(
+                "余额的用途",
+                "text",
+                paths={"期末余额": "plan"},
+                note="期末余额行填写：留存的公共收益归全体业主共有，打算用于什么、由谁决定",
+            ),
+        ),
         inner={"期初余额": PARENT, "收入": "income", "支出": "expenditure", "期末余额": PARENT},
     ),
     Sheet(
