@@ -233,8 +233,10 @@ def render_site_pages(
     write: Callable[[str, bytes], None],
     as_of: dt.date,
     with_pdf: bool,
+    unpublished: tuple[EstateSummary, ...] = (),
 ) -> None:
-    """The pages over all estates: index, street overview, print lists, feeds, sitemap.
+    """The pages over all estates: index, street overview, print lists, feeds, sitemap;
+    ``unpublished`` estates (held back, nothing online) show on the overview only.
 
     The PDFs over several estates are street_overviews and print_files.
     """
@@ -242,7 +244,7 @@ def render_site_pages(
     out = Output(write)
     themes = _themes(root, config.theme)
     streets = sheets.group_streets(ordered)
-    overview = sheets.overview_table(ordered)
+    overview = sheets.overview_table(sorted([*ordered, *unpublished], key=lambda s: s.sort_key))
     paper = next((s.sheet_paper for s in ordered if s.sheet_paper), None)
     papers = (
         [(p, "print/" if p == paper else f"print/{p}/") for p in sheets.PAPERS] if paper else []

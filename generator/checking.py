@@ -22,15 +22,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import __version__, i18n
+from . import __version__, fonts, i18n
 from .cache import Cache
 from .config import SiteConfig, load_config
+from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
 from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
-from .pipeline import Site, _load_estate, estate_folders, history_findings, profile_check
+from .pipeline import (
+    Site,
+    _load_estate,
+    estate_folders,
+    history_findings,
+    is_estate,
+    profile_check,
+)
 
 GENERATOR = Path(__file__).resolve().parent
 
@@ -150,7 +158,7 @@ def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str],
             continue
         if problem is not None:
             problems.append(problem)
-        if folder.is_dir():  # an estate with a bad id is still checked
+        if is_estate(folder):  # an estate with a bad id is still checked
             ids.append(folder.name)
     missing = sorted(only - set(ids))
     if missing:
@@ -165,6 +173,7 @@ def _common(root: Path, config: SiteConfig) -> str:
         i18n.current(),
         digest_tree([p for p in (root / "site.yaml", root / "profiles") if p.exists()]),
         digest_tree([GENERATOR]),
+        fonts.installed_digest(),  # the glyph check's findings are the fonts'
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -199,8 +208,9 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
-    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always)
+    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
     dated = history_findings(estate, job.as_of)
+    always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
     found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
     found_on = days_in(estate.data) if estate.data is not None else set()
