@@ -51,6 +51,7 @@ from .model.contracts import Contracts, Services
 from .model.estate import Estate
 from .model.fees import Fees
 from .model.notices import Corrections, Notice, NoticeMeta
+from .render.text import MARKUP_LIMIT, NESTING_LIMIT, markup_bounded
 
 # file name -> (field of EstateData, model); the one table the loader, the
 # schemas and the scaffold follow.
@@ -332,6 +333,13 @@ def load_notice(
         return located, None, [_as_notice_error(d) for d in problems]
     body = chars.tidy(parts[1], one_line=False)
     problems = _body_flaws(body, text, display, parts[0].count("\n") + 3)
+    if not markup_bounded(body):
+        message = _(
+            "公告正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
+            limit=MARKUP_LIMIT,
+            depth=NESTING_LIMIT,
+        )
+        problems.append(Diagnostic("L009", Location(display, parts[0].count("\n") + 4, 1), message))
     if problems:
         return located, None, problems
     notice = Notice.model_validate({**located.data, "id": notice_id, "body": body})

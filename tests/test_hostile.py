@@ -511,3 +511,20 @@ def test_a_linked_cache_folder_is_not_written_through(demo: Path, outside: Path)
     status, output = run(demo, "check")
     assert status == 1 and ".sunshine-cache 是符号链接，不往里写" in output
     assert sorted(p.name for p in outside.iterdir()) == ["accounts", "notice.md", "secret.yaml"]
+
+
+def test_a_notice_that_would_stall_markdown_is_refused_and_shown_plain(demo: Path) -> None:
+    """Nested brackets make Markdown's time grow faster than the text: bounded, and shown as text."""
+    from generator.render.text import notice_html
+
+    notice = demo / "content" / C / "notices" / "2026-06-10-pipe-acceptance.md"
+    text = notice.read_text(encoding="utf-8")
+    hostile = "[" * 2000 + "x" + "]" * 2000
+    notice.write_text(text + "\n" + hostile + "\n", encoding="utf-8")
+    code, output = run(demo, "check", "--as-of", "2026-08-20", "--no-cache")
+    (found,) = lines(output, "L009")
+    assert found.startswith(f"content/{C}/notices/2026-06-10-pipe-acceptance.md:")
+    assert "方括号" in found and code == 1
+    shown = notice_html("前言\n\n" + hostile + "<script>x</script>")
+    assert shown.startswith("<p>前言</p><p>[[[") and "&lt;script&gt;" in shown
+    assert "<a " not in notice_html("[a](https://example.org) " + "[" * 300)
