@@ -16,10 +16,10 @@ from .errors import Diagnostic
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
 from .model.notices import Correction
-from .pipeline import LoadedEstate, Site, estate_profile, estate_sides
 from .render import charts, feeds, opendata, pdf, qr
 from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
+from .site import LoadedEstate, Site, estate_profile, estate_sides
 from .views import ACCOUNT_PAGES, P_, View, Words, release_folder
 
 # the site's feed.xml: the newest releases of all estates (an estate's own feed has all of its);

@@ -31,13 +31,13 @@ from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
-from .pipeline import (
+from .site import (
     Site,
-    _load_estate,
     estate_folders,
     history_findings,
     is_estate,
     profile_check,
+    read_estate,
 )
 
 GENERATOR = Path(__file__).resolve().parent
@@ -208,7 +208,7 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
-    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
+    estate = read_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
     dated = history_findings(estate, job.as_of)
     always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])

@@ -50,11 +50,11 @@ from .fingerprint import content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
 from .parallel import cores, workers
-from .pipeline import Site, estate_folders, published_estate
 from .render import pdf
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
 from .sheets import OverviewRow
+from .site import Site, estate_folders, published_estate
 from .write import Patch, Writer, folder_of, link, put
 
 STATE_VERSION = 11
@@ -125,14 +125,14 @@ class Report:
 
 
 def _input_files(folder: Path, config: SiteConfig) -> list[tuple[str, str, os.stat_result]]:
-    """The files an estate's outputs are made from (see pipeline.published_estate).
+    """The files an estate's outputs are made from (see site.published_estate).
 
     A published estate, on a site that shows releases only: its snapshots and
     its estate.yaml (for the rule profile's name); else the whole folder.
     """
     releases = list(files_of(folder / "releases"))
     published = any(n.count("/") == 1 and n.endswith(".json") for n, _, _ in releases)
-    if published and not config.show_working_copy:  # as pipeline.has_releases, from one listing
+    if published and not config.show_working_copy:  # as site.has_releases, from one listing
         return [*files_of(folder / "estate.yaml"), *releases]
     return list(files_of(folder))
 
@@ -330,7 +330,7 @@ def _blocks(files: dict[str, tuple[int, str]]) -> list[tuple[str, str]]:
 
 
 def estate_ids(root: Path, config: SiteConfig) -> tuple[list[str], list[Diagnostic]]:
-    """The estates to build, and the problems that stop a build (see pipeline.estate_folders)."""
+    """The estates to build, and the problems that stop a build (see site.estate_folders)."""
     found = list(estate_folders(root, config))
     return [f.name for f, problem in found if problem is None], [p for _, p in found if p]
 

@@ -19,9 +19,9 @@ from .views import View, Words, release_words
 if TYPE_CHECKING:
     from .build import EstatePages, EstateSummary, Output
     from .config import SiteConfig
-    from .pipeline import Site
     from .profiles import RuleProfile
     from .render.html import Theme
+    from .site import Site
 
 
 PAPERS = ("A4", "A3")
@@ -202,7 +202,7 @@ class OverviewRow:
 
 def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:
     """An estate's latest release, what is late or missing, and its open findings."""
-    from .pipeline import estate_profile, profile_findings
+    from .site import estate_profile, profile_findings
 
     data = pages.latest.data if pages.latest else pages.loaded.data
     assert data is not None
