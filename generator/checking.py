@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from . import __version__, fonts, i18n
 from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
-from .fingerprint import Stats, content_digest, digest_tree, files_of
+from .fingerprint import Stats, content_digest, data_turns, digest_tree, files_of
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
@@ -213,21 +211,7 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
     found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
-    found_on = days_in(estate.data) if estate.data is not None else set()
-    turns = found_on | {d + dt.timedelta(days=1) for d in found_on if d < dt.date.max}
+    turns = data_turns(estate.data) if estate.data is not None else set()
     since = max([since, *(d for d in turns if d <= job.as_of)])
     until = min([until, *(d for d in turns if d > job.as_of)])
     return estate_id, Findings(always, dated + found, since, until)
-
-
-def days_in(value: object) -> set[dt.date]:
-    """Every date a model holds, at any depth."""
-    if isinstance(value, dt.date):
-        return {value}
-    if isinstance(value, BaseModel):
-        return set().union(*(days_in(getattr(value, name)) for name in type(value).model_fields))
-    if isinstance(value, dict):
-        return set().union(*(days_in(v) for v in value.values()))
-    if isinstance(value, list | tuple):
-        return set().union(*(days_in(v) for v in value))
-    return set()

@@ -92,6 +92,11 @@ class SiteConfig(Base):
         default=Limits(),
         description="文件大小和条目数的上限 / how much one file may hold",
     )
+    cluster: str | None = Field(
+        default=None,
+        pattern=r"^(tcp|tls)://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$",
+        description="在 Dask 集群上生成：调度器地址，如 tcp://10.0.0.5:8786（见 docs/cluster.md）/ build on a Dask cluster: its scheduler's address (see docs/cluster.md)",
+    )
     preview: bool = Field(
         default=False,
         description="草稿预览：每页顶部标明“草稿预览”，sunshine serve 自动打开 / draft preview: every page is marked as a draft; sunshine serve turns it on",

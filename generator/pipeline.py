@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+from .cache import Cache
 from .checking import check as check_estates
 from .clock import today
 from .config import load_config
@@ -12,7 +14,19 @@ from .content import glyph_findings
 from .errors import ContentError, Diagnostic, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness
 from .i18n import _
-from .incremental import build as build_changed
+from .incremental import (
+    Report,
+    held_findings,
+    output_of,
+    plan,
+    prepare,
+    publish,
+    record,
+    remembered,
+    render,
+    state_of,
+    workers_for,
+)
 from .model import EstateData
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
@@ -31,10 +45,12 @@ from .site import (
     no_estate,
     read_estate,
 )
+from .write import unwritable
 
 # what the commands use of the loaded site, here beside the stages that use it
 __all__ = [
     "LoadedEstate",
+    "Report",
     "Site",
     "build",
     "check",
@@ -191,11 +207,60 @@ def build(
     root: Path,
     out: Path | None = None,
     paper: str | None = None,
+    as_of: dt.date | None = None,
     jobs: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+    with_pdf: bool = True,
+    cache: Cache | None = None,
+    preview: bool = False,
     strict: bool = False,
-) -> Path:
-    """Check the site, then render it into ``out`` (build/ by default), atomically and
-    incrementally; an estate with errors is held back, or under ``strict`` nothing is built."""
+    cluster: str | None = None,
+) -> Report:
+    """Check the site, then render into ``out`` (build/ by default) what changed since the
+    build it holds; ``cli build``, ``serve`` and the benchmark all build through here.
+
+    An estate with errors is held back (its last published pages stay online,
+    the street overview marks it); under ``strict`` nothing is built. A preview
+    shows every working copy, each page marked as a draft (serve.py). Work runs
+    in worker processes here, or on the Dask cluster at ``cluster``. The output
+    changes all at once when the build ends, or not at all (write.py); a full
+    disk or an unwritable output is an OutputError in one line.
+    """
     target = out if out is not None else root / "build"
-    build_changed(root, target, paper, today(), jobs, strict=strict)
-    return target
+    try:
+        return _build(
+            root, target, paper, as_of or today(), jobs, progress, with_pdf, cache, preview,
+            strict, cluster,
+        )  # fmt: skip
+    except OSError as exc:
+        raise unwritable(exc, target) from None
+
+
+def _build(
+    root: Path,
+    out: Path,
+    paper: str | None,
+    as_of: dt.date,
+    jobs: int,
+    progress: Callable[[str, int, int], None] | None,
+    with_pdf: bool,
+    cache: Cache | None,
+    preview: bool,
+    strict: bool,
+    cluster: str | None,
+) -> Report:
+    store = state_of(root, out)
+    previous = remembered(store)  # the build the output holds, as its state says
+    inputs = prepare(root, as_of, paper, jobs, with_pdf, cache, preview, strict, previous.stats)
+    todo = plan(inputs, previous, out.exists())
+    if todo.up_to_date:
+        return Report(out, carried=todo.carry, up_to_date=True, held=inputs.held)
+    writer = output_of(out, todo)
+    store.forget()  # from here until recorded, no state describes the output
+    cluster = cluster or inputs.config.cluster
+    with writer, workers_for(inputs, todo, writer, previous, cache, jobs, cluster) as pool:
+        built = render(inputs, todo, previous, store, pool, writer, progress)
+        if strict and built.frozen - inputs.frozen:  # an estate that failed to render
+            raise ContentError(held_findings(inputs.held))
+        carried = publish(inputs, built, previous, cache, pool, writer, progress)
+    return record(inputs, todo, built, carried, previous, writer, store, cache)
