@@ -53,12 +53,11 @@ from .errors import (
     Diagnostic,
     Location,
     Severity,
-    UsageError,
     failed_estate,
     no_chinese_font,
 )
 from .fingerprint import Stats, content_digest, digest_tree, files_of
-from .i18n import DEFAULT, LANGUAGES, _
+from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
 from .render import pdf
 from .render.feeds import FeedEntry
@@ -821,24 +820,18 @@ def workers_for(
     previous: Previous,
     cache: Cache | None,
     jobs: int,
-    cluster: str | None,
+    remote: Callable[[Job], contextlib.AbstractContextManager[Executor]] | None,
 ) -> contextlib.AbstractContextManager[Executor]:
     """Where this build's work runs, each worker told the job once: processes here (every
-    core with sheets, else no more than there are estates), or the Dask cluster at ``cluster``."""
+    core with sheets, else no more than there are estates), or ``remote`` (a Dask cluster)."""
     from .parallel import cores, workers
 
     job = Job(
         inputs.root, inputs.config, writer.out, writer.staging, inputs.paper, inputs.as_of,
         inputs.engine, previous.sheets, cache, inputs.releases_only,
     )  # fmt: skip
-    if cluster:
-        try:
-            from .cluster import on_cluster
-        except ImportError:
-            raise UsageError(
-                _("在集群上生成需要 Dask：pip install 'sunshine[cluster]'（见 docs/cluster.md）")
-            ) from None
-        return on_cluster(cluster, job)
+    if remote is not None:
+        return remote(job)
     count = cores(jobs)
     if inputs.paper is None:
         count = min(count, len(plan.render)) or 1

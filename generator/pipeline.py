@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .cache import Cache
@@ -15,6 +18,7 @@ from .errors import ContentError, Diagnostic, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness
 from .i18n import _
 from .incremental import (
+    Job,
     Report,
     held_findings,
     output_of,
@@ -236,6 +240,19 @@ def build(
         raise unwritable(exc, target) from None
 
 
+def on_cluster(address: str | None) -> Callable[[Job], AbstractContextManager[Executor]] | None:
+    """The Dask cluster at ``address`` as the build's workers, or None to work here."""
+    if not address:
+        return None
+    try:
+        from . import cluster
+    except ImportError:  # distributed is an extra: a site built on one machine needs none of it
+        raise UsageError(
+            _("在集群上生成需要 Dask：pip install 'sunshine[cluster]'（见 docs/cluster.md）")
+        ) from None
+    return functools.partial(cluster.on_cluster, address)
+
+
 def _build(
     root: Path,
     out: Path,
@@ -257,8 +274,8 @@ def _build(
         return Report(out, carried=todo.carry, up_to_date=True, held=inputs.held)
     writer = output_of(out, todo)
     store.forget()  # from here until recorded, no state describes the output
-    cluster = cluster or inputs.config.cluster
-    with writer, workers_for(inputs, todo, writer, previous, cache, jobs, cluster) as pool:
+    remote = on_cluster(cluster or inputs.config.cluster)
+    with writer, workers_for(inputs, todo, writer, previous, cache, jobs, remote) as pool:
         built = render(inputs, todo, previous, store, pool, writer, progress)
         if strict and built.frozen - inputs.frozen:  # an estate that failed to render
             raise ContentError(held_findings(inputs.held))
