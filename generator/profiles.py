@@ -314,14 +314,15 @@ def _evaluations(data: EstateData) -> Any:
     return data.evaluations or Evaluations()
 
 
-# the sections a requirement counts by their records, each with its day: a survey or a fee
-# meeting held within the period (or later) covers it, as a review of the period does
-RECORDS: dict[Section, tuple[Callable[[EstateData], list[Any]], Callable[[Any], dt.date], bool]] = {
-    Section.SURVEYS: (lambda d: _evaluations(d).surveys, lambda x: x.period.end, False),
-    Section.REVIEWS: (lambda d: _evaluations(d).reviews, lambda x: x.period.end, True),
+# the sections a requirement counts by their records, each with the span of days it covers:
+# a review covers the period it reviewed (or a longer one), as a statement does; a survey or
+# a fee meeting covers the period it was held in
+RECORDS: dict[Section, tuple[Callable[[EstateData], list[Any]], Callable[[Any], tuple[dt.date, dt.date]], bool]] = {
+    Section.SURVEYS: (lambda d: _evaluations(d).surveys, lambda x: (x.period.end, x.period.end), False),
+    Section.REVIEWS: (lambda d: _evaluations(d).reviews, lambda x: (x.period.start, x.period.end), True),
     Section.FEE_MEETINGS: (
         lambda d: [m for m in (d.meetings.meetings if d.meetings else []) if m.kind is MeetingKind.FEES],
-        lambda x: x.date,
+        lambda x: (x.date, x.date),
         False,
     ),
 }  # fmt: skip
@@ -337,12 +338,14 @@ def covers(data: EstateData, section: Section, start: dt.date, end: dt.date) -> 
     """Whether the data holds what a period (start to end) asks of a section.
 
     A statement reaching the period's end covers it, as a review of it does;
-    a survey or a fee meeting covers it when held within it, or after.
+    a survey (by its last day) or a fee meeting covers the period it was held in.
     """
     if section in STATEMENTS:
         return any(s.period.end >= end for s in getattr(data.accounts, section.value).values())
-    items, day, whole = RECORDS[section]
-    return any(day(x) >= (end if whole else start) for x in items(data))
+    items, span, reviewed = RECORDS[section]
+    if reviewed:
+        return any(span(x)[1] >= end for x in items(data))
+    return any(start <= span(x)[1] <= end for x in items(data))
 
 
 def _place(section: Section) -> tuple[str, ...]:

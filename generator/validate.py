@@ -1042,7 +1042,7 @@ def privacy(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
     for person, part, path, role_public in _people(data):
         if person.public and not role_public:
             message = _(
-                "{name}担任的是居民职务：楼道长、党员先锋岗、志愿者等由居民担任，姓名和电话一律不公开。请删掉 public: true；公示负责的楼幢和职责即可",
+                "“{name}”由居民担任：楼道长、党员先锋岗、志愿者的姓名和电话一律不公开。请删掉 public: true；公示负责的楼幢和职责即可",
                 name=_role_word(data, path),
             )
             yield Diagnostic("G001", src.at(part, (*path, "public")), message)

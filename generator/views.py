@@ -25,7 +25,7 @@ from .model.base import Period
 from .model.contracts import Contract, ContractAmount
 from .model.estate import Building, Channel, Estate, Person
 from .model.evaluations import MeetingKind
-from .model.governance import PUBLIC_ROLES, Role
+from .model.governance import PUBLIC_ROLES, Role, RoleKind
 from .model.fees import FeeStandard, PricePeriod
 from .model.notices import Notice, Release
 from .profiles import RuleProfile, VoteCount, VoteRule, vote_count, vote_rule
@@ -533,6 +533,14 @@ def role_holder(role: Role) -> Person | None:
     return shown(role.holder, role.kind in PUBLIC_ROLES)
 
 
+def roles_by_kind(roles: list[Role]) -> list[tuple[RoleKind, list[Role]]]:
+    """Roles grouped by their kind, as written; the roles of public officials first."""
+    groups: dict[RoleKind, list[Role]] = {}
+    for role in roles:
+        groups.setdefault(role.kind, []).append(role)
+    return sorted(groups.items(), key=lambda kv: kv[0] not in PUBLIC_ROLES)
+
+
 def public_data(data: EstateData) -> dict[str, Any]:
     """The estate's data as published: people not marked public, and residents, are withheld."""
     dumped = data.model_dump(mode="json", by_alias=True)
@@ -607,6 +615,7 @@ TEMPLATE_GLOBALS = {
     "public_people": public_people,
     "shown": shown,
     "role_holder": role_holder,
+    "roles_by_kind": roles_by_kind,
     "score_100": score_100,
     "share": share,
     "by_category_items": by_category_items,

@@ -77,7 +77,7 @@ def test_statements_as_csv_open_in_excel(demo: Path) -> None:
         raw = sheet.read_bytes()
         assert raw.startswith("\ufeff".encode())
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert rows[0][0] in ("类型", "物业类型")
+        assert rows[0][0] in ("类型", "物业类型", "期间")
 
 
 def test_feeds_sitemap_and_manifest(demo: Path) -> None:
@@ -290,9 +290,11 @@ def test_current_pages_state_the_fee_in_force_and_the_change_announced(
     assert "2026年9月1日 – 至今" not in fees
     after = visible(demo / "yun-lian-xin-cun" / "index.html")  # built as of 2026-11-24
     assert "物业服务费 · 多层住宅（无电梯） 0.85 元/㎡·月" in after
-    assert (  # the paper on the noticeboard still says 0.55: the page says what changed since
-        "本期公示后调整：自 2026年9月1日 起 0.85 元/㎡·月 ，上调 0.30（+54.5%）；原为 0.55 元/㎡·月"
-        in after
+    assert "本期公示后调整" not in after  # its 2026-11-10 release already shows 0.85
+    overview = visible(demo / "jia-he-jin-yuan" / "index.html")  # last released 2026-07-20
+    assert (  # the paper on the noticeboard still says 150: the page says what changed since
+        "180.00 元/个·月 本期公示后调整：自 2026年9月1日 起 180.00 元/个·月 ，上调 30.00（+20.0%）；原为 150.00 元/个·月"
+        in overview
     )
     fees = visible(demo / "jia-he-jin-yuan" / "fees.html")
     assert (

@@ -77,6 +77,7 @@ FIELDS = {
     "meetings": P_("会议"), "median_days": P_("办结用时中位数"),
     "in_time": P_("按时办结"), "satisfied": P_("回访满意"), "by_category": P_("按类别"),
     "resolved": P_("办结"), "adopted": P_("通过日期"), "replaces": P_("取代"),
+    "rule_profile": P_("适用的规则配置"),
 }  # fmt: skip
 # a complaint statement counts cases, not yuan: its fields by their own names
 COMPLAINT_FIELDS = {
@@ -267,6 +268,9 @@ def describe(
     tree = old_tree if change.kind == "removed" else new_tree
     if change.path[0] == "accounts" and len(change.path) == 3 and change.kind != "changed":
         return _statement_line(change)
+    if len(change.path) == 1 and change.kind != "changed":  # a whole file, new or gone
+        said: Words = (P_("本期开始公示") if change.kind == "added" else P_("本期不再公示")), {}
+        return Line(change.kind, _section(change), (said,), path=change.path[0])
     labels: list[Part] = []
     node: Any = tree
     for depth, segment in enumerate(change.path):
