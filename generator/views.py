@@ -25,8 +25,8 @@ from .model.base import Period
 from .model.contracts import Contract, ContractAmount
 from .model.estate import Building, Channel, Estate, Person
 from .model.evaluations import MeetingKind
-from .model.governance import PUBLIC_ROLES, Role, RoleKind
 from .model.fees import FeeStandard, PricePeriod
+from .model.governance import PUBLIC_ROLES, Role, RoleKind
 from .model.notices import Notice, Release
 from .profiles import RuleProfile, VoteCount, VoteRule, vote_count, vote_rule
 from .releases import fingerprint

@@ -10,10 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from generator import incremental
+from generator import incremental, views
 from generator.errors import ContentError
 from generator.incremental import STATE_FILE
+from generator.model import EstateData
+from generator.model.estate import Person
 from generator.pipeline import build, load_site
 from generator.render.html import ONE_PAGE_PARTS, TOPICS
 
@@ -125,19 +128,39 @@ def test_amounts_the_chinese_way(demo: Path) -> None:
     assert "万元" in fund
 
 
+def withheld_names(data: EstateData) -> tuple[set[str], set[str]]:
+    """The names a release holds but withholds, and those it publishes (the project manager's
+    always: a secretary withheld as such may be named as the manager, a public contact)."""
+    people: list[tuple[Person, bool]] = []
+    if data.estate.committee:
+        people += [(m, m.public) for m in data.estate.committee.members]
+    for org in data.governance.party if data.governance else []:
+        people += [(org.secretary, views.shown(org.secretary) is not None)] if org.secretary else []
+    for role in data.governance.roles if data.governance else []:
+        people += [(role.holder, views.role_holder(role) is not None)] if role.holder else []
+    named = {p.name for p, shown in people if shown} | {data.estate.firm.manager.name}
+    return {p.name for p, shown in people if not shown} - named, named
+
+
 def test_withheld_people_never_reach_an_output(demo: Path) -> None:
-    withheld = {
-        m.name
-        for e in load_site(REPO).estates
-        for s in e.releases
-        if s.data.estate.committee
-        for m in s.data.estate.committee.members
-        if not m.public
-    }
-    assert withheld
-    for path, data in files(demo).items():
+    """Committee members, party secretaries and role holders not public, and every resident who
+    serves as a 楼道长 or 党员先锋岗: named in the snapshots, in no page, sheet, feed or data file."""
+    withheld: set[str] = set()
+    shown: set[str] = set()
+    for estate in load_site(REPO).estates:
+        for snapshot in estate.releases:
+            hidden, named = withheld_names(snapshot.data)
+            withheld, shown = withheld | hidden, shown | named
+    assert {"周宝根", "韩秀珍", "蔡文华", "沈国平"} <= withheld  # 楼道长, secretary, member
+    assert {"邵丽君", "马卫国"} <= shown  # public roles, with consent
+    outputs = files(demo)
+    for path, data in outputs.items():
         text = data.decode("utf-8", errors="ignore")
+        if path.endswith(".pdf"):
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         assert not [name for name in withheld if name in text], path
+    governance = outputs["jing-yang-hua-yuan/governance.html"].decode("utf-8")
+    assert "马卫国" in governance and "0635-3951207" in governance
 
 
 def test_a_failed_build_leaves_the_previous_one_intact(
