@@ -111,6 +111,7 @@ SECTION_NAMES = {
 # holds a role or a party branch today is current state, as the firm's contacts are
 RECORDS = frozenset({"votes", "notices", "corrections", "documents", "evaluations", "meetings"})
 MARKDOWN = frozenset({"notices", "documents"})  # keyed by id (the file name), as statements are
+WHOLE_FILES = frozenset({"evaluations", "meetings"})  # a file of records taken away whole
 
 
 def dotted(path: tuple[str, ...]) -> str:
@@ -168,7 +169,7 @@ def published(change: Change, a: Audit) -> str | None:
     if head == "estate":
         return _estate_code(change, a)
     if len(path) == 1 and change.kind == "removed":  # the whole file taken away
-        held = change.old.get("elections") if head == "governance" else head in RECORDS
+        held = change.old.get("elections") if head == "governance" else head in WHOLE_FILES
         return "H008" if held else None
     if head == "governance":
         elected = len(path) >= 3 and path[1] == "elections" and not item_added

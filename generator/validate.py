@@ -1319,7 +1319,8 @@ def meeting_outcomes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic
                 id=m.id, date=m.date, fee=fee.id,
             )  # fmt: skip
             yield Diagnostic("J001", src.at(("meetings",), (*place, "fee")), message)
-        weighed = m.evaluation is not None and ended.get(m.evaluation, dt.date.max) <= m.date
+        # an evaluation named but unknown is I003 (references); one known ended before, or not
+        weighed = m.evaluation is not None and ended.get(m.evaluation, dt.date.min) <= m.date
         priced = m.fee is not None or (vote is not None and vote.kind is VoteKind.FEES)
         if m.kind is MeetingKind.FEES and priced and not weighed:
             message = _(

@@ -410,7 +410,7 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
     ),
     "I003 a meeting weighing an evaluation that does not exist": (
         {"meetings.yaml": None},
-        [("meetings.yaml", 15, 17, "I003"), ("meetings.yaml", 15, 17, "J002")],
+        [("meetings.yaml", 15, 17, "I003")],
     ),
     "N001 document front matter with a kind not in the list": (
         {COVENANT: None},
