@@ -21,7 +21,7 @@ from typing import Any
 
 from .diff import Change, diff, identity
 from .errors import Diagnostic, Location
-from .i18n import _
+from .i18n import N_, _
 from .model import EstateData
 from .model.base import canonical
 from .model.notices import Correction, Release
@@ -83,7 +83,9 @@ Rule = Callable[[Audit], Iterable[Diagnostic]]
 
 # fields a later release may fill in where the published one left them empty: they add to a
 # fact without changing it (a fee period's end is checked on its own, in _closes_in_time)
-FILLED_LATER = frozenset({"accepted", "transfer", "resolution", "filed", "attachment"})
+FILLED_LATER = frozenset(
+    {"accepted", "transfer", "resolution", "filed", "attachment", "notice", "rectified"}
+)
 # estate.yaml: what it says of the estate's size and fund is published; the rest is how to reach people
 ESTATE_FACTS = frozenset({"gross_floor_area", "households"})
 BUILDING_FACTS = frozenset({"floor_area", "fund_initial_deposit", "households"})
@@ -98,7 +100,18 @@ SECTION_NAMES = {
     "notices": "公告",
     "estate": "小区基本情况",
     "corrections": "更正记录",
+    "complaint_handling": "投诉处理情况",
+    "governance": "党建和业委会",
+    "evaluations": "服务评价",
+    "meetings": "会议和接待",
+    "documents": "管理规约等制度文件",
 }
+# what these files hold is a record of what happened (a survey's score, a meeting's outcome, the
+# text of the 管理规约): once published, history; governance.yaml's elections are too, while who
+# holds a role or a party branch today is current state, as the firm's contacts are
+RECORDS = frozenset({"votes", "notices", "corrections", "documents", "evaluations", "meetings"})
+MARKDOWN = frozenset({"notices", "documents"})  # keyed by id (the file name), as statements are
+WHOLE_FILES = frozenset({"evaluations", "meetings"})  # a file of records taken away whole
 
 
 def dotted(path: tuple[str, ...]) -> str:
@@ -146,7 +159,7 @@ def covering(change: Change, corrections: Iterable[Correction]) -> Correction | 
 def published(change: Change, a: Audit) -> str | None:
     """The code a change of published data raises, or None when it changes no published fact."""
     path, head = change.path, change.path[0]
-    keyed = head == "notices" and len(path) == 2  # notices are keyed by id, as statements are
+    keyed = head in MARKDOWN and len(path) == 2
     filled = change.kind == "added" and isinstance(change.at[-1], str) and not keyed
     item_added = change.kind == "added" and not filled
     if filled and path[-1] in FILLED_LATER:
@@ -155,13 +168,19 @@ def published(change: Change, a: Audit) -> str | None:
         return "H001" if len(path) >= 3 and _published_statement_part(change, a) else None
     if head == "estate":
         return _estate_code(change, a)
+    if len(path) == 1 and change.kind == "removed":  # the whole file taken away
+        held = change.old.get("elections") if head == "governance" else head in WHOLE_FILES
+        return "H008" if held else None
+    if head == "governance":
+        elected = len(path) >= 3 and path[1] == "elections" and not item_added
+        return "H008" if elected and not _blank_only(change) else None
     if item_added or len(path) < 2:
         return None  # a new entry, a new section: additions are free
     if head == "fees":
         return _fee_code(change, a, filled)
     if head == "contracts":
         return "H004" if len(path) >= 4 and path[3] in ("amount", "term") else "H008"
-    if head in ("votes", "notices", "corrections"):
+    if head in RECORDS:
         return None if _blank_only(change) else "H008"
     return None  # services: what is done today, not a record of the past
 
@@ -305,8 +324,10 @@ def rewrites(a: Audit) -> Iterator[Diagnostic]:
 
 def _where(change: Change, a: Audit) -> Location:
     """Where a change is put back: the changed value; for a removal, the file it was in."""
-    if change.kind == "removed" and change.path[0] in ("notices", "accounts"):
-        return a.at(*change.path[: 2 if change.path[0] == "notices" else 3])
+    if change.kind == "removed" and len(change.path) == 1:
+        return a.at(change.path[0])  # a file taken away: the file
+    if change.kind == "removed" and change.path[0] in (*MARKDOWN, "accounts"):
+        return a.at(*change.path[: 2 if change.path[0] in MARKDOWN else 3])
     return a.at(*change.near)
 
 
@@ -583,7 +604,9 @@ def _periods(data: EstateData, fee_id: str) -> list[Any]:
 def dated_after_release(a: Audit) -> Iterator[Diagnostic]:
     """D005: a line, vote, amendment, notice or correction new in this step, dated after the day it is published."""
     for place, what, date, field_name in (
-        [*_new_dated(a), *_new_lines(a)] if a.old else _new_lines(a)
+        [*_new_dated(a), *_new_lines(a), *_new_records(a)]
+        if a.old
+        else [*_new_lines(a), *_new_records(a)]
     ):
         if field_name != "posted" and date > a.new.day:
             message = _(
@@ -623,6 +646,37 @@ def _new_lines(a: Audit) -> Iterator[tuple[tuple[str | int, ...], str, dt.date, 
         for notice_id, notice in new.notices.items():
             what = _("公告 {notice}（{category}）", notice=notice_id, category=notice.category)
             yield ("notices", notice_id), what, notice.date, "date"
+
+
+def _new_records(a: Audit) -> Iterator[tuple[tuple[str | int, ...], str, dt.date, str]]:
+    """(place, what, date, its field) of each document, election, survey, review, 红黑榜 entry
+    and meeting new in this step; recorded late is honest (no H009), recorded ahead is not."""
+    new, old = a.new.data, a.old.data if a.old is not None else None
+    for doc_id, doc in new.documents.items():
+        if old is None or doc_id not in old.documents:
+            yield ("documents", doc_id), _("制度文件 {id}", id=doc_id), doc.adopted, "adopted"
+    for key, what, day_field in DATED_RECORDS:
+        known = {x.id for x in _records(old, key)}
+        for i, item in enumerate(_records(new, key)):
+            if item.id not in known:
+                day = item.period.end if day_field == ("period", "to") else item.date
+                yield (*key, i, *day_field[:-1]), _(what, id=item.id), day, day_field[-1]
+
+
+# the records with a day: (where their list is, how to name one, the field of its day)
+DATED_RECORDS = (
+    (("governance", "elections"), N_("选举 {id}"), ("date",)),
+    (("evaluations", "surveys"), N_("调查 {id}"), ("period", "to")),
+    (("evaluations", "reviews"), N_("评价 {id}"), ("date",)),
+    (("evaluations", "ratings"), N_("红黑榜 {id}"), ("date",)),
+    (("meetings", "meetings"), N_("会议 {id}"), ("date",)),
+)
+
+
+def _records(data: EstateData | None, key: tuple[str, str]) -> list[Any]:
+    """The items of one list of governance.yaml, evaluations.yaml or meetings.yaml."""
+    part = getattr(data, key[0], None) if data is not None else None
+    return list(getattr(part, key[1])) if part is not None else []
 
 
 RULES: list[Rule] = [

@@ -388,6 +388,9 @@ def _estate_pages(
     for notice in latest.data.notices.values():
         path = f"{prefix}{root}notices/{notice.id}.html"
         out.page(path, theme.render("notice.html", path, notice=notice, **context), latest.day)
+    for doc in latest.data.documents.values():
+        path = f"{prefix}{root}documents/{doc.id}.html"
+        out.page(path, theme.render("document.html", path, doc=doc, **context), latest.day)
     for name in ("history.html", "poster.html"):
         path = f"{prefix}{root}{name}"
         out.page(path, theme.render(name, path, **context), latest.day)
@@ -452,6 +455,7 @@ def _accounts(view: View) -> dict[str, dict[str, Any]]:
         "maintenance_fund": a.maintenance_fund,
         "public_revenue": a.public_revenue,
         "property_fees": a.property_fees,
+        "complaint_handling": a.complaint_handling,
     }
 
 

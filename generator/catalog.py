@@ -18,14 +18,14 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from . import i18n
-from .model import accounts, contracts, estate, fees, notices
+from .model import accounts, contracts, estate, evaluations, fees, governance, notices
 from .render.html import DEFAULT_THEME
 
 
 def enum_values() -> list[str]:
     """Every Chinese value of an enumeration that pages show."""
     out: list[str] = []
-    for module in (estate, fees, contracts, accounts, notices):
+    for module in (estate, fees, contracts, accounts, notices, governance, evaluations):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum:
                 out += [str(member.value) for member in value]

@@ -7,11 +7,16 @@ An estate is a folder ``content/<estate-id>/``::
     contracts.yaml                      service contracts and amendments
     services.yaml                       the four guarantees (四保)
     votes.yaml                          owners' votes
+    governance.yaml                     party organisations, public roles, elections, reception
+    evaluations.yaml                    owners' surveys, evaluations, the 红黑榜
+    meetings.yaml                       fee negotiation meetings, hearings, reception days
     corrections.yaml                    corrections (更正) of published data
     accounts/maintenance-fund/<p>.yaml  one statement per period <p>
     accounts/public-revenue/<p>.yaml
     accounts/property-fees/<p>.yaml
+    accounts/complaint-handling/<p>.yaml  complaints received and resolved, a period a file
     notices/<id>.md                     Markdown with YAML front matter
+    documents/<id>.md                   the owners' texts (管理规约 …), Markdown with front matter
     releases/<id>.json                  machine-written release snapshots
     attachments/...                     scans and other files, not parsed
 """
@@ -31,7 +36,7 @@ from pydantic.fields import FieldInfo
 
 from . import chars, fonts, mistakes, tree
 from .errors import Diagnostic, Location
-from .i18n import _, pick
+from .i18n import N_, _, pick
 from .load import (
     BOUNDS,
     Bounds,
@@ -44,12 +49,20 @@ from .load import (
     read_text,
 )
 from .model import Accounts, EstateData
-from .model.accounts import FeeStatement, FundStatement, RevenueStatement, Votes
+from .model.accounts import (
+    ComplaintStatement,
+    FeeStatement,
+    FundStatement,
+    RevenueStatement,
+    Votes,
+)
 from .model.base import ID_PATTERN
 from .model.base import id_example as _id_example
 from .model.contracts import Contracts, Services
 from .model.estate import Estate
+from .model.evaluations import Evaluations, Meetings
 from .model.fees import Fees
+from .model.governance import Document, DocumentMeta, Governance
 from .model.notices import Corrections, Notice, NoticeMeta
 from .render.text import MARKUP_LIMIT, NESTING_LIMIT, markup_bounded
 
@@ -61,14 +74,19 @@ SECTION_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "contracts.yaml": ("contracts", Contracts),
     "services.yaml": ("services", Services),
     "votes.yaml": ("votes", Votes),
+    "governance.yaml": ("governance", Governance),
+    "evaluations.yaml": ("evaluations", Evaluations),
+    "meetings.yaml": ("meetings", Meetings),
     "corrections.yaml": ("corrections", Corrections),
 }
 ACCOUNT_DIRS: dict[str, tuple[str, type[BaseModel]]] = {
     "maintenance-fund": ("maintenance_fund", FundStatement),
     "public-revenue": ("public_revenue", RevenueStatement),
     "property-fees": ("property_fees", FeeStatement),
+    "complaint-handling": ("complaint_handling", ComplaintStatement),
 }
 NOTICES_DIR = "notices"
+DOCUMENTS_DIR = "documents"
 RELEASES_DIR = "releases"
 ATTACHMENTS_DIR = "attachments"
 
@@ -93,8 +111,8 @@ def _part_file(part: tuple[str, ...]) -> str:
     if part[0] == "accounts":
         folder = next(d for d, (name, _model) in ACCOUNT_DIRS.items() if name == part[1])
         return f"accounts/{folder}/{part[2]}.yaml"
-    if part[0] == "notices":
-        return f"{NOTICES_DIR}/{part[1]}.md"
+    if part[0] in MARKDOWN_DIRS:
+        return f"{MARKDOWN_DIRS[part[0]]}/{part[1]}.md"
     return next(f for f, (name, _model) in SECTION_FILES.items() if name == part[0])
 
 
@@ -312,44 +330,80 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     return None
 
 
-def load_notice(
-    path: Path, display: str, notice_id: str, bounds: Bounds = BOUNDS
-) -> tuple[Located, Notice | None, list[Diagnostic]]:
-    """Load notices/<id>.md: front matter -> NoticeMeta, the rest is the body."""
+@dataclass(frozen=True)
+class MarkdownKind:
+    """A kind of Markdown file with front matter: notices, the owners' documents."""
+
+    folder: str
+    meta: type[BaseModel]
+    whole: type[BaseModel]
+    no_front_matter: str  # L005's message: how the file must begin
+    front_matter: str  # what N001 calls the front matter, before the field's problem
+
+
+NOTICE_FILES = MarkdownKind(
+    NOTICES_DIR,
+    NoticeMeta,
+    Notice,
+    N_(
+        "公告要以文件头开始：第一行写“---”，接着写 title、date、category 等（每行“键: 值”），再写一行“---”，下面才是正文"
+    ),
+    N_("公告文件头：{message}"),
+)
+DOCUMENT_FILES = MarkdownKind(
+    DOCUMENTS_DIR,
+    DocumentMeta,
+    Document,
+    N_(
+        "管理规约等制度文件要以文件头开始：第一行写“---”，接着写 title、kind、adopted 等（每行“键: 值”），再写一行“---”，下面才是全文"
+    ),
+    N_("制度文件的文件头：{message}"),
+)
+# EstateData field -> the Markdown files it is read from
+MARKDOWN_FILES = {"notices": NOTICE_FILES, "documents": DOCUMENT_FILES}
+MARKDOWN_DIRS = {key: kind.folder for key, kind in MARKDOWN_FILES.items()}
+
+
+def load_markdown(
+    path: Path,
+    display: str,
+    item_id: str,
+    kind: MarkdownKind = NOTICE_FILES,
+    bounds: Bounds = BOUNDS,
+) -> tuple[Located, Any, list[Diagnostic]]:
+    """Load notices/<id>.md (or documents/<id>.md): front matter -> its model, the rest is the body."""
     text, problems = read_text(path, display, bounds)
     if text is None:
         return Located(display, None), None, problems
     parts = split_front_matter(text)
     if parts is None:
-        message = _(
-            "公告要以文件头开始：第一行写“---”，接着写 title、date、category 等（每行“键: 值”），再写一行“---”，下面才是正文"
-        )
+        message = _(kind.no_front_matter)
         return Located(display, None), None, [Diagnostic("L005", Location(display, 1, 1), message)]
     located, problems = load_text(parts[0], display, line_offset=1, bounds=bounds)
     if problems:
         return located, None, problems
-    meta, problems = parse(NoticeMeta, located)
+    meta, problems = parse(kind.meta, located)
     if meta is None:
-        return located, None, [_as_notice_error(d) for d in problems]
+        return located, None, [_as_front_matter_error(d, kind) for d in problems]
     body = chars.tidy(parts[1], one_line=False)
     problems = _body_flaws(body, text, display, parts[0].count("\n") + 3)
     if not markup_bounded(body):
         message = _(
-            "公告正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
+            "正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
             limit=MARKUP_LIMIT,
             depth=NESTING_LIMIT,
         )
         problems.append(Diagnostic("L009", Location(display, parts[0].count("\n") + 4, 1), message))
     if problems:
         return located, None, problems
-    notice = Notice.model_validate({**located.data, "id": notice_id, "body": body})
+    item = kind.whole.model_validate({**located.data, "id": item_id, "body": body})
     body_line = parts[0].count("\n") + 4  # the opening "---", the front matter, the closing "---"
     located.values[("body",)] = Location(display, body_line, 1)
-    return located, notice, []
+    return located, item, []
 
 
 def _body_flaws(body: str, text: str, display: str, first_line: int) -> list[Diagnostic]:
-    """Each character of a notice's body the text rule refuses, where the file has it."""
+    """Each character of a body the text rule refuses, where the file has it."""
     whole = Located(display, None, text=text)
     return [
         Diagnostic(flaw.code, whole.char_at((), flaw.char, first_line), flaw.message(False))
@@ -357,9 +411,9 @@ def _body_flaws(body: str, text: str, display: str, first_line: int) -> list[Dia
     ]
 
 
-def _as_notice_error(d: Diagnostic) -> Diagnostic:
+def _as_front_matter_error(d: Diagnostic, kind: MarkdownKind) -> Diagnostic:
     return (
-        Diagnostic("N001", d.location, _("公告文件头：{message}", message=d.message))
+        Diagnostic("N001", d.location, _(kind.front_matter, message=d.message))
         if d.code.startswith("S")
         else d
     )
@@ -408,26 +462,16 @@ def load_estate(folder: Path, display: str, bounds: Bounds = BOUNDS) -> LoadedPa
             failed += value is None
             if value is not None:
                 accounts[key][path.stem] = value
-    notices: dict[str, Notice] = {}
-    for relative in listing.under(NOTICES_DIR, ".md"):
-        path, shown = folder / relative, f"{display}/{relative}"
-        if not _file_id_ok(path, shown, problems):
-            failed += 1
-            continue
-        located, notice, found = load_notice(path, shown, path.stem, bounds)
-        source.files[("notices", path.stem)] = located
-        problems += found
-        failed += notice is None
-        if notice is not None:
-            notices[notice.id] = notice
-            below = located.text.count("\n") + 3  # the front matter and its two --- lines
-            source.files[("body", path.stem)] = Located(
-                shown, None, text=notice.body, line_offset=below
-            )
+    markdown: dict[str, dict[str, Any]] = {}
+    for key, kind in MARKDOWN_FILES.items():
+        markdown[key], broken = _load_markdown_folder(
+            folder, display, listing, (key, kind), source, problems, bounds
+        )
+        failed += broken
     problems += _stray_files(listing, display)
     if "estate" not in parts:
         return LoadedParts(None, source, problems, False)
-    data = EstateData(**parts, accounts=Accounts(**accounts), notices=notices)
+    data = EstateData(**parts, accounts=Accounts(**accounts), **markdown)
     return LoadedParts(data, source, problems, failed == 0)
 
 
@@ -438,6 +482,37 @@ def links_found(listing: tree.Listing, display: str) -> list[Diagnostic]:
         where = Location(f"{display}/{relative}" if relative else display, 1, 1)
         found.append(Diagnostic("L008", where, link_message(link)))
     return found
+
+
+def _load_markdown_folder(
+    folder: Path,
+    display: str,
+    listing: tree.Listing,
+    files: tuple[str, MarkdownKind],
+    source: EstateSource,
+    problems: list[Diagnostic],
+    bounds: Bounds,
+) -> tuple[dict[str, Any], int]:
+    """Every notices/<id>.md (or documents/<id>.md) that loads, and how many did not."""
+    key, kind = files
+    items: dict[str, Any] = {}
+    failed = 0
+    for relative in listing.under(kind.folder, ".md"):
+        path, shown = folder / relative, f"{display}/{relative}"
+        if not _file_id_ok(path, shown, problems):
+            failed += 1
+            continue
+        located, item, found = load_markdown(path, shown, path.stem, kind, bounds)
+        source.files[(key, path.stem)] = located
+        problems += found
+        failed += item is None
+        if item is not None:
+            items[item.id] = item
+            below = located.text.count("\n") + 3  # the front matter and its two --- lines
+            # its body too, for the glyph check (notices keep their key of old)
+            body_key = ("body", path.stem) if key == "notices" else ("body", key, path.stem)
+            source.files[body_key] = Located(shown, None, text=item.body, line_offset=below)
+    return items, failed
 
 
 def _load_part(
@@ -485,7 +560,11 @@ def _stray_files(listing: tree.Listing, display: str) -> list[Diagnostic]:
                 and rel.parts[1] in ACCOUNT_DIRS
                 and rel.suffix == ".yaml"
             )
-            or (len(rel.parts) == 2 and rel.parts[0] == NOTICES_DIR and rel.suffix == ".md")
+            or (
+                len(rel.parts) == 2
+                and rel.parts[0] in MARKDOWN_DIRS.values()
+                and rel.suffix == ".md"
+            )
             or (len(rel.parts) == 2 and rel.parts[0] == RELEASES_DIR and rel.suffix == ".json")
         )
         if not expected:

@@ -50,7 +50,10 @@ CODES: dict[str, Code] = {
             "不允许的 YAML 写法（别名、合并键、标签、复杂键）",
         ),
         Code(
-            "L005", Severity.ERROR, "notice has no front matter", "公告缺少文件头（front matter）"
+            "L005",
+            Severity.ERROR,
+            "notice or document has no front matter",
+            "公告或制度文件缺少文件头（front matter）",
         ),
         Code(
             "L006",
@@ -261,8 +264,18 @@ CODES: dict[str, Code] = {
             "fund spending dated before the vote that approves it",
             "维修资金支出早于批准它的表决",
         ),
-        Code("N001", Severity.ERROR, "notice front matter is invalid", "公告文件头无效"),
-        Code("N002", Severity.WARNING, "notice has an empty body", "公告正文为空"),
+        Code(
+            "N001",
+            Severity.ERROR,
+            "notice or document front matter is invalid",
+            "公告或制度文件的文件头无效",
+        ),
+        Code(
+            "N002",
+            Severity.WARNING,
+            "notice or document has an empty body",
+            "公告或制度文件正文为空",
+        ),
         Code(
             "M001",
             Severity.ERROR,
@@ -274,6 +287,72 @@ CODES: dict[str, Code] = {
             Severity.ERROR,
             "correction record not announced by a correction notice, or dated before what it corrects",
             "更正记录没有对应的更正公告，或日期早于被更正的内容",
+        ),
+        Code(
+            "Q001",
+            Severity.ERROR,
+            "a count larger than the whole it is part of (responses > sample, solved > raised, rank > ranked …)",
+            "部分大于整体（回收多于发放、解决多于反映、名次大于参评总数等）",
+        ),
+        Code(
+            "E001",
+            Severity.ERROR,
+            "a score above full marks, or an overall score outside the range of its items",
+            "得分超过满分，或总分不在各项得分之间",
+        ),
+        Code(
+            "E002",
+            Severity.ERROR,
+            "a survey's item count differs from the items it lists",
+            "测评事项数与列出的事项不符",
+        ),
+        Code(
+            "G001",
+            Severity.ERROR,
+            "a resident's role (楼道长, 党员先锋岗, volunteer) marked public",
+            "居民担任的职务（楼道长、党员先锋岗、志愿者）被标为公开",
+        ),
+        Code(
+            "G002",
+            Severity.ERROR,
+            "a personal mobile number marked public",
+            "个人手机号码被标为公开",
+        ),
+        Code(
+            "G003",
+            Severity.ERROR,
+            "a joint party branch names fewer than two bodies it joins",
+            "联合党支部没有写明联合的各方",
+        ),
+        Code(
+            "G004",
+            Severity.ERROR,
+            "the committee's term differs from its latest election",
+            "业委会任期与最近一次选举不一致",
+        ),
+        Code(
+            "G005",
+            Severity.ERROR,
+            "a document or election rests on a vote of another kind, or one that closed after it",
+            "制度文件或选举引用的表决事项不符，或表决晚于它",
+        ),
+        Code(
+            "G006",
+            Severity.ERROR,
+            "candidates posted on or after the election day",
+            "候选人名单在选举当天或之后才公示",
+        ),
+        Code(
+            "J001",
+            Severity.ERROR,
+            "what a meeting led to is dated before the meeting",
+            "会议促成的表决或调价早于会议",
+        ),
+        Code(
+            "J002",
+            Severity.WARNING,
+            "a fee negotiation meeting changed the price without weighing the service first (先质后价)",
+            "议价会议调整了收费，但会前没有服务质量评价（先质后价）",
         ),
         Code(
             "R001",

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from .audit import Audit, Locator, Side, Thresholds, audit
-from .content import ACCOUNT_DIRS, EstateSource
+from .content import ACCOUNT_DIRS, MARKDOWN_FILES, SECTION_FILES, EstateSource
 from .diff import Change
 from .errors import Diagnostic, Location
 from .i18n import _
@@ -18,6 +18,7 @@ from .model import Snapshot
 from .model.notices import Correction
 
 WORKING_COPY = "current"
+SECTIONS = frozenset(key for key, _model in SECTION_FILES.values())
 
 
 def snapshot_locator(path: Path, display: str) -> Locator:
@@ -48,9 +49,9 @@ def working_locator(source: EstateSource) -> Locator:
         if head == "accounts" and len(at) == 2:  # a statement to add: its folder
             folder = next((d for d, (name, _m) in ACCOUNT_DIRS.items() if name == at[1]), "")
             return Location(f"{source.display}/accounts/{folder}/", 1, 1)
-        if head == "notices" and len(at) >= 2:
-            return source.at(("notices", str(at[1])), at[2:])
-        if head in ("estate", "fees", "contracts", "services", "votes", "corrections"):
+        if head in MARKDOWN_FILES and len(at) >= 2:
+            return source.at((head, str(at[1])), at[2:])
+        if head in SECTIONS:
             return source.at((head,), at[1:])
         return Location(source.display, 1, 1)
 

@@ -9,7 +9,7 @@ article it enforces.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -29,6 +29,7 @@ from .model import EstateData
 from .model.accounts import VoteKind
 from .model.base import Base, Date, Id, Text
 from .model.estate import ACCOUNT_KEYS, ManagementMode
+from .model.evaluations import Evaluations, MeetingKind
 
 PACKAGED = Path(__file__).resolve().parent / "profiles"
 RELEASE = "__release__"  # a locator path into the release's metadata rather than its data
@@ -50,6 +51,16 @@ class Section(StrEnum):
     REVENUE = "public_revenue"
     PROPERTY_FEES = "property_fees"
     NOTICES = "notices"
+    COMPLAINTS = "complaint_handling"
+    GOVERNANCE = "governance"
+    DOCUMENTS = "documents"
+    SURVEYS = "surveys"
+    REVIEWS = "reviews"
+    MEETINGS = "meetings"
+    FEE_MEETINGS = "fee_meetings"
+
+
+STATEMENTS = frozenset({Section.FUND, Section.REVENUE, Section.PROPERTY_FEES, Section.COMPLAINTS})
 
 
 class Requirement(Base):
@@ -226,6 +237,14 @@ def period_ends(frequency: Frequency, before: dt.date) -> Iterator[dt.date]:
         year -= 1
 
 
+def period_start(frequency: Frequency, end: dt.date) -> dt.date:
+    """The first day of the period of a frequency that ends on ``end``."""
+    months = {Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6, Frequency.YEARLY: 12}[frequency]
+    month = end.month - months + 1
+    year = end.year + (month - 1) // 12
+    return dt.date(year, (month - 1) % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class Published:
     """One release of an estate, as the profile check sees it; or its working copy, as the next one."""
@@ -283,10 +302,58 @@ def valid_between(
 
 
 def _present(data: EstateData, section: Section) -> bool:
-    if section in (Section.FUND, Section.REVENUE, Section.PROPERTY_FEES):
+    if section in STATEMENTS:
         return bool(getattr(data.accounts, section.value))
+    if section in RECORDS:
+        return bool(RECORDS[section][0](data))
     part = getattr(data, section.value)
-    return bool(part) if section is Section.NOTICES else part is not None
+    return bool(part) if section in (Section.NOTICES, Section.DOCUMENTS) else part is not None
+
+
+def _evaluations(data: EstateData) -> Any:
+    return data.evaluations or Evaluations()
+
+
+# the sections a requirement counts by their records, each with the span of days it covers:
+# a review covers the period it reviewed (or a longer one), as a statement does; a survey or
+# a fee meeting covers the period it was held in
+RECORDS: dict[Section, tuple[Callable[[EstateData], list[Any]], Callable[[Any], tuple[dt.date, dt.date]], bool]] = {
+    Section.SURVEYS: (lambda d: _evaluations(d).surveys, lambda x: (x.period.end, x.period.end), False),
+    Section.REVIEWS: (lambda d: _evaluations(d).reviews, lambda x: (x.period.start, x.period.end), True),
+    Section.FEE_MEETINGS: (
+        lambda d: [m for m in (d.meetings.meetings if d.meetings else []) if m.kind is MeetingKind.FEES],
+        lambda x: (x.date, x.date),
+        False,
+    ),
+}  # fmt: skip
+# where a finding about a missing record points: the list it belongs in
+PLACES = {
+    Section.SURVEYS: ("evaluations", "surveys"),
+    Section.REVIEWS: ("evaluations", "reviews"),
+    Section.FEE_MEETINGS: ("meetings", "meetings"),
+}
+
+
+def covers(data: EstateData, section: Section, start: dt.date, end: dt.date) -> bool:
+    """Whether the data holds what a period (start to end) asks of a section.
+
+    A statement reaching the period's end covers it, as a review of it does;
+    a survey (by its last day) or a fee meeting covers the period it was held in.
+    """
+    if section in STATEMENTS:
+        return any(s.period.end >= end for s in getattr(data.accounts, section.value).values())
+    items, span, reviewed = RECORDS[section]
+    if reviewed:
+        return any(span(x)[1] >= end for x in items(data))
+    return any(start <= span(x)[1] <= end for x in items(data))
+
+
+def _place(section: Section) -> tuple[str, ...]:
+    return (
+        ("accounts", section.value)
+        if section in STATEMENTS
+        else PLACES.get(section, (section.value,))
+    )
 
 
 def _sections(
@@ -328,17 +395,8 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
         due = end + dt.timedelta(days=req.due_days)
         if due >= as_of:
             continue  # not due yet: look at the period before
-        first = next(
-            (
-                r
-                for r in published
-                if any(
-                    s.period.end >= end
-                    for s in getattr(r.data.accounts, req.section.value).values()
-                )
-            ),
-            None,
-        )
+        start = period_start(req.frequency, end)
+        first = next((r for r in published if covers(r.data, req.section, start, end)), None)
         earlier = _disclosed_before(latest.data, req.section, end)
         if earlier is not None and (first is None or earlier < first.day):
             if earlier > due:
@@ -356,14 +414,14 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
                 title=req.title, end=end, due=due, article=req.article,
             )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
-            yield Diagnostic("P002", latest.locate(("accounts", req.section.value)), message, zh)
+            yield Diagnostic("P002", latest.locate(_place(req.section)), message, zh)
         elif first.working:
             message = _(
                 "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期；它在工作副本中，还没有发布，请尽快发布（{article}）",
                 title=req.title, end=end, due=due, article=req.article,
             )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
-            yield Diagnostic("P002", first.locate(("accounts", req.section.value)), message, zh)
+            yield Diagnostic("P002", first.locate(_place(req.section)), message, zh)
         elif first.day > due:
             message = _(
                 "「{title}」截至 {end} 的一期应于 {due} 前公布，{day} 才在期次 {release} 中公布（{article}）",
@@ -371,7 +429,7 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
                 article=req.article,
             )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，{first.day} 才公布"
-            yield Diagnostic("P002", first.locate(("accounts", req.section.value)), message, zh)
+            yield Diagnostic("P002", first.locate(_place(req.section)), message, zh)
         return  # only the most recent period that is due
 
 
@@ -582,6 +640,13 @@ def relied_upon(data: EstateData) -> Iterator[tuple[str, tuple[str | int, ...], 
             if m.vote is not None:
                 what = _("合同 {id} 的补充协议 {amendment}", id=c.id, amendment=m.id)
                 yield m.vote, ("contracts", "contracts", i, "amendments", j, "vote"), what
+    for doc_id, doc in data.documents.items():
+        if doc.vote is not None:
+            yield doc.vote, ("documents", doc_id, "vote"), _("制度文件“{title}”", title=doc.title)
+    for i, election in enumerate(data.governance.elections if data.governance else []):
+        if election.vote is not None:
+            at: tuple[str | int, ...] = ("governance", "elections", i, "vote")
+            yield election.vote, at, _("选举 {id}", id=election.id)
 
 
 def _votes(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:

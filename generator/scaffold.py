@@ -17,6 +17,7 @@ from .errors import UsageError
 from .i18n import _
 from .model import Snapshot
 from .model.base import ID_PATTERN
+from .model.governance import DocumentMeta
 from .model.notices import NoticeMeta
 
 SCHEMA_DIR = "schemas"
@@ -29,7 +30,9 @@ def schema_models() -> dict[str, type[BaseModel]]:
     """Schema file stem -> the model it describes."""
     models: dict[str, type[BaseModel]] = {Path(f).stem: m for f, (_key, m) in SECTION_FILES.items()}
     models.update({d: m for d, (_key, m) in ACCOUNT_DIRS.items()})
-    models.update({"notice": NoticeMeta, "release": Snapshot, "site": SiteConfig})
+    models.update(
+        {"notice": NoticeMeta, "document": DocumentMeta, "release": Snapshot, "site": SiteConfig}
+    )
     return models
 
 

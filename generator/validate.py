@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from .i18n import N_, _
 from .model import EstateData
 from .model.accounts import (
     AccountingBasis,
+    ComplaintStatement,
     Entry,
     FeeStatement,
     FundExpenditure,
@@ -22,8 +24,10 @@ from .model.accounts import (
     Vote,
     VoteKind,
 )
-from .model.estate import ManagementMode
+from .model.estate import CommitteeKind, ManagementMode, Person
+from .model.evaluations import MeetingKind
 from .model.fees import PricePeriod, PricingRegime
+from .model.governance import PUBLIC_ROLES, DocumentKind, PartyKind
 from .model.notices import NoticeCategory
 
 MEASURES = {"area": N_("面积"), "headcount": N_("人数")}
@@ -33,7 +37,7 @@ TOTALS = {
     "expenditure": N_("支出"),
     "closing": N_("期末"),
 }
-Statement = FundStatement | RevenueStatement | FeeStatement
+Statement = FundStatement | RevenueStatement | FeeStatement | ComplaintStatement
 Rule = Callable[[EstateData, EstateSource], Iterable[Diagnostic]]
 _ACCOUNTS = ("accounts",)
 
@@ -139,6 +143,7 @@ def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
             src,
             N_("表决"),
         )
+    yield from _unique_service_ids(data, src)
     for kind, statements in _account_kinds(data):
         entries = [
             (e.id, (*_ACCOUNTS, kind, pid), (side, i, "id"))
@@ -175,6 +180,7 @@ def _account_kinds(data: EstateData) -> list[tuple[str, Mapping[str, Statement]]
         ("maintenance_fund", a.maintenance_fund),
         ("public_revenue", a.public_revenue),
         ("property_fees", a.property_fees),
+        ("complaint_handling", a.complaint_handling),
     ]
 
 
@@ -235,6 +241,7 @@ def references(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                 yield from ref(b, buildings, _BUILDING, part, ("expenditure", i, "buildings", j))
         for i, acct in enumerate(st.buildings):
             yield from ref(acct.building, buildings, _BUILDING, part, ("buildings", i, "building"))
+    yield from _service_references(data, src)
 
 
 def attachments(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
@@ -386,6 +393,8 @@ def statements_balance(data: EstateData, src: EstateSource) -> Iterator[Diagnost
                 yield from _buildings(st, pid, src, part, income, spent)
             if isinstance(st, FeeStatement):
                 yield from _fee_statement(st, pid, src, part)
+            if isinstance(st, ComplaintStatement):
+                yield from _complaint_statement(st, pid, src, part)
 
 
 def _buildings(
@@ -591,7 +600,13 @@ def _carried(
     prev: object, st: object, prev_id: str, pid: str, src: EstateSource, part: tuple[str, ...]
 ) -> Iterator[Diagnostic]:
     closing, opening = getattr(prev, "closing", None), getattr(st, "opening", None)
-    if closing is not None and opening is not None and closing != opening:
+    if isinstance(st, ComplaintStatement) and closing != opening:
+        message = _(
+            "{pid}：上期转入的未办结 {opening} 件，与上一期 {prev} 期末仍在办理的 {closing} 件不符：期初要照抄上一期的期末",
+            pid=pid, opening=opening, prev=prev_id, closing=closing,
+        )  # fmt: skip
+        yield Diagnostic("A003", src.at(part, ("opening",)), message)
+    elif closing is not None and opening is not None and closing != opening:
         message = _(
             "{pid}：期初 {opening} 与上一期 {prev} 的期末 {closing} 不符，相差 {difference}：期初要照抄上一期的期末",
             pid=pid,
@@ -650,6 +665,13 @@ def notice_bodies(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                     notice=notice_id,
                 ),
             )
+    for doc_id, document in data.documents.items():
+        if not document.body.strip():
+            message = _(
+                "制度文件“{document}”只有文件头，没有正文：请在第二个“---”下面写全文，居民要能读到它",
+                document=doc_id,
+            )
+            yield Diagnostic("N002", src.at(("documents", doc_id)), message)
 
 
 FUND_WORDS = ("维修资金", "维修基金")  # how a line names the maintenance fund
@@ -920,6 +942,398 @@ def correction_notices(data: EstateData, src: EstateSource) -> Iterator[Diagnost
             yield Diagnostic("N003", where, message)
 
 
+# ---- governance.yaml, documents/, evaluations.yaml, meetings.yaml, complaint statements ----
+
+_NOTICE = N_("公告“{value}”不存在：请检查编号的拼写，它是 notices/ 下公告的文件名（不含 .md）")
+_FEE = N_("收费标准“{value}”不存在：请检查编号的拼写，它是 fees.yaml 中 standards 的 id")
+_EVALUATION = N_(
+    "服务评价“{value}”不存在：请检查编号的拼写，它是 evaluations.yaml 中 surveys 或 reviews 的 id"
+)
+_DOCUMENT = N_("制度文件“{value}”不存在：请检查编号的拼写，它是 documents/ 下的文件名（不含 .md）")
+Ref = tuple[str | None, set[str], str, tuple[str, ...], tuple[str | int, ...]]
+
+
+def _service_references(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """I003: what governance, documents and meetings refer to exists."""
+    for value, known, what, part, path in _service_refs(data):
+        if value is not None and value not in known:
+            yield Diagnostic("I003", src.at(part, path), _(what, value=value))
+
+
+def _service_refs(data: EstateData) -> Iterator[Ref]:
+    votes = {v.id for v in data.votes.votes} if data.votes else set()
+    notices, documents = set(data.notices), set(data.documents)
+    gov = ("governance",)
+    for i, election in enumerate(data.governance.elections if data.governance else []):
+        yield election.vote, votes, _VOTE, gov, ("elections", i, "vote")
+        yield election.notice, notices, _NOTICE, gov, ("elections", i, "notice")
+    buildings = {b.id for b in data.estate.buildings}
+    for i, role in enumerate(data.governance.roles if data.governance else []):
+        for j, b in enumerate(role.buildings):
+            yield b, buildings, _BUILDING, gov, ("roles", i, "buildings", j)
+    for doc_id, doc in data.documents.items():
+        yield doc.vote, votes, _VOTE, ("documents", doc_id), ("vote",)
+        yield doc.replaces, documents, _DOCUMENT, ("documents", doc_id), ("replaces",)
+    fees = {f.id for f in data.fees.standards} if data.fees else set()
+    held = data.evaluations
+    evaluations = {s.id for s in held.surveys} | {r.id for r in held.reviews} if held else set()
+    for i, m in enumerate(data.meetings.meetings if data.meetings else []):
+        place = ("meetings",)
+        yield m.vote, votes, _VOTE, place, ("meetings", i, "vote")
+        yield m.fee, fees, _FEE, place, ("meetings", i, "fee")
+        yield m.evaluation, evaluations, _EVALUATION, place, ("meetings", i, "evaluation")
+        yield m.notice, notices, _NOTICE, place, ("meetings", i, "notice")
+
+
+def _unique_service_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """I002 over the lists of governance.yaml, evaluations.yaml and meetings.yaml."""
+    lists: list[tuple[tuple[str, ...], str, Sequence[Any], str]] = []
+    if data.governance:
+        g = data.governance
+        lists += [
+            (("governance",), "party", g.party, N_("党组织")),
+            (("governance",), "roles", g.roles, N_("职务")),
+        ]
+        lists += [
+            (("governance",), "elections", g.elections, N_("选举")),
+            (("governance",), "reception", g.reception, N_("接待日")),
+        ]
+    if data.evaluations:
+        e = data.evaluations
+        lists += [
+            (("evaluations",), "surveys", e.surveys, N_("调查")),
+            (("evaluations",), "reviews", e.reviews, N_("评价")),
+        ]
+        lists += [(("evaluations",), "ratings", e.ratings, N_("红黑榜"))]
+    if data.meetings:
+        lists.append((("meetings",), "meetings", data.meetings.meetings, N_("会议")))
+    for part, key, items, what in lists:
+        yield from _duplicates(
+            ((x.id, part, (key, i, "id")) for i, x in enumerate(items)), src, what
+        )
+    for i, survey in enumerate(data.evaluations.surveys if data.evaluations else []):
+        yield from _duplicates(
+            ((x.id, ("evaluations",), ("surveys", i, "items", j, "id")) for j, x in enumerate(survey.items)),
+            src,
+            N_("测评事项"),
+        )  # fmt: skip
+
+
+_MOBILE = re.compile(r"(?:\+?86)?1[3-9][0-9]{9}\Z")
+
+
+def _people(
+    data: EstateData,
+) -> Iterator[tuple[Person, tuple[str, ...], tuple[str | int, ...], bool]]:
+    """(person, part, path, whether their role may be published) for every person the estate names."""
+    committee = data.estate.committee
+    for i, member in enumerate(committee.members if committee else []):
+        yield member, ("estate",), ("committee", "members", i), True
+    for i, org in enumerate(data.governance.party if data.governance else []):
+        if org.secretary is not None:
+            yield org.secretary, ("governance",), ("party", i, "secretary"), True
+    for i, role in enumerate(data.governance.roles if data.governance else []):
+        if role.holder is not None:
+            yield role.holder, ("governance",), ("roles", i, "holder"), role.kind in PUBLIC_ROLES
+
+
+def privacy(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """G001, G002: residents serving in a role are never named; no personal mobile number is published."""
+    for person, part, path, role_public in _people(data):
+        if person.public and not role_public:
+            message = _(
+                "“{name}”由居民担任：楼道长、党员先锋岗、志愿者的姓名和电话一律不公开。请删掉 public: true；公示负责的楼幢和职责即可",
+                name=_role_word(data, path),
+            )
+            yield Diagnostic("G001", src.at(part, (*path, "public")), message)
+        elif (
+            person.public and person.phone and _MOBILE.match(re.sub(r"[\s()\-]", "", person.phone))
+        ):
+            message = _(
+                "{phone} 是个人手机号码：标了 public: true 的人员，电话会原样公开。请改写办公电话（如业委会办公室、社区的电话），或删掉 phone",
+                phone=person.phone,
+            )
+            yield Diagnostic("G002", src.at(part, (*path, "phone")), message)
+
+
+def _role_word(data: EstateData, path: tuple[str | int, ...]) -> str:
+    """A role as the clerk wrote it: its title, else its kind."""
+    assert data.governance is not None
+    role = data.governance.roles[int(path[1])]
+    return str(role.title or role.kind.value)
+
+
+def joint_branches(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """G003: a joint branch says which bodies it joins, at least two."""
+    for i, org in enumerate(data.governance.party if data.governance else []):
+        if org.kind is PartyKind.JOINT and len(set(org.joins)) < 2:
+            message = _(
+                "联合党支部“{name}”要在 joins 中写明由哪几方组成（至少两方），如 [居委会, 业主委员会, 物业服务企业]",
+                name=org.name,
+            )
+            field_name = "joins" if org.joins else "kind"
+            yield Diagnostic("G003", src.at(("governance",), ("party", i, field_name)), message)
+
+
+def elections(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """Q001, G006: an election's seats hold its party members; candidates are posted before it."""
+    for i, e in enumerate(data.governance.elections if data.governance else []):
+        place = ("elections", i)
+        for field_name, count, what in (
+            ("party_members", e.party_members, N_("党员")),
+            ("cross_appointed", e.cross_appointed, N_("交叉任职的委员")),
+        ):
+            if count is not None and count > e.seats:
+                message = _(
+                    "选举 {id}：{what} {count} 人，多于委员名额 {seats} 人",
+                    id=e.id, what=_(what), count=count, seats=e.seats,
+                )  # fmt: skip
+                yield Diagnostic("Q001", src.at(("governance",), (*place, field_name)), message)
+        if e.candidates_posted is not None and e.candidates_posted.start >= e.date:
+            message = _(
+                "选举 {id}：候选人名单从 {start} 起公示，不早于选举日 {date}。候选人要在选举之前公示，请核对日期",
+                id=e.id, start=e.candidates_posted.start, date=e.date,
+            )  # fmt: skip
+            where = src.at(("governance",), (*place, "candidates_posted", "from"))
+            yield Diagnostic("G006", where, message)
+
+
+def committee_term(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """G004: the owners' committee in estate.yaml is the one its latest election chose."""
+    committee = data.estate.committee
+    held = data.governance.elections if data.governance else []
+    if committee is None or committee.kind is not CommitteeKind.OWNERS or not held:
+        return
+    latest = max(held, key=lambda e: e.date)
+    if (latest.term.start, latest.term.end) != (committee.term.start, committee.term.end):
+        message = _(
+            "estate.yaml 中业委会的任期是 {start} 至 {end}，governance.yaml 中最近一次选举 {id}（{date}）选出的任期是 {e_start} 至 {e_end}：两处要一致；换届后请把 estate.yaml 的 committee 改成新一届",
+            start=committee.term.start, end=committee.term.end or _("至今"), id=latest.id,
+            date=latest.date, e_start=latest.term.start, e_end=latest.term.end or _("至今"),
+        )  # fmt: skip
+        yield Diagnostic("G004", src.at(("estate",), ("committee", "term")), message)
+
+
+# what each of the owners' texts is adopted by (《民法典》第二百七十八条)
+DOCUMENT_VOTES = {
+    DocumentKind.COVENANT: {VoteKind.RULES},
+    DocumentKind.PROCEDURE: {VoteKind.PROCEDURE},
+    DocumentKind.COMMITTEE_RULES: {VoteKind.PROCEDURE, VoteKind.OTHER},
+}
+
+
+def adopted_by_vote(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """G005: a document or an election rests on a vote of its own kind, closed by its date."""
+    votes = {v.id: v for v in (data.votes.votes if data.votes else [])}
+    for doc_id, doc in data.documents.items():
+        vote = votes.get(doc.vote) if doc.vote else None
+        wanted = DOCUMENT_VOTES.get(doc.kind)
+        if vote is not None:
+            yield from _vote_fits(
+                vote, wanted, doc.adopted, doc.title, ("documents", doc_id), (), src
+            )
+    for i, e in enumerate(data.governance.elections if data.governance else []):
+        vote = votes.get(e.vote) if e.vote else None
+        what = _("选举 {id}", id=e.id)
+        if vote is not None:
+            yield from _vote_fits(
+                vote, {VoteKind.COMMITTEE}, e.date, what, ("governance",), ("elections", i), src
+            )
+
+
+def _vote_fits(
+    vote: Vote,
+    wanted: set[VoteKind] | None,
+    day: dt.date,
+    what: str,
+    part: tuple[str, ...],
+    path: tuple[str | int, ...],
+    src: EstateSource,
+) -> Iterator[Diagnostic]:
+    if wanted is not None and vote.kind not in wanted:
+        message = _(
+            "{what}以表决 {vote} 为依据，但那次表决的事项是「{kind}」，应是「{wanted}」",
+            what=what, vote=vote.id, kind=vote.kind, wanted=_("」或「").join(sorted(wanted)),
+        )  # fmt: skip
+        yield Diagnostic("G005", src.at(part, (*path, "vote")), message)
+    if vote.date > day:
+        message = _(
+            "{what}的日期是 {day}，早于通过它的表决 {vote} 的截止日 {vote_date}：先表决，后通过",
+            what=what, day=day, vote=vote.id, vote_date=vote.date,
+        )  # fmt: skip
+        field_name = "adopted" if part[0] == "documents" else "date"
+        yield Diagnostic("G005", src.at(part, (*path, field_name)), message)
+
+
+def surveys(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """Q001, E001, E002: a survey's counts and scores are possible."""
+    for i, sv in enumerate(data.evaluations.surveys if data.evaluations else []):
+        place = ("surveys", i)
+        if sv.responses > sv.sample:
+            message = _(
+                "调查 {id}：有效回收 {responses} 份，多于发放的 {sample} 户：回收的问卷不会多于发放的",
+                id=sv.id, responses=sv.responses, sample=sv.sample,
+            )  # fmt: skip
+            yield Diagnostic("Q001", src.at(("evaluations",), (*place, "responses")), message)
+        if sv.items and sv.item_count is not None and sv.item_count != len(sv.items):
+            message = _(
+                "调查 {id}：item_count 写的是 {count} 项，items 列出了 {listed} 项：两者要一致；逐项列出时可以不写 item_count",
+                id=sv.id, count=sv.item_count, listed=len(sv.items),
+            )  # fmt: skip
+            yield Diagnostic("E002", src.at(("evaluations",), (*place, "item_count")), message)
+        yield from _scores(sv.id, sv.score, sv.out_of, [x.score for x in sv.items], place, src)
+
+
+def _scores(
+    what: str,
+    score: Decimal | None,
+    out_of: Decimal,
+    items: list[Decimal],
+    place: tuple[str | int, ...],
+    src: EstateSource,
+) -> Iterator[Diagnostic]:
+    where = ("evaluations",)
+    for j, item in enumerate(items):
+        if item > out_of:
+            message = _(
+                "{id}：第 {n} 项得分 {score}，超过满分 {out_of}",
+                id=what,
+                n=j + 1,
+                score=item,
+                out_of=out_of,
+            )
+            yield Diagnostic("E001", src.at(where, (*place, "items", j, "score")), message)
+    if score is not None and score > out_of:
+        message = _(
+            "{id}：得分 {score} 超过满分 {out_of}：满分不是 100 的，请写 out_of",
+            id=what,
+            score=score,
+            out_of=out_of,
+        )
+        yield Diagnostic("E001", src.at(where, (*place, "score")), message)
+    elif score is not None and items and not min(items) <= score <= max(items):
+        message = _(
+            "{id}：总分 {score} 不在各项得分的最低分 {low} 和最高分 {high} 之间：总分是各项的（加权）平均，请核对",
+            id=what, score=score, low=min(items), high=max(items),
+        )  # fmt: skip
+        yield Diagnostic("E001", src.at(where, (*place, "score")), message)
+
+
+def survey_sample(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """Q001: a survey asks no more households than the estate has."""
+    for i, sv in enumerate(data.evaluations.surveys if data.evaluations else []):
+        if sv.sample > data.estate.households:
+            message = _(
+                "调查 {id}：发放 {sample} 户，多于小区的 {households} 户（estate.yaml households）：请核对户数",
+                id=sv.id, sample=sv.sample, households=data.estate.households,
+            )  # fmt: skip
+            yield Diagnostic("Q001", src.at(("evaluations",), ("surveys", i, "sample")), message)
+
+
+def reviews_and_ratings(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """Q001, E001, D001: a rank within those ranked, a score within full marks, a deadline after its notice."""
+    held = data.evaluations
+    for i, r in enumerate(held.reviews if held else []):
+        if r.rank is not None and r.ranked is not None and r.rank > r.ranked:
+            message = _(
+                "评价 {id}：第 {rank} 名，但参评的只有 {ranked} 家",
+                id=r.id,
+                rank=r.rank,
+                ranked=r.ranked,
+            )
+            yield Diagnostic("Q001", src.at(("evaluations",), ("reviews", i, "rank")), message)
+        yield from _scores(r.id, r.score, r.out_of, [], ("reviews", i), src)
+    for i, rating in enumerate(held.ratings if held else []):
+        for field_name, day in (("rectify_by", rating.rectify_by), ("rectified", rating.rectified)):
+            if day is not None and day < rating.date:
+                message = _(
+                    "红黑榜 {id}：{field} 写的是 {day}，早于通报日期 {date}：请检查是不是把日期写反了",
+                    id=rating.id, field=field_name, day=day, date=rating.date,
+                )  # fmt: skip
+                yield Diagnostic(
+                    "D001", src.at(("evaluations",), ("ratings", i, field_name)), message
+                )
+
+
+def _complaint_statement(
+    st: ComplaintStatement, pid: str, src: EstateSource, part: tuple[str, ...]
+) -> Iterator[Diagnostic]:
+    """A001, A004, Q001: open + received − resolved = still open; the categories add up."""
+    expected = st.opening + st.received - st.resolved
+    if expected != st.closing:
+        message = _(
+            "{pid}：上期未办结 {opening} + 本期受理 {received} − 本期办结 {resolved} = {expected} 件，但期末仍在办理写的是 {closing} 件：请核对",
+            pid=pid, opening=st.opening, received=st.received, resolved=st.resolved,
+            expected=expected, closing=st.closing,
+        )  # fmt: skip
+        yield Diagnostic("A001", src.at(part, ("closing",)), message)
+    for field_name, label in (("received", N_("受理")), ("resolved", N_("办结"))):
+        added = sum(getattr(c, field_name) for c in st.by_category)
+        if st.by_category and added != getattr(st, field_name):
+            message = _(
+                "{pid}：各类别{what}合计 {added} 件，本期{what}写的是 {total} 件：请核对 by_category",
+                pid=pid, what=_(label), added=added, total=getattr(st, field_name),
+            )  # fmt: skip
+            yield Diagnostic("A004", src.at(part, ("by_category",)), message)
+    for field_name, label in (("in_time", N_("按时办结")), ("satisfied", N_("回访满意"))):
+        count = getattr(st, field_name)
+        if count is not None and count > st.resolved:
+            message = _(
+                "{pid}：{what} {count} 件，多于本期办结的 {resolved} 件",
+                pid=pid, what=_(label), count=count, resolved=st.resolved,
+            )  # fmt: skip
+            yield Diagnostic("Q001", src.at(part, (field_name,)), message)
+
+
+def meeting_counts(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """Q001: no more problems solved at a meeting than were raised there."""
+    for i, m in enumerate(data.meetings.meetings if data.meetings else []):
+        if m.raised is not None and m.solved is not None and m.solved > m.raised:
+            message = _(
+                "会议 {id}：当场解决 {solved} 件，多于居民反映的 {raised} 件",
+                id=m.id, solved=m.solved, raised=m.raised,
+            )  # fmt: skip
+            yield Diagnostic("Q001", src.at(("meetings",), ("meetings", i, "solved")), message)
+
+
+def meeting_outcomes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
+    """J001, J002: what a meeting led to comes after it; a fee meeting weighs the service first."""
+    votes = {v.id: v for v in (data.votes.votes if data.votes else [])}
+    fees = {f.id: f for f in (data.fees.standards if data.fees else [])}
+    held = data.evaluations
+    ended = {s.id: s.period.end for s in held.surveys} if held else {}
+    ended |= {r.id: r.date for r in held.reviews} if held else {}
+    for i, m in enumerate(data.meetings.meetings if data.meetings else []):
+        place = ("meetings", i)
+        vote = votes.get(m.vote) if m.vote else None
+        if vote is not None and vote.date < m.date:
+            message = _(
+                "会议 {id}（{date}）促成的表决 {vote} 在 {vote_date} 就已截止，早于会议：请核对 vote 和日期",
+                id=m.id, date=m.date, vote=vote.id, vote_date=vote.date,
+            )  # fmt: skip
+            yield Diagnostic("J001", src.at(("meetings",), (*place, "vote")), message)
+        fee = fees.get(m.fee) if m.fee else None
+        if fee is not None and not any(p.start >= m.date for p in fee.periods):
+            message = _(
+                "会议 {id}（{date}）写明调整了收费标准 {fee}，但这项收费没有在会议之后开始的执行期间：调价请在 fees.yaml 中新增一个期间",
+                id=m.id, date=m.date, fee=fee.id,
+            )  # fmt: skip
+            yield Diagnostic("J001", src.at(("meetings",), (*place, "fee")), message)
+        # an evaluation named but unknown is I003 (references); one known ended before, or not
+        weighed = m.evaluation is not None and ended.get(m.evaluation, dt.date.min) <= m.date
+        priced = m.fee is not None or (vote is not None and vote.kind is VoteKind.FEES)
+        if m.kind is MeetingKind.FEES and priced and not weighed:
+            message = _(
+                "议价会议 {id}（{date}）调整了收费，但没有引用会前完成的服务质量评价（evaluation）：按“质价相符、先质后价”，先请业主评价服务，再议价格",
+                id=m.id, date=m.date,
+            )  # fmt: skip
+            yield Diagnostic(
+                "J002",
+                src.at(("meetings",), (*place, "evaluation" if m.evaluation else "id")),
+                message,
+            )
+
+
 RULES: list[Rule] = [
     estate_id_matches_folder,
     unique_ids,
@@ -939,6 +1353,16 @@ RULES: list[Rule] = [
     correction_notices,
     electorates,
     fund_use_votes,
+    privacy,
+    joint_branches,
+    elections,
+    committee_term,
+    adopted_by_vote,
+    surveys,
+    survey_sample,
+    reviews_and_ratings,
+    meeting_counts,
+    meeting_outcomes,
 ]
 CROSS_FILE: set[Rule] = {
     references,
@@ -948,4 +1372,8 @@ CROSS_FILE: set[Rule] = {
     fund_use_votes,
     buildings_bear_their_spending,
     correction_notices,
+    committee_term,
+    adopted_by_vote,
+    survey_sample,
+    meeting_outcomes,
 }

@@ -24,7 +24,9 @@ from .model.accounts import (
 from .model.base import Period
 from .model.contracts import Contract, ContractAmount
 from .model.estate import Building, Channel, Estate, Person
+from .model.evaluations import MeetingKind
 from .model.fees import FeeStandard, PricePeriod
+from .model.governance import PUBLIC_ROLES, Role, RoleKind
 from .model.notices import Correction, Notice, Release
 from .profiles import RuleProfile, VoteCount, VoteRule, vote_count, vote_rule
 from .releases import fingerprint
@@ -35,6 +37,7 @@ ACCOUNT_PAGES = {
     "maintenance_fund": "fund.html",
     "public_revenue": "revenue.html",
     "property_fees": "property-fees.html",
+    "complaint_handling": "complaints.html",
 }
 
 
@@ -109,11 +112,12 @@ def period_words(period: Period) -> Words:
 
 def release_period(view: View) -> Period | None:
     """The period a release reports on: its newest statement's (the shortest, on a tie)."""
+    a = view.data.accounts
     statements = [
         st.period
-        for kind in (view.data.accounts.maintenance_fund, view.data.accounts.public_revenue)
+        for kind in (a.maintenance_fund, a.public_revenue, a.complaint_handling)
         for st in kind.values()
-    ] + [st.period for st in view.data.accounts.property_fees.values()]
+    ] + [st.period for st in a.property_fees.values()]
     if not statements:
         return None
     return max(statements, key=lambda p: (p.end, p.start))
@@ -460,6 +464,57 @@ def public_people(people: list[Person]) -> list[Person]:
     return [p for p in people if p.public]
 
 
+def score_100(score: Decimal, out_of: Decimal) -> Decimal:
+    """A score on a scale of 100, to one place: the figure to compare across estates."""
+    return (score * 100 / out_of).quantize(Decimal("0.1")) if out_of else Decimal("0.0")
+
+
+def share(part: int, whole: int) -> Fraction | None:
+    """part / whole as an exact share, None when there is no whole."""
+    return Fraction(part, whole) if whole else None
+
+
+def by_category_items(items: list[Any]) -> list[tuple[str | None, list[Any]]]:
+    """Survey items grouped by their category, in the order they are written."""
+    groups: dict[str | None, list[Any]] = {}
+    for item in items:
+        groups.setdefault(item.category, []).append(item)
+    return list(groups.items())
+
+
+def newest_record(items: list[Any]) -> Any:
+    """The newest of a list of dated records (by date, else by the end of its period), or None."""
+    return max(items, key=lambda x: getattr(x, "date", None) or x.period.end, default=None)
+
+
+def complaints_per_100(received: int, households: int) -> Decimal | None:
+    """Complaints received per 100 households: the figure to compare across estates."""
+    return (Decimal(received) * 100 / households).quantize(Decimal("0.1")) if households else None
+
+
+def within_year(records: list[Any], day: dt.date) -> list[Any]:
+    """The dated records of the year up to ``day``, newest first: what a sheet has room for."""
+    since = day - dt.timedelta(days=365)
+    return sorted((r for r in records if since < r.date <= day), key=lambda r: r.date, reverse=True)
+
+
+@dataclass(frozen=True)
+class ReceptionTally:
+    """Reception days held, and the problems raised and solved there."""
+
+    days: int
+    raised: int
+    solved: int
+
+
+def reception_tally(meetings: list[Any]) -> ReceptionTally:
+    """The reception days among meetings, counted: as the county counts its 190 sessions."""
+    held = [m for m in meetings if m.kind is MeetingKind.RECEPTION]
+    return ReceptionTally(
+        len(held), sum(m.raised or 0 for m in held), sum(m.solved or 0 for m in held)
+    )
+
+
 def notices_in_posting(notices: dict[str, Notice], day: dt.date | None) -> list[Notice]:
     """Notices whose posting period covers ``day`` (every notice when there is no day)."""
     ordered = sorted(notices.values(), key=lambda n: (n.date, n.id), reverse=True)
@@ -468,13 +523,59 @@ def notices_in_posting(notices: dict[str, Notice], day: dt.date | None) -> list[
     return [n for n in ordered if n.posting is None or n.posting.start <= day <= n.posting.end]
 
 
+def shown(person: Person | None, role_public: bool = True) -> Person | None:
+    """A person as published: only with their consent (public), and only in a public role."""
+    return person if person is not None and person.public and role_public else None
+
+
+def role_holder(role: Role) -> Person | None:
+    """Who holds a role, where it may be said: never a resident serving as 楼道长 and the like."""
+    return shown(role.holder, role.kind in PUBLIC_ROLES)
+
+
+def roles_by_kind(roles: list[Role]) -> list[tuple[RoleKind, list[Role]]]:
+    """Roles grouped by their kind, as written; the roles of public officials first."""
+    groups: dict[RoleKind, list[Role]] = {}
+    for role in roles:
+        groups.setdefault(role.kind, []).append(role)
+    return sorted(groups.items(), key=lambda kv: kv[0] not in PUBLIC_ROLES)
+
+
 def public_data(data: EstateData) -> dict[str, Any]:
-    """The estate's data as published: people not marked public are withheld."""
+    """The estate's data as published: people not marked public, and residents, are withheld."""
     dumped = data.model_dump(mode="json", by_alias=True)
     committee = dumped["estate"].get("committee")
     if committee is not None:
         committee["members"] = [m for m in committee["members"] if m.get("public")]
+    governance = dumped.get("governance")
+    if governance is not None and data.governance is not None:
+        for org, held in zip(governance["party"], data.governance.party, strict=True):
+            org["secretary"] = org["secretary"] if shown(held.secretary) else None
+        for role, holding in zip(governance["roles"], data.governance.roles, strict=True):
+            role["holder"] = role["holder"] if role_holder(holding) else None
     return dumped
+
+
+def withheld(path: tuple[str, ...], tree: dict[str, Any]) -> bool:
+    """Whether a change's place (diff.Change.path) lies inside a person the outputs withhold.
+
+    A committee member is named by their name in the path; a role's holder and a
+    party branch's secretary are fields of an item named by its id.
+    """
+    if path[:3] == ("estate", "committee", "members") and len(path) > 3:
+        committee = tree["estate"].get("committee") or {}
+        member = next((m for m in committee.get("members", []) if m.get("name") == path[3]), None)
+        return member is None or not member.get("public")
+    if path[:1] != ("governance",) or len(path) < 4 or path[3] not in ("holder", "secretary"):
+        return False
+    item = _by_id((tree.get("governance") or {}).get(path[1], []), path[2])
+    person = (item or {}).get(path[3]) or {}
+    public_role = path[1] != "roles" or (item or {}).get("kind") in PUBLIC_ROLES
+    return not (person.get("public") and public_role)
+
+
+def _by_id(items: list[dict[str, Any]], item_id: str) -> dict[str, Any] | None:
+    return next((x for x in items if x.get("id") == item_id), None)
 
 
 def breakpoints(data: EstateData, release: Release | None) -> list[dt.date]:
@@ -513,6 +614,16 @@ TEMPLATE_GLOBALS = {
     "fee_totals": fee_totals,
     "by_category": by_category,
     "public_people": public_people,
+    "shown": shown,
+    "role_holder": role_holder,
+    "roles_by_kind": roles_by_kind,
+    "score_100": score_100,
+    "share": share,
+    "by_category_items": by_category_items,
+    "newest_record": newest_record,
+    "complaints_per_100": complaints_per_100,
+    "reception_tally": reception_tally,
+    "within_year": within_year,
     "notices_in_posting": notices_in_posting,
     "period_words": period_words,
     "release_words": release_words,
@@ -541,6 +652,11 @@ SECTIONS = {
     "property_fees": P_("物业费收支"),
     "notices": P_("公告"),
     "corrections": P_("更正"),
+    "complaint_handling": P_("投诉处理"),
+    "governance": P_("党建和业委会"),
+    "evaluations": P_("服务评价"),
+    "meetings": P_("会议和接待"),
+    "documents": P_("管理规约等制度"),
 }
 
 

@@ -27,6 +27,8 @@ FIRST += ["--posting-from", "2025-07-10", "--posting-to", "2025-07-24"]
 NEXT = ["--id", "2025-h2", "--date", "2026-01-10"]
 NEXT += ["--posting-from", "2026-01-10", "--posting-to", "2026-01-24"]
 NOTICE = "notices/2025-05-25-fee-adjustment.md"
+COMPLAINTS = "accounts/complaint-handling/2025-h1.yaml"
+COVENANT = "documents/2024-covenant.md"
 CORRECTION_NOTICE = """\
 ---
 title: 更正公告
@@ -212,6 +214,66 @@ TAMPERING: list[Tamper] = [
         "term: {from: 2024-01-01, to: 2029-12-31}",
         "estate.committee.term.to",
     ),
+    (
+        "survey score",
+        lambda s: edit(s, "evaluations.yaml", "score: 86.5 ", "score: 88.5 "),
+        "H008",
+        "score: 88.5",
+        "evaluations.surveys.survey-2025-q1.score",
+    ),
+    (
+        "survey item's score",
+        lambda s: edit(
+            s, "evaluations.yaml", "category: 保洁, score: 84.0", "category: 保洁, score: 86.0"
+        ),
+        "H008",
+        "score: 86.0",
+        "evaluations.surveys.survey-2025-q1.items.cleaning.score",
+    ),
+    (
+        "evaluation's rank",
+        lambda s: edit(s, "evaluations.yaml", "rank: 4 ", "rank: 3 "),
+        "H008",
+        "rank: 3",
+        "evaluations.reviews.review-2024.rank",
+    ),
+    (
+        "complaint count",
+        lambda s: edit(s, COMPLAINTS, "median_days: 2.5", "median_days: 1.5"),
+        "H001",
+        "median_days: 1.5",
+        "accounts.complaint_handling.2025-h1.median_days",
+    ),
+    (
+        "complaints of a category",
+        lambda s: edit(
+            s, COMPLAINTS, "{category: 维修, received: 19,", "{category: 维修, received: 18,"
+        ),
+        "H001",
+        "{category: 维修, received: 18",
+        "accounts.complaint_handling.2025-h1.by_category.维修.received",
+    ),
+    (
+        "meeting's problems solved",
+        lambda s: edit(s, "meetings.yaml", "solved: 5 ", "solved: 6 "),
+        "H008",
+        "solved: 6",
+        "meetings.meetings.reception-2025-06-11.solved",
+    ),
+    (
+        "the committee's election",
+        lambda s: edit(s, "governance.yaml", "party_members: 3 ", "party_members: 4 "),
+        "H008",
+        "party_members: 4",
+        "governance.elections.election-2023.party_members",
+    ),
+    (
+        "管理规约's text",
+        lambda s: edit(s, COVENANT, "## 第一章 总则", "## 第一章 总则和适用范围"),
+        "H008",
+        "总则和适用范围",
+        "path: documents.2024-covenant.body（内容较长，old 和 new 可以不填）",
+    ),
 ]
 
 
@@ -240,6 +302,20 @@ REMOVALS: list[tuple[str, Callable[[Site], None], str]] = [
         "a vote",
         lambda s: edit(s, "votes.yaml", "  - id: vote-2023-renew\n", "  - id: vote-2023-renewed\n"),
         "votes.votes.vote-2023-renew",
+    ),
+    (
+        "a survey",
+        lambda s: edit(
+            s, "evaluations.yaml", "  - id: survey-2025-q1\n", "  - id: survey-2025-first\n"
+        ),
+        "evaluations.surveys.survey-2025-q1",
+    ),
+    ("a document", lambda s: (s.estate / COVENANT).unlink(), "documents.2024-covenant"),
+    ("the meetings", lambda s: (s.estate / "meetings.yaml").unlink(), "meetings"),
+    (
+        "a complaint statement",
+        lambda s: (s.estate / COMPLAINTS).unlink(),
+        "accounts.complaint_handling.2025-h1",
     ),
     (
         "a fee period",
@@ -297,6 +373,45 @@ def test_additions_and_what_is_filled_in_later_are_free(site: Site) -> None:
     assert " 错误: " not in output and " 警告: " not in output.replace("P0", "")
     status, output = cli(site, "release", "x", *NEXT)
     assert status == 0, output
+
+
+def test_who_holds_a_role_today_may_change_freely(site: Site) -> None:
+    """A new party secretary, 楼道长 or reception day is current state, as the firm's contacts are."""
+    published(site)
+    edit(site, "governance.yaml", "      name: 刘某某\n", "      name: 陈某某\n")
+    edit(
+        site,
+        "governance.yaml",
+        "    party_member: false\n",
+        "    party_member: true\n    holder: {name: 王某某}\n",
+    )
+    edit(site, "governance.yaml", "隔周周三 9:00-11:00", "每周四 14:00-16:00")
+    edit(
+        site,
+        "governance.yaml",
+        "rules: [物业治理联合党支部运行制度, 首问接待制度]",
+        "rules: [物业治理联合党支部运行制度]",
+    )
+    status, output = cli(site, "check", "--as-of", "2026-01-10")
+    assert status == 0, output
+    assert " 错误: " not in output and " 警告: " not in output.replace("P0", "")
+    status, output = cli(site, "release", "x", *NEXT)
+    assert status == 0, output
+
+
+def test_a_new_record_dated_after_its_release_is_refused(site: Site) -> None:
+    """A meeting or survey that has not happened yet cannot be published; one recorded late may."""
+    published(site)
+    late = "  - {id: forum-2025-12, kind: 座谈会, date: 2025-12-20, title: 座谈会, convened_by: 居委会, outcome: 记录}\n"
+    ahead = "  - {id: forum-2026-02, kind: 座谈会, date: 2026-02-01, title: 座谈会, convened_by: 居委会, outcome: 记录}\n"
+    (site.estate / "meetings.yaml").write_text(
+        (site.estate / "meetings.yaml").read_text(encoding="utf-8") + late + ahead,
+        encoding="utf-8",
+    )
+    (finding,) = findings(site, "D005", "--as-of", "2026-01-10")
+    assert "会议 forum-2026-02的日期 2026-02-01 晚于这一期的发布日 2026-01-10" in finding
+    assert "forum-2026-02" in line_at(site, finding)
+    assert findings(site, "H009", "--as-of", "2026-01-10") == []  # recorded late is honest
 
 
 def test_a_correction_puts_a_change_right_in_the_open(site: Site) -> None:

@@ -88,12 +88,16 @@ PAGES = {
 # what a resident opens first, for every demo estate (the release page is the sheet's QR code's)
 for _estate, _latest in (
     ("jia-he-jin-yuan", "2026-h1"),
-    ("jing-yang-hua-yuan", "2026-q3"),
-    ("yun-lian-xin-cun", "2026-q2"),
+    ("jing-yang-hua-yuan", "2026-11"),
+    ("yun-lian-xin-cun", "2026-q3"),
 ):
     for _page in ("index", "fees", "votes", "fund", "changes"):
         PAGES[f"{_estate}-{_page}"] = f"{_estate}/{_page}.html"
     PAGES[f"{_estate}-release"] = f"{_estate}/releases/{_latest}/index.html"
+    for _page in ("governance", "evaluations", "complaints", "meetings"):  # who serves, how well
+        PAGES[f"{_estate}-{_page}"] = f"{_estate}/{_page}.html"
+PAGES["yun-lian-xin-cun-covenant"] = "yun-lian-xin-cun/documents/2026-covenant.html"
+PAGES["en-jing-yang-hua-yuan-governance"] = "en/jing-yang-hua-yuan/governance.html"
 # the smallest text on a page: every element with text of its own that a person can see
 SMALLEST = """Math.min(...[...document.querySelectorAll('body *')].filter(e =>
   [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) &&
@@ -261,10 +265,11 @@ def test_serve_rebuilds_on_save_and_reloads_the_page(site: Site, browser: Browse
         server.shutdown()
 
 
+@pytest.mark.parametrize("name", ["old-release", "yun-lian-xin-cun-release"])
 def test_a_whole_release_has_one_top_heading_and_no_skipped_levels(
-    served: str, phone: Page
+    served: str, phone: Page, name: str
 ) -> None:
-    phone.goto(served + PAGES["old-release"])
+    phone.goto(served + PAGES[name])
     levels = phone.evaluate(
         "[...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]"
         ".map(h => Number(h.tagName[1]))"
@@ -273,3 +278,26 @@ def test_a_whole_release_has_one_top_heading_and_no_skipped_levels(
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert phone.locator("h1").inner_text().endswith("公示全文")
     assert phone.locator("#fund > h2").inner_text() == "专项维修资金"
+
+
+def test_a_resident_finds_who_serves_and_how_well(served: str, phone: Page) -> None:
+    """The joint party branch, the 楼道长 unnamed, the 20-item evaluation, the complaints and the
+    fee meeting that weighed the service before the price."""
+    phone.goto(served + PAGES["yun-lian-xin-cun-index"])
+    assert "物业服务四大类 20 个事项现场无记名测评 78.6 分" in phone.locator(
+        "section", has_text="服务怎么样"
+    ).inner_text().replace("\n", " ")
+    phone.get_by_role("link", name="党建和业委会").click()
+    branch = phone.locator("section", has_text="云莲居民区物业治理联合党支部").first.inner_text()
+    assert "每周二次工作例会" in branch and "居委会、业主委员会、物业服务企业" in branch
+    roles = phone.locator("section", has_text="楼道长（8 名，其中党员 6 名）").inner_text()
+    assert "邵丽君" in roles and "周宝根" not in roles and "姓名不公开" in roles
+    phone.get_by_role("link", name="服务评价").click()
+    assert phone.locator("table.scores tbody tr td:first-child").count() == 20
+    phone.get_by_role("link", name="会议和接待").click()
+    talks = phone.locator("section", has_text="2026 年物业服务费议价会议").inner_text()
+    assert "物业服务四大类 20 个事项现场无记名测评，78.6 分" in talks.replace("\n", "")
+    phone.get_by_role("link", name="投诉处理").click()
+    said = phone.locator("main").inner_text()
+    assert "本期每百户受理投诉 7.9 件（全小区 484 户）" in said  # 2026 年第三季度, 38 件
+    assert "本期每百户受理投诉 9.7 件（全小区 484 户）" in said  # 第二季度, 47 件

@@ -10,9 +10,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from generator import incremental
+from generator import incremental, views
 from generator.errors import ContentError
+from generator.model import EstateData
+from generator.model.estate import Person
 from generator.pipeline import build, load_site
 from generator.render.html import ONE_PAGE_PARTS, TOPICS
 
@@ -76,7 +79,7 @@ def test_statements_as_csv_open_in_excel(demo: Path) -> None:
         raw = sheet.read_bytes()
         assert raw.startswith("\ufeff".encode())
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert rows[0][0] in ("类型", "物业类型")
+        assert rows[0][0] in ("类型", "物业类型", "期间")
 
 
 def test_feeds_sitemap_and_manifest(demo: Path) -> None:
@@ -124,19 +127,39 @@ def test_amounts_the_chinese_way(demo: Path) -> None:
     assert "万元" in fund
 
 
+def withheld_names(data: EstateData) -> tuple[set[str], set[str]]:
+    """The names a release holds but withholds, and those it publishes (the project manager's
+    always: a secretary withheld as such may be named as the manager, a public contact)."""
+    people: list[tuple[Person, bool]] = []
+    if data.estate.committee:
+        people += [(m, m.public) for m in data.estate.committee.members]
+    for org in data.governance.party if data.governance else []:
+        people += [(org.secretary, views.shown(org.secretary) is not None)] if org.secretary else []
+    for role in data.governance.roles if data.governance else []:
+        people += [(role.holder, views.role_holder(role) is not None)] if role.holder else []
+    named = {p.name for p, shown in people if shown} | {data.estate.firm.manager.name}
+    return {p.name for p, shown in people if not shown} - named, named
+
+
 def test_withheld_people_never_reach_an_output(demo: Path) -> None:
-    withheld = {
-        m.name
-        for e in load_site(REPO).estates
-        for s in e.releases
-        if s.data.estate.committee
-        for m in s.data.estate.committee.members
-        if not m.public
-    }
-    assert withheld
-    for path, data in files(demo).items():
+    """Committee members, party secretaries and role holders not public, and every resident who
+    serves as a 楼道长 or 党员先锋岗: named in the snapshots, in no page, sheet, feed or data file."""
+    withheld: set[str] = set()
+    shown: set[str] = set()
+    for estate in load_site(REPO).estates:
+        for snapshot in estate.releases:
+            hidden, named = withheld_names(snapshot.data)
+            withheld, shown = withheld | hidden, shown | named
+    assert {"周宝根", "韩秀珍", "蔡文华", "沈国平"} <= withheld  # 楼道长, secretary, member
+    assert {"邵丽君", "马卫国"} <= shown  # public roles, with consent
+    outputs = files(demo)
+    for path, data in outputs.items():
         text = data.decode("utf-8", errors="ignore")
+        if path.endswith(".pdf"):
+            text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         assert not [name for name in withheld if name in text], path
+    governance = outputs["jing-yang-hua-yuan/governance.html"].decode("utf-8")
+    assert "马卫国" in governance and "0635-3951207" in governance
 
 
 def test_a_failed_build_leaves_the_previous_one_intact(
@@ -292,9 +315,11 @@ def test_current_pages_state_the_fee_in_force_and_the_change_announced(
     assert "2026年9月1日 – 至今" not in fees
     after = visible(demo / "yun-lian-xin-cun" / "index.html")  # built as of 2026-11-24
     assert "物业服务费 · 多层住宅（无电梯） 0.85 元/㎡·月" in after
-    assert (  # the paper on the noticeboard still says 0.55: the page says what changed since
-        "本期公示后调整：自 2026年9月1日 起 0.85 元/㎡·月 ，上调 0.30（+54.5%）；原为 0.55 元/㎡·月"
-        in after
+    assert "本期公示后调整" not in after  # its 2026-11-10 release already shows 0.85
+    overview = visible(demo / "jia-he-jin-yuan" / "index.html")  # last released 2026-07-20
+    assert (  # the paper on the noticeboard still says 150: the page says what changed since
+        "180.00 元/个·月 本期公示后调整：自 2026年9月1日 起 180.00 元/个·月 ，上调 30.00（+20.0%）；原为 150.00 元/个·月"
+        in overview
     )
     fees = visible(demo / "jia-he-jin-yuan" / "fees.html")
     assert (

@@ -102,8 +102,8 @@ def test_a_control_character_is_refused_by_release_and_nothing_is_written(demo: 
     replace(demo / "content" / C / "estate.yaml", "name: 云莲新村", 'name: "云莲\\0新村"')
     before = sorted((demo / "content" / C / "releases").iterdir())
     status, output = run(
-        demo, "release", C, "--id", "2026-q3", "--date", "2026-10-10",
-        "--posting-from", "2026-10-10", "--posting-to", "2026-10-24",
+        demo, "release", C, "--id", "2026-q4", "--date", "2026-11-28",
+        "--posting-from", "2026-11-28", "--posting-to", "2026-12-12",
     )  # fmt: skip
     assert status == 1, output
     assert lines(output, "T001")[0].startswith(f"content/{C}/estate.yaml:5:7: T001 错误:")
@@ -168,12 +168,12 @@ def test_an_already_frozen_bad_release_holds_back_its_estate_only(demo: Path) ->
     status, output = run(demo, "build", "--no-pdf")
     assert status == 0, output
     old_page = (out / C / "index.html").read_bytes()
-    snapshot = freeze_bad_name(demo, C, "2026-q2", "云莲\u0000新村")
+    snapshot = freeze_bad_name(demo, C, "2026-q3", "云莲\u0000新村")
     replace(demo / "content" / A / "fees.yaml", "物业服务费", "物业服务费用")  # A's draft only
     status, output = run(demo, "build", "--no-pdf")
     assert status == 4, output
     found = lines(output, "T001")
-    assert found and found[0].startswith(f"content/{C}/releases/2026-q2.json:")
+    assert found and found[0].startswith(f"content/{C}/releases/2026-q3.json:")
     line = next(i for i, t in enumerate(snapshot.open(encoding="utf-8"), 1) if "\\u0000" in t)
     assert found[0].split(": T001")[0].endswith(f":{line}:" + found[0].split(":")[2])
     assert "Traceback" not in output and f"：{C}" in output
@@ -185,7 +185,7 @@ def test_an_already_frozen_bad_release_holds_back_its_estate_only(demo: Path) ->
 
 
 def test_a_frozen_bad_release_on_a_cold_build_publishes_every_other_estate(demo: Path) -> None:
-    freeze_bad_name(demo, C, "2026-q2", "云莲\ufffe新村")
+    freeze_bad_name(demo, C, "2026-q3", "云莲\ufffe新村")
     status, output = run(demo, "build", "--no-pdf")
     assert status == 4, output
     out = demo / "build"
@@ -221,7 +221,7 @@ def test_a_held_back_estate_keeps_its_release_online_and_the_others_update(demo:
     assert lines(output, "S004")[0].startswith(f"content/{C}/fees.yaml:")
     assert "嘉禾锦园新名" in (out / A / "index.html").read_text(encoding="utf-8")
     page = (out / C / "index.html").read_text(encoding="utf-8")
-    assert "云莲新村新名" not in page and "云莲新村" in page and "2026-q2" in page
+    assert "云莲新村新名" not in page and "云莲新村" in page and "2026-q3" in page
     street = (out / "street.html").read_text(encoding="utf-8")
     assert street.count("数据有误，本期未更新") == 1 and "（S004）" in street
     status, output = run(demo, "build", "--no-pdf")  # nothing changed: still held, still 4

@@ -519,3 +519,140 @@ def test_a_local_profile_may_ask_more_than_the_law_never_less(site: Site) -> Non
         "estate.yaml", estate.replace("complaints:", "rule_profile: strict\n\ncomplaints:", 1)
     )
     assert [d for d in check(site.root, D(2025, 8, 1)) if d.code == "K001"] == []
+
+
+# a county's rules, as a site would add them beside site.yaml (profiles/<id>.yaml)
+COUNTY = """\
+id: county-2024
+name: 某县物业服务评价实施办法（2024）
+extends: national
+requirements:
+  - id: owners-survey
+    section: surveys
+    title: 业主满意度调查（每年）
+    frequency: yearly
+    due_days: 60
+    article: 《某县物业服务评价实施办法》第八条：每年组织一次业主满意度调查，结果向业主公布
+  - id: complaint-statement
+    section: complaint_handling
+    title: 投诉处理情况（按季度）
+    frequency: quarterly
+    due_days: 30
+    article: 《某县物业服务评价实施办法》第十一条：投诉受理和办结情况按季度公布
+  - id: fee-talks
+    section: fee_meetings
+    title: 物业费议价会议（每年）
+    frequency: yearly
+    due_days: 0
+    article: 《某县物业服务评价实施办法》第十四条：每年召开一次议价会议，质价相符、先质后价
+  - id: party
+    section: governance
+    title: 党组织和业委会情况
+    frequency: continuous
+    article: 《某县物业服务评价实施办法》第五条
+"""
+
+
+def county(site: Site) -> None:
+    """The site's own profile, chosen in site.yaml."""
+    (site.root / "profiles").mkdir()
+    (site.root / "profiles" / "county-2024.yaml").write_text(COUNTY, encoding="utf-8")
+    with (site.root / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("rule_profile: county-2024\n")
+
+
+def held_in_2024(site: Site) -> None:
+    """The template's survey, a year earlier: none in 2025."""
+    text = (site.estate / "evaluations.yaml").read_text(encoding="utf-8")
+    old = "period: {from: 2025-03-01, to: 2025-03-31}"
+    site.write("evaluations.yaml", text.replace(old, "period: {from: 2024-03-01, to: 2024-03-31}"))
+
+
+def without_surveys(estate: EstateData) -> EstateData:
+    assert estate.evaluations is not None
+    bare = estate.evaluations.model_copy(update={"surveys": []})
+    return estate.model_copy(update={"evaluations": bare})
+
+
+def test_a_profile_requiring_a_yearly_survey_flags_an_estate_without_one(site: Site) -> None:
+    county(site)
+    rules = load_profile("county-2024", site.root)
+    with_survey = data(site)  # its 2025 survey was held in March
+    found = evaluate(rules, [published(with_survey, D(2025, 7, 10))], D(2026, 3, 2), HERE)
+    assert not [d for d in found if "满意度调查" in d.message]
+    bare = without_surveys(with_survey)
+    found = evaluate(rules, [published(bare, D(2025, 7, 10))], D(2026, 3, 2), HERE)
+    (late,) = [d for d in found if "满意度调查" in d.message]
+    assert late.code == "P002"
+    assert late.message == (
+        "「业主满意度调查（每年）」截至 2025-12-31 的一期应于 2026-03-01 前公布，至今仍未公布"
+        "（《某县物业服务评价实施办法》第八条：每年组织一次业主满意度调查，结果向业主公布）"
+    )
+    on_the_day = evaluate(rules, [published(bare, D(2025, 7, 10))], D(2026, 3, 1), HERE)
+    due = [d for d in on_the_day if "满意度调查" in d.message and "2025-12-31" in d.message]
+    assert due == []  # due that very day: not late yet
+
+
+def test_the_survey_missing_is_placed_where_it_belongs(site: Site) -> None:
+    from generator.pipeline import release
+
+    county(site)
+    held_in_2024(site)
+    release(site.root, "x", D(2025, 7, 10), "2025-h1", (D(2025, 7, 10), D(2025, 7, 24)))
+    found = [d for d in check(site.root, D(2026, 3, 2)) if "满意度调查" in d.message]
+    assert [d.format() for d in found] == [
+        "content/x/evaluations.yaml:7:3: P002 警告: 「业主满意度调查（每年）」截至 2025-12-31 的一期应于 2026-03-01 前公布，至今仍未公布（《某县物业服务评价实施办法》第八条：每年组织一次业主满意度调查，结果向业主公布）"
+    ]
+
+
+def test_complaint_statements_and_fee_meetings_fall_due_like_the_accounts(site: Site) -> None:
+    county(site)
+    rules = load_profile("county-2024", site.root)
+    estate = data(site)  # complaints to 2025-06-30; a fee meeting on 2025-04-15
+    releases = [published(estate, D(2025, 7, 10))]
+    by_title = {
+        d.message.split("」")[0]: d for d in evaluate(rules, releases, D(2025, 10, 31), HERE)
+    }
+    assert (
+        "截至 2025-09-30 的一期应于 2025-10-30 前公布"
+        in by_title["「投诉处理情况（按季度）"].message
+    )
+    held = {d.message.split("」")[0] for d in evaluate(rules, releases, D(2026, 1, 1), HERE)}
+    assert "「物业费议价会议（每年）" not in held  # 2025's was held in April and published in July
+    next_year = {d.message.split("」")[0] for d in evaluate(rules, releases, D(2027, 1, 1), HERE)}
+    assert "「物业费议价会议（每年）" in next_year  # none held in 2026
+    missing = estate.model_copy(update={"governance": None})
+    found = evaluate(rules, [published(missing, D(2025, 7, 10))], D(2025, 8, 1), HERE)
+    assert any(d.code == "P001" and "党组织和业委会情况" in d.message for d in found)
+
+
+def test_findings_on_the_new_sections_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
+    county(site)
+    rules = load_profile("county-2024", site.root)
+    estate = without_surveys(without_earlier_disclosures(data(site)))
+    releases = [published(estate, D(2025, 7, 10)), published(estate, D(2026, 1, 20), rid="r2")]
+    seen: dict[tuple[dt.date, dt.date], list[str]] = {}
+    day = D(2025, 7, 1)
+    while day < D(2026, 7, 1):
+        since, until = valid_between(rules, releases, day)
+        assert since <= day < until
+        found = [d.format() for d in evaluate(rules, releases, day, HERE)]
+        assert seen.setdefault((since, until), found) == found, (day, since, until)
+        day += dt.timedelta(days=1)
+    assert len(seen) > 4
+
+
+def test_the_street_overview_counts_a_missing_survey(site: Site, tmp_path: Path) -> None:
+    from generator.pipeline import build as build_site
+    from generator.pipeline import release
+
+    county(site)
+    held_in_2024(site)
+    release(site.root, "x", D(2025, 7, 10), "2025-h1", (D(2025, 7, 10), D(2025, 7, 24)))
+    out = tmp_path / "out"
+    build_site(site.root, out, None, D(2026, 3, 2), with_pdf=False)
+    page = (out / "street.html").read_text(encoding="utf-8")
+    assert (
+        "业主满意度调查（每年）：截至 2025-12-31 的一期应于 2026-03-01 前公布，至今仍未公布" in page
+    )
+    assert page.count('class="late"') == 1

@@ -301,3 +301,31 @@ def test_the_sheet_states_fees_and_notices_as_of_its_release_date(demo_build: Pa
     assert squash("停车费 地面共有车位 60.00 元/辆·月 市场调节价") in november  # from 2026-09-01
     assert "已公布调整" not in november
     assert "公示期内的公告" not in november  # the vote's notice was posted until 10-08
+
+
+def test_the_sheet_says_who_serves_and_how_well(demo_build: Path, tmp_path: Path) -> None:
+    """The joint branch and its practice, the 楼道长 counted but not named, the evaluation with its
+    sample, the quarter's complaints and the fee meeting: on the paper, as on the page."""
+    sheet = demo_build / "yun-lian-xin-cun" / "releases" / "2026-q3" / "sheet.pdf"
+    text = flat(sheet)
+    for said in (
+        "服务评价和投诉处理",
+        "物业服务四大类 20 个事项现场无记名测评",
+        "发放 60 户，有效回收 57 份（95.0%）；测评事项 20 项",
+        "第 14 名（共 28 家）",
+        "投诉（2026 年第三季度）",
+        "办结用时中位数 1.5 天；按时办结 38 件；回访满意 35 件；每百户受理 7.9 件。",
+        "党建和业委会",
+        "云莲居民区物业治理联合党支部（居委会、业主委员会、物业服务企业）",
+        "楼道长 8 名（党员 6 名）",
+        "义务质量总监 1 名（党员 1 名）：邵丽君 021-58862190",
+        "《云莲新村管理规约（2026 年修订）》（2026年10月25日通过）",
+        "会议和接待（近一年）",
+        "2026 年物业服务费议价会议",
+    ):
+        assert squash(said) in text, said
+    assert "周宝根" not in text and "蔡文华" not in text  # a 楼道长, a secretary not public
+    assert body_size(sheet) >= 11
+    county = flat(demo_build / "jing-yang-hua-yuan" / "releases" / "2026-11" / "sheet.pdf")
+    assert squash("接待日 8 次，居民反映问题 33 件，当场解决 24 件。") in county
+    assert squash("黑榜") in county and squash("2024年10月25日已整改") in county

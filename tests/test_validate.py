@@ -9,6 +9,9 @@ from .conftest import Site
 FUND = "accounts/maintenance-fund/2025-h1.yaml"
 REVENUE = "accounts/public-revenue/2025-h1.yaml"
 FEES_STATEMENT = "accounts/property-fees/2024.yaml"
+COMPLAINTS = "accounts/complaint-handling/2025-h1.yaml"
+COVENANT = "documents/2024-covenant.md"
+RATING = "ratings:\n  - {id: black-1, board: 黑榜, date: 2025-05-10, by: 区住房建设服务中心, basis: 业主投诉率, rectify_by: 2025-04-30}\n"
 
 VOTES = """\
 votes:
@@ -34,6 +37,11 @@ votes:
     participating: {area: 80.00, headcount: 8}
     approving: {area: 70.00, headcount: 7}
 """
+# what the template's governance.yaml and documents/ rest on
+VOTES += """\
+  - {id: vote-2023-committee, date: 2023-12-20, matter: 选举, kind: 选举更换业委会, total: {area: 21500.00, headcount: 10}, participating: {area: 80.00, headcount: 8}, approving: {area: 70.00, headcount: 7}}
+  - {id: vote-2024-covenant, date: 2024-03-15, matter: 规约, kind: 制定修改管理规约, total: {area: 21500.00, headcount: 10}, participating: {area: 80.00, headcount: 8}, approving: {area: 70.00, headcount: 7}}
+"""
 
 ROOF_BY_B2 = VOTES.replace(
     "    kind: 使用维修资金\n    total: {area: 21500.00,",
@@ -50,6 +58,14 @@ standards:
     calculation: 按月
     periods:
 {periods}
+  - id: property-fee-multi
+    item: 物业服务费
+    payer: 业主
+    applies_to: 多层住宅
+    unit: 元/㎡·月
+    calculation: 按月
+    periods:
+      - {{from: 2025-07-01, amount: 1.00, regime: 市场调节价, basis: {{kind: 其他, ref: x}}}}
 """
 
 
@@ -106,7 +122,7 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
     ),
     "I002 duplicate id": (
         {"votes.yaml": VOTES + VOTES.split("\n", 1)[1].split("  - id: vote-2025-fee")[0]},
-        [("votes.yaml", 23, 9, "I002")],
+        [("votes.yaml", 25, 9, "I002")],
     ),
     "I003 unknown reference": (
         {"votes.yaml": VOTES.replace("vote-2025-roof", "vote-2025-lift")},
@@ -302,6 +318,108 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
         {FEES_STATEMENT: None},
         [(FEES_STATEMENT, 6, 9, "M001")],
     ),
+    "A001 complaint counts that do not add up": (
+        {COMPLAINTS: None},
+        [(COMPLAINTS, 10, 10, "A001")],
+    ),
+    "A004 complaint categories that do not add up to the total": (
+        {COMPLAINTS: None},
+        [(COMPLAINTS, 15, 3, "A004")],
+    ),
+    "A003 complaints open at the start differ from the last period's end": (
+        {
+            "accounts/complaint-handling/2025-h2.yaml": "period: {from: 2025-07-01, to: 2025-12-31}\nopening: 2\nreceived: 10\nresolved: 12\nclosing: 0\n"
+        },
+        [("accounts/complaint-handling/2025-h2.yaml", 2, 10, "A003")],
+    ),
+    "Q001 more complaints resolved in time than resolved": (
+        {COMPLAINTS: None},
+        [(COMPLAINTS, 12, 10, "Q001")],
+    ),
+    "Q001 a survey with responses above its sample": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 15, 16, "Q001")],
+    ),
+    "Q001 a survey asking more households than the estate has": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 14, 13, "Q001")],
+    ),
+    "Q001 a rank beyond the number ranked": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 34, 11, "Q001")],
+    ),
+    "E001 a score above full marks": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 16, 12, "E001")],
+    ),
+    "E001 an overall score outside its items": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 16, 12, "E001")],
+    ),
+    "E002 an item count that differs from the items": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 16, 17, "E002")],
+    ),
+    "D001 a rectification due before the 黑榜 entry": (
+        {"evaluations.yaml": None},
+        [("evaluations.yaml", 40, 89, "D001")],
+    ),
+    "G001 a 楼道长 marked public": (
+        {"governance.yaml": None},
+        [("governance.yaml", 35, 33, "G001")],
+    ),
+    "G002 a member with a private phone marked public": (
+        {"estate.yaml": None},
+        [("estate.yaml", 56, 14, "G002")],
+    ),
+    "G003 a joint branch joining one body": (
+        {"governance.yaml": None},
+        [("governance.yaml", 13, 12, "G003")],
+    ),
+    "G004 the committee's term differs from its election": (
+        {"governance.yaml": None},
+        [("estate.yaml", 50, 9, "G004")],
+    ),
+    "G005 a covenant adopted by a vote about another matter": (
+        {COVENANT: None},
+        [(COVENANT, 5, 7, "G005")],
+    ),
+    "G006 candidates posted on the election day": (
+        {"governance.yaml": None},
+        [("governance.yaml", 42, 31, "G006")],
+    ),
+    "Q001 more party members than seats": (
+        {"governance.yaml": None},
+        [("governance.yaml", 41, 20, "Q001")],
+    ),
+    "I003 a role for a building the estate lacks": (
+        {"governance.yaml": None},
+        [("governance.yaml", 27, 17, "I003")],
+    ),
+    "J001 a meeting that led to a vote closed before it": (
+        {"meetings.yaml": None},
+        [("meetings.yaml", 16, 11, "J001")],
+    ),
+    "J002 a fee negotiation meeting that weighed no evaluation (warning)": (
+        {"meetings.yaml": None},
+        [("meetings.yaml", 7, 9, "J002")],
+    ),
+    "Q001 more problems solved than raised": (
+        {"meetings.yaml": None},
+        [("meetings.yaml", 28, 13, "Q001")],
+    ),
+    "I003 a meeting weighing an evaluation that does not exist": (
+        {"meetings.yaml": None},
+        [("meetings.yaml", 15, 17, "I003")],
+    ),
+    "N001 document front matter with a kind not in the list": (
+        {COVENANT: None},
+        [(COVENANT, 3, 7, "N001")],
+    ),
+    "N002 document without its text (warning)": (
+        {COVENANT: "---\ntitle: 管理规约\nkind: 管理规约\nadopted: 2024-03-15\n---\n\n"},
+        [(COVENANT, 2, 1, "N002")],
+    ),
 }
 
 
@@ -339,6 +457,65 @@ def _edit(site: Site, relative: str, case: str) -> str:
         "M001 statement regime differs from the estate": (
             "regime: 包干制",
             "regime: 酬金制\ncommission: {method: 固定金额, amount: 0.00}",
+        ),
+        "A001 complaint counts that do not add up": ("closing: 3 ", "closing: 4 "),
+        "A004 complaint categories that do not add up to the total": (
+            "{category: 停车, received: 6,",
+            "{category: 停车, received: 7,",
+        ),
+        "Q001 more complaints resolved in time than resolved": ("in_time: 33", "in_time: 38"),
+        "Q001 a survey with responses above its sample": ("responses: 104", "responses: 130"),
+        "Q001 a survey asking more households than the estate has": ("sample: 120", "sample: 400"),
+        "Q001 a rank beyond the number ranked": ("rank: 4 ", "rank: 29 "),
+        "E001 a score above full marks": ("score: 86.5 ", "score: 105 "),
+        "E001 an overall score outside its items": ("score: 86.5 ", "score: 90.0 "),
+        "E002 an item count that differs from the items": (
+            "    score: 86.5 ",
+            "    item_count: 20\n    score: 86.5 ",
+        ),
+        "D001 a rectification due before the 黑榜 entry": ("ratings: []", RATING),
+        "G001 a 楼道长 marked public": (
+            "    party_member: false\n",
+            "    party_member: false\n    holder: {name: 王某某, public: true}\n",
+        ),
+        "G002 a member with a private phone marked public": (
+            "      # public: true ",
+            "      phone: 13912345678\n      public: true ",
+        ),
+        "G003 a joint branch joining one body": (
+            "joins: [居委会, 业主委员会, 物业服务企业]",
+            "joins: [居委会]",
+        ),
+        "G004 the committee's term differs from its election": (
+            "to: 2028-12-31}",
+            "to: 2027-12-31}",
+        ),
+        "G005 a covenant adopted by a vote about another matter": (
+            "vote: vote-2024-covenant",
+            "vote: vote-2023-renew",
+        ),
+        "G006 candidates posted on the election day": (
+            "candidates_posted: {from: 2023-12-01, to: 2023-12-10}",
+            "candidates_posted: {from: 2023-12-20, to: 2023-12-27}",
+        ),
+        "Q001 more party members than seats": ("party_members: 3 ", "party_members: 6 "),
+        "I003 a role for a building the estate lacks": ("buildings: [b1] ", "buildings: [b9] "),
+        "J001 a meeting that led to a vote closed before it": (
+            "date: 2025-04-15",
+            "date: 2025-05-21",
+        ),
+        "J002 a fee negotiation meeting that weighed no evaluation (warning)": (
+            "    evaluation: survey-2025-q1           # 会前的服务质量评价（evaluations.yaml 的编号）\n",
+            "",
+        ),
+        "Q001 more problems solved than raised": ("solved: 5 ", "solved: 7 "),
+        "I003 a meeting weighing an evaluation that does not exist": (
+            "evaluation: survey-2025-q1",
+            "evaluation: survey-2025-q9",
+        ),
+        "N001 document front matter with a kind not in the list": (
+            "kind: 管理规约",
+            "kind: 管理公约",
         ),
     }
     old, new = edits[case]
@@ -389,3 +566,35 @@ def test_all_problems_are_collected_not_just_the_first(site: Site) -> None:
     )
     codes = [code for *_, code in site.found()]
     assert sorted(codes) == ["S002", "S004", "V001"]
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        (
+            "A001 complaint counts that do not add up",
+            "content/x/accounts/complaint-handling/2025-h1.yaml:10:10: A001 错误: 2025-h1：上期未办结 2 + 本期受理 37 − 本期办结 36 = 3 件，但期末仍在办理写的是 4 件：请核对",
+        ),
+        (
+            "A004 complaint categories that do not add up to the total",
+            "content/x/accounts/complaint-handling/2025-h1.yaml:15:3: A004 错误: 2025-h1：各类别受理合计 38 件，本期受理写的是 37 件：请核对 by_category",
+        ),
+        (
+            "Q001 a survey with responses above its sample",
+            "content/x/evaluations.yaml:15:16: Q001 错误: 调查 survey-2025-q1：有效回收 130 份，多于发放的 120 户：回收的问卷不会多于发放的",
+        ),
+        (
+            "G002 a member with a private phone marked public",
+            "content/x/estate.yaml:56:14: G002 错误: 13912345678 是个人手机号码：标了 public: true 的人员，电话会原样公开。请改写办公电话（如业委会办公室、社区的电话），或删掉 phone",
+        ),
+        (
+            "G001 a 楼道长 marked public",
+            "content/x/governance.yaml:35:33: G001 错误: “2号楼楼道长”由居民担任：楼道长、党员先锋岗、志愿者的姓名和电话一律不公开。请删掉 public: true；公示负责的楼幢和职责即可",
+        ),
+    ],
+)
+def test_the_clerk_reads_what_is_wrong_and_what_to_write(site: Site, case: str, said: str) -> None:
+    files, _expected = CASES[case]
+    for relative, text in files.items():
+        site.write(relative, text if text is not None else _edit(site, relative, case))
+    assert [d.format() for d in site.check()] == [said]

@@ -104,6 +104,7 @@ DEMO_VOTES = {
     ("yun-lian-xin-cun", "vote-2025-roof"): ("passed", ("81.3%", "80.5%"), ("89.2%", "89.6%")),
     ("yun-lian-xin-cun", "vote-2026-pipe"): ("passed", ("80.2%", "80.2%"), ("84.9%", "85.7%")),
     ("yun-lian-xin-cun", "vote-2026-fee"): ("passed", ("76.6%", "76.6%"), ("71.8%", "72.2%")),
+    ("yun-lian-xin-cun", "vote-2026-rules"): ("passed", ("72.2%", "72.7%"), ("87.4%", "87.7%")),
 }  # fmt: skip
 
 

@@ -6,11 +6,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from .accounts import FeeStatement, FundStatement, RevenueStatement, Votes
+from .accounts import ComplaintStatement, FeeStatement, FundStatement, RevenueStatement, Votes
 from .base import Base, Id
 from .contracts import Contracts, Services
 from .estate import Estate
+from .evaluations import Evaluations, Meetings
 from .fees import Fees
+from .governance import Document, Governance
 from .notices import Corrections, Notice, Release
 
 SNAPSHOT_FORMAT = "sunshine.release/1"
@@ -28,6 +30,9 @@ class Accounts(Base):
     property_fees: dict[Id, FeeStatement] = Field(
         default={}, description="物业费收支 / property fees"
     )
+    complaint_handling: dict[Id, ComplaintStatement] = Field(
+        default={}, description="投诉处理情况 / complaints received and resolved"
+    )
 
 
 class EstateData(Base):
@@ -38,8 +43,12 @@ class EstateData(Base):
     contracts: Contracts | None = None
     services: Services | None = None
     votes: Votes | None = None
+    governance: Governance | None = None
+    evaluations: Evaluations | None = None
+    meetings: Meetings | None = None
     accounts: Accounts = Accounts()
     notices: dict[Id, Notice] = {}
+    documents: dict[Id, Document] = {}
     corrections: Corrections | None = None
 
 

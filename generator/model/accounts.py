@@ -11,7 +11,20 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Area, Base, Count, Date, Id, Money, Period, PositiveMoney, Price, Prose, Text
+from .base import (
+    Area,
+    Base,
+    Count,
+    Date,
+    Days,
+    Id,
+    Money,
+    Period,
+    PositiveMoney,
+    Price,
+    Prose,
+    Text,
+)
 from .estate import ManagementMode
 
 
@@ -229,3 +242,34 @@ class FeeStatement(Base):
     closing: Money | None = Field(
         default=None, description="结转下期（酬金制）/ balance carried forward"
     )
+
+
+class ComplaintCategory(Base):
+    category: Text = Field(description="类别，如 维修、环境卫生、停车 / category")
+    received: Count = Field(description="本期受理（件）/ received")
+    resolved: Count = Field(description="本期办结（件）/ resolved")
+
+
+class ComplaintStatement(Base):
+    """accounts/complaint-handling/<period>.yaml: complaints received and resolved in a period.
+
+    Kept as the accounts are: what was still open at the start, plus what
+    came in, less what was resolved, is what is still open at the end.
+    """
+
+    period: Period = Field(description="统计期间 / period")
+    opening: Count = Field(description="上期未办结，转入本期（件）/ still open at the start")
+    received: Count = Field(description="本期受理（件）/ received")
+    resolved: Count = Field(description="本期办结（件）/ resolved")
+    closing: Count = Field(description="期末仍在办理（件）/ still open at the end")
+    median_days: Days | None = Field(
+        default=None, description="办结用时的中位数（天）/ median days to resolve"
+    )
+    in_time: Count | None = Field(
+        default=None, description="在承诺时限内办结（件）/ resolved within the promised time"
+    )
+    satisfied: Count | None = Field(
+        default=None, description="回访满意（件）/ residents satisfied when asked"
+    )
+    by_category: list[ComplaintCategory] = Field(default=[], description="按类别 / by category")
+    note: Text | None = Field(default=None, description="说明 / note")

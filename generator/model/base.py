@@ -174,6 +174,27 @@ def _area(value: Any) -> Decimal:
     return number
 
 
+def _score(value: Any) -> Decimal:
+    number = _decimal(value, 2, _("分数（最多 2 位小数，如 92.5）"))
+    if number < 0:
+        raise _fail("S003", _("分数不能是负数"))
+    return number
+
+
+def _days(value: Any) -> Decimal:
+    number = _decimal(value, 2, _("天数（最多 2 位小数，如 2.5）"))
+    if number < 0:
+        raise _fail("S003", _("天数不能是负数"))
+    return number
+
+
+def _percent(value: Any) -> Decimal:
+    number = _decimal(value, 2, _("百分数（0 到 100，不写 % 号，如 60）"))
+    if not 0 <= number <= 100:
+        raise _fail("S003", _("百分数要在 0 到 100 之间，现在是 {got}", got=str(number)))
+    return number
+
+
 def _positive(value: Decimal) -> Decimal:
     if value <= 0:
         raise _fail(
@@ -298,6 +319,9 @@ PositiveMoney = Annotated[
 ]
 Price = Annotated[Decimal, BeforeValidator(_price), WithJsonSchema(_NUM_SCHEMA)]
 Area = Annotated[Decimal, BeforeValidator(_area), WithJsonSchema(_NUM_SCHEMA)]
+Score = Annotated[Decimal, BeforeValidator(_score), WithJsonSchema(_NUM_SCHEMA)]
+Days = Annotated[Decimal, BeforeValidator(_days), WithJsonSchema(_NUM_SCHEMA)]
+Percent = Annotated[Decimal, BeforeValidator(_percent), WithJsonSchema(_NUM_SCHEMA)]
 Date = Annotated[
     dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
 ]

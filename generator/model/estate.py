@@ -122,19 +122,23 @@ class Account(StrEnum):
     FUND = "专项维修资金"
     REVENUE = "公共收益"
     PROPERTY_FEES = "物业费收支"
+    COMPLAINTS = "投诉处理情况"
 
 
 ACCOUNT_KEYS = {
     Account.FUND: "maintenance_fund",
     Account.REVENUE: "public_revenue",
     Account.PROPERTY_FEES: "property_fees",
+    Account.COMPLAINTS: "complaint_handling",
 }
 
 
 class EarlierDisclosure(Base):
     """A statement posted before the estate used this system, on paper or elsewhere."""
 
-    account: Account = Field(description="账户：专项维修资金、公共收益 或 物业费收支 / account")
+    account: Account = Field(
+        description="账户：专项维修资金、公共收益、物业费收支 或 投诉处理情况 / account"
+    )
     period: Period = Field(description="报表期间 / period the statement covered")
     posted: Date = Field(description="公示日期 / date it was posted")
     where: Text = Field(description="公示地点或方式，如 小区公示栏 / where it was posted")
@@ -166,7 +170,8 @@ class Estate(Base):
         default=None, description="专项维修资金 / special maintenance fund"
     )
     complaints: list[Channel] = Field(
-        min_length=1, description="投诉和监督渠道 / complaint channels"
+        min_length=1,
+        description="投诉渠道：居民打哪个电话、到哪里投诉；党组织写在 governance.yaml，投诉处理统计写在 accounts/complaint-handling/ / complaint channels",
     )
     rule_profile: Id | None = Field(
         default=None,

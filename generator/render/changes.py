@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..diff import Change
-from ..views import P_, SECTIONS, Words, period_words, signed_percent
+from ..views import P_, SECTIONS, Words, period_words, signed_percent, withheld
 from .text import number, say
 
 KIND_WORDS = {"added": "新增", "removed": "删除", "changed": "变更"}
@@ -57,6 +57,32 @@ FIELDS = {
     "extra_services": P_("合同外有偿服务"), "collected_for": P_("代收单位"),
     "description": P_("说明"), "plan": P_("余额用途"), "base": P_("基准价"),
     "lower": P_("最低价"), "upper": P_("最高价"), "method_": P_("计提方式"),
+    "governance": P_("党建和业委会"), "party": P_("党组织"), "roles": P_("职务"),
+    "elections": P_("换届选举"), "reception": P_("接待日"), "joins": P_("联合各方"),
+    "established": P_("成立日期"), "secretary": P_("书记"), "meets": P_("例会和巡查"),
+    "rules": P_("运行制度"), "holder": P_("担任者"), "duties": P_("职责"),
+    "party_member": P_("党员"), "since": P_("上任日期"), "seats": P_("委员名额"),
+    "candidates_posted": P_("候选人公示期"), "party_members": P_("党员人数"),
+    "cross_appointed": P_("交叉任职人数"), "notice": P_("公告"), "schedule": P_("时间"),
+    "place": P_("地点"), "hosts": P_("接待人"), "surveys": P_("满意度调查"),
+    "reviews": P_("综合评价"), "ratings": P_("红黑榜"), "subject": P_("评价对象"),
+    "run_by": P_("组织单位"), "anonymous": P_("无记名"), "sample": P_("发放（户）"),
+    "responses": P_("有效回收"), "item_count": P_("测评事项数"), "out_of": P_("满分"),
+    "score": P_("得分"), "items": P_("各项得分"), "result": P_("结论"), "by": P_("评价单位"),
+    "methods": P_("评价方式"), "owners_share": P_("业主打分占比"), "rank": P_("名次"),
+    "ranked": P_("参评总数"), "grade": P_("等次"), "outcome": P_("结果"), "board": P_("红榜或黑榜"),
+    "document": P_("通报文号"), "rectify_by": P_("整改期限"), "rectified": P_("整改完成"),
+    "convened_by": P_("召集单位"), "attendees": P_("参加方"), "raised": P_("反映问题"),
+    "solved": P_("当场解决"), "evaluation": P_("服务评价"), "fee": P_("收费标准"),
+    "meetings": P_("会议"), "median_days": P_("办结用时中位数"),
+    "in_time": P_("按时办结"), "satisfied": P_("回访满意"), "by_category": P_("按类别"),
+    "resolved": P_("办结"), "adopted": P_("通过日期"), "replaces": P_("取代"),
+    "rule_profile": P_("适用的规则配置"),
+}  # fmt: skip
+# a complaint statement counts cases, not yuan: its fields by their own names
+COMPLAINT_FIELDS = {
+    "opening": P_("上期未办结"), "received": P_("受理"), "resolved": P_("办结"),
+    "closing": P_("期末仍在办理"),
 }  # fmt: skip
 _LABELS = ("title", "matter", "name", "item", "label", "summary")
 
@@ -130,8 +156,13 @@ def describe_all(
     fees = [c for c in changes if _fee_period(c)]
     lines: list[Line] = []
     done_fees: set[str] = set()
+    done_people: set[tuple[str, ...]] = set()
     for change in changes:
-        if change in fees:
+        if _private(change, old_tree, new_tree):
+            if change.path[:4] not in done_people:  # a person changed: said once, unnamed
+                done_people.add(change.path[:4])
+                lines.append(_unnamed(change, old_tree, new_tree, names))
+        elif change in fees:
             fee_id = change.path[2]
             if fee_id not in done_fees:
                 done_fees.add(fee_id)
@@ -140,6 +171,28 @@ def describe_all(
         else:
             lines.append(describe(change, old_tree, new_tree, names))
     return lines
+
+
+def _private(change: Change, old_tree: dict[str, Any], new_tree: dict[str, Any]) -> bool:
+    """Whether a change lies inside a person the outputs withhold, on either side it touches."""
+    trees = {"removed": [old_tree], "added": [new_tree]}.get(change.kind, [old_tree, new_tree])
+    return any(withheld(change.path, tree) for tree in trees)
+
+
+def _unnamed(
+    change: Change, old_tree: dict[str, Any], new_tree: dict[str, Any], names: _Names
+) -> Line:
+    """A withheld person's change: which role changed hands, never who holds it."""
+    tree = old_tree if change.kind == "removed" else new_tree
+    if change.path[0] == "estate":
+        where: tuple[Part, ...] = ((FIELDS["committee"], {}), (P_("成员"), {}))
+    else:
+        item = _step(_step(tree.get("governance") or {}, change.path[1]), change.path[2])
+        where = (_label(item or {}, names) or change.path[2], (FIELDS[change.path[3]], {}))
+    kind = change.kind if len(change.path) == 4 else "changed"
+    hidden: Words = (P_("姓名和电话不公开"), {})
+    old, new = (hidden, None) if kind == "removed" else (None, hidden)
+    return Line(kind, _section(change), where, old, new, None, ".".join(change.path[:4]))
 
 
 def _fee_period(change: Change) -> bool:
@@ -200,6 +253,16 @@ def _fee_line(fee: dict[str, Any], before: dict[str, Any] | None, period: dict[s
     return Line("changed", SECTIONS["fees"], where, old, new, said)
 
 
+def _items_named(change: Change, names: _Names) -> list[Part]:
+    """The items of a whole file by their names; none of governance.yaml, whose items
+    may name people (views.py shows a person only in a public role)."""
+    whole = change.new if change.kind == "added" else change.old
+    if change.path[0] == "governance" or not isinstance(whole, dict):
+        return []
+    found = [item for v in whole.values() if isinstance(v, list) for item in v]
+    return [n for n in (_label(item, names) for item in found if isinstance(item, dict)) if n]
+
+
 def _fee_label(fee: dict[str, Any]) -> str:
     return f"{fee['item']} · {fee['applies_to']}" if fee.get("applies_to") else fee["item"]
 
@@ -215,14 +278,11 @@ def describe(
     tree = old_tree if change.kind == "removed" else new_tree
     if change.path[0] == "accounts" and len(change.path) == 3 and change.kind != "changed":
         return _statement_line(change)
-    if len(change.path) == 1 and change.kind != "changed":  # a whole file: its items by name
-        whole = change.new if change.kind == "added" else change.old
-        items = [
-            v for v in (whole.values() if isinstance(whole, dict) else []) if isinstance(v, list)
-        ]
-        named = [_label(item, names) for found in items for item in found if isinstance(item, dict)]
-        where = tuple(n for n in named if n) or ("—",)
-        return Line(change.kind, _section(change), where, path=".".join(change.path))
+    if len(change.path) == 1 and change.kind != "changed":  # a whole file, new or gone
+        said: Words = (P_("本期开始公示") if change.kind == "added" else P_("本期不再公示")), {}
+        return Line(
+            change.kind, _section(change), (said, *_items_named(change, names)), path=change.path[0]
+        )
     labels: list[Part] = []
     node: Any = tree
     for depth, segment in enumerate(change.path):
@@ -231,8 +291,9 @@ def describe(
         if label is not None and label not in labels:
             labels.append(label)
     last = change.path[-1]
-    if not isinstance(node, dict) and last in FIELDS and (FIELDS[last], {}) not in labels:
-        labels.append((FIELDS[last], {}))
+    fields = {**FIELDS, **COMPLAINT_FIELDS} if _complaints(change) else FIELDS
+    if not isinstance(node, dict) and last in fields and (fields[last], {}) not in labels:
+        labels.append((fields[last], {}))
     delta: Words | None = None
     if change.delta is not None:
         message = (
@@ -264,6 +325,8 @@ def _where(
         return None
     if path[depth - 1] == "amendments" and "date" in node:
         return P_("%(day)s 的补充协议"), {"day": node["date"]}
+    if path[depth - 1] == "elections" and "date" in node:
+        return P_("%(day)s 的换届选举"), {"day": node["date"]}
     if (
         isinstance(parent, dict)
         and segment in FIELDS
@@ -280,11 +343,34 @@ def period_words_of(period: dict[str, Any]) -> Words:
     return period_words(Period.model_validate(period))
 
 
+def _complaints(change: Change) -> bool:
+    return change.path[:2] == ("accounts", "complaint_handling")
+
+
 def _statement_line(change: Change) -> Line:
     """A statement added or taken away: its period in words and its balances."""
     statement = change.new if change.kind == "added" else change.old
     period = period_words_of(statement["period"])
     said: Words = (
+        (
+            P_("%(period)s，受理 %(received)s 件，办结 %(resolved)s 件"),
+            {
+                "period": period,
+                "received": statement["received"],
+                "resolved": statement["resolved"],
+            },
+        )
+        if _complaints(change)
+        else _balances(statement, period)
+    )
+    where: Words = (P_("新的一期") if change.kind == "added" else P_("一期报表")), {}
+    old, new = (None, said) if change.kind == "added" else (said, None)
+    return Line(change.kind, _section(change), (where,), old, new, None, ".".join(change.path))
+
+
+def _balances(statement: dict[str, Any], period: Words) -> Words:
+    """A money statement's opening and closing, or its surplus."""
+    return (
         (
             P_("%(period)s，期初 %(opening)s 元，期末 %(closing)s 元"),
             {"period": period, "opening": number(statement["opening"]), "closing": number(statement["closing"])},
@@ -292,9 +378,6 @@ def _statement_line(change: Change) -> Line:
         if statement.get("closing") is not None and statement.get("opening") is not None
         else (P_("%(period)s，结余 %(surplus)s 元"), {"period": period, "surplus": number(statement["surplus"])})
     )  # fmt: skip
-    where: Words = (P_("新的一期") if change.kind == "added" else P_("一期报表")), {}
-    old, new = (None, said) if change.kind == "added" else (said, None)
-    return Line(change.kind, _section(change), (where,), old, new, None, ".".join(change.path))
 
 
 def _section(change: Change) -> str:
@@ -332,6 +415,9 @@ def _label(node: dict[str, Any], names: _Names) -> Part:
         return (str(category.value), {}) if hasattr(category, "value") else str(category)
     if "reason" in node and "path" in node:  # a correction: what it says of itself
         return str(node["reason"])
+    for key in ("kind", "board"):  # a role without a title, a review, a 红黑榜 entry
+        if hasattr(node.get(key), "value"):
+            return str(node[key].value), {}
     return ""
 
 

@@ -124,6 +124,7 @@ class Theme:
             yuan=text.yuan,
             wan=text.wan,
             number=text.number,
+            trim=text.trim,
             tel=text.tel,
             markdown=text.notice_html,
             css_string=text.css_string,
@@ -198,10 +199,14 @@ TOPICS = {
     "fees.html": ("fees", "fees.html"),
     "contracts.html": ("contracts", "contracts.html"),
     "services.html": ("services", "services.html"),
+    "evaluations.html": ("evaluations", "evaluations.html"),
+    "complaints.html": ("complaints", "complaints.html"),
     "fund.html": ("fund", "fund.html"),
     "revenue.html": ("revenue", "revenue.html"),
     "property-fees.html": ("property-fees", "property_fees.html"),
     "votes.html": ("votes", "votes.html"),
+    "meetings.html": ("meetings", "meetings.html"),
+    "governance.html": ("governance", "governance.html"),
     "notices.html": ("notices", "notices.html"),
 }
 ONE_PAGE_PARTS = list(TOPICS.values())

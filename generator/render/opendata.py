@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from ..model.accounts import FeeStatement, FundStatement, RevenueStatement
+from ..model.accounts import ComplaintStatement, FeeStatement, FundStatement, RevenueStatement
 from ..views import View, public_data
 
 BOM = "\ufeff"
@@ -51,11 +51,14 @@ def _csv(rows: list[list[Any]]) -> bytes:
 
 
 def statement_csv(
-    statement: FundStatement | RevenueStatement | FeeStatement, buildings: dict[str, str]
+    statement: FundStatement | RevenueStatement | FeeStatement | ComplaintStatement,
+    buildings: dict[str, str],
 ) -> bytes:
     """One statement as CSV: its lines, then its totals; buildings by name (id -> name)."""
     if isinstance(statement, FeeStatement):
         return _fee_csv(statement)
+    if isinstance(statement, ComplaintStatement):
+        return _complaint_csv(statement)
     rows: list[list[Any]] = [["类型", "编号", "日期", "类别", "摘要", "金额（元）"]]
     rows.append(["期初余额", "", statement.period.start, "", "", statement.opening])
     rows += [["收入", e.id, e.date, e.category, e.summary, e.amount] for e in statement.income]
@@ -84,6 +87,25 @@ def _fee_csv(statement: FeeStatement) -> bytes:
     if statement.commission:
         rows.append(["酬金", statement.commission.amount, ""])
     rows.append(["结余", statement.surplus, ""])
+    return _csv(rows)
+
+
+def _complaint_csv(statement: ComplaintStatement) -> bytes:
+    """A complaint statement: its totals, then its categories (counts of cases)."""
+    st = statement
+    rows: list[list[Any]] = [
+        ["期间", "上期未办结（件）", "本期受理（件）", "本期办结（件）", "期末仍在办理（件）"]
+    ]
+    rows.append(
+        [f"{st.period.start}至{st.period.end}", st.opening, st.received, st.resolved, st.closing]
+    )
+    rows.append([])
+    rows.append(["办结用时中位数（天）", "按时办结（件）", "回访满意（件）"])
+    rows.append([st.median_days, st.in_time, st.satisfied])
+    if st.by_category:
+        rows.append([])
+        rows.append(["类别", "受理（件）", "办结（件）"])
+        rows += [[c.category, c.received, c.resolved] for c in st.by_category]
     return _csv(rows)
 
 

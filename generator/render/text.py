@@ -61,6 +61,12 @@ def number(value: Decimal | int) -> str:
     return _number(value if isinstance(value, int) else str(value))
 
 
+def trim(value: Decimal) -> str:
+    """A score or a count of days as people say it: 92.50 → 92.5, 90.00 → 90."""
+    whole = value.to_integral_value()
+    return number(int(whole) if value == whole else value.normalize())
+
+
 @functools.lru_cache(maxsize=4096)  # areas, counts and rates repeat on every page of an estate
 def _number(written: int | str) -> str:
     if isinstance(written, int):

@@ -39,13 +39,16 @@ from ..site import LoadedEstate, Site, audit_estate
 from ..validate import validate
 from . import yamlfile
 from .cells import Book, CellAt, Table, UnreadableError, blank, read_book
-from .spec import SHEET_NAMES, SHEETS, Sheet
+from .spec import ACCOUNTS, SHEET_NAMES, SHEETS, Sheet
 from .tables import Built, Part, finish, missing_column, read_sheet, sheet_rows
 
 _STRUCTURE = {"W001", "W002", "W006"}  # the file cannot be read as the workbook it should be
 _FIELD_OF_PART = {name: key for name, (key, _m) in SECTION_FILES.items()}
 _MODEL_OF_PART: dict[str, type[BaseModel]] = {key: m for key, m in SECTION_FILES.values()}
 _MODEL_OF_PART.update({key: m for key, m in ACCOUNT_DIRS.values()})
+# what the workbook holds; the rest of an estate (governance.yaml, evaluations.yaml,
+# meetings.yaml, complaint statements, notices, documents) is carried over as it is
+_HELD = {sheet.part for sheet in SHEETS}
 
 
 @dataclass
@@ -251,8 +254,7 @@ def _judge(
     """Check the new data as ``check`` would: model, rules, audit; then the published periods."""
     files = _merged_files(estate, built)
     sheets = {t.where: s for s in SHEETS for t in [tables[s.name]]}
-    parts: dict[str, Any] = {}
-    accounts: dict[str, dict[str, Any]] = {key: {} for key, _m in ACCOUNT_DIRS.values()}
+    parts, accounts = _carried(estate.data)
     complete = True
     for part, located in files.items():
         model = _MODEL_OF_PART[part[1] if part[0] == "accounts" else part[0]]
@@ -268,7 +270,12 @@ def _judge(
     plan.diagnostics += _kept_problems(estate)
     if "estate" not in parts:
         return None
-    new = EstateData(**parts, accounts=Accounts(**accounts), notices=estate.data.notices)
+    new = EstateData(
+        **parts,
+        accounts=Accounts(**accounts),
+        notices=estate.data.notices,
+        documents=estate.data.documents,
+    )
     source = EstateSource(estate.folder, estate.display, {**estate.loaded.source.files, **files})
     plan.diagnostics += validate(new, source, complete)
     side = Side(new, None, working_locator(source))
@@ -280,6 +287,20 @@ def _judge(
     plan.lines = [describe(c, old_tree, new_tree) for c in plan.changes]
     plan.diagnostics += _published_changed(estate, plan, side, built, tables)
     return new
+
+
+def _carried(data: EstateData) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The parts and statements the workbook does not hold, as the estate has them."""
+    parts = {
+        key: getattr(data, key)
+        for key, _m in SECTION_FILES.values()
+        if key not in _HELD and getattr(data, key) is not None
+    }
+    accounts = {
+        key: {} if key in ACCOUNTS else dict(getattr(data.accounts, key))
+        for key, _m in ACCOUNT_DIRS.values()
+    }
+    return parts, accounts
 
 
 def _merged_files(estate: _Estate, built: Built) -> dict[Part, Located]:
@@ -402,7 +423,7 @@ def _files(estate: _Estate, new: EstateData, built: Built, plan: Plan) -> None:
             written = yamlfile.updated(text, old, full, given)
             plan.writes[path] = written.replace("\n", "\r\n") if "\r\n" in text else written
         _same_data(plan.writes[path], path, new_model)
-    for kind in Accounts.model_fields:
+    for kind in ACCOUNTS:
         for pid in set(getattr(estate.data.accounts, kind)) - set(getattr(new.accounts, kind)):
             plan.removes.append(_path(estate, ("accounts", kind, pid)))
     for name in ("fees", "contracts", "services", "votes", "corrections"):
