@@ -69,11 +69,12 @@ class ChangeSet:
     corrected: list[tuple[Line, Correction]] = field(default_factory=list)
 
     def corrections_on(self, page: str) -> list[tuple[Line, Correction]]:
-        """The corrections of what a topic page shows (every one on the overview)."""
-        topic = views.CORRECTED_ON.get(page.rsplit("/", 1)[-1])
-        return [
-            c for c in self.corrected if topic is None or views.corrected_section(c[1]) == topic
-        ]
+        """The corrections of what a topic page shows (every one on the overview and a release's page)."""
+        name = page.rsplit("/", 1)[-1]
+        if name == "index.html":
+            return self.corrected
+        topics = views.CORRECTED_ON.get(name, set())
+        return [c for c in self.corrected if views.corrected_section(c[1]) in topics]
 
     def sections(self) -> list[tuple[str, list[Line]]]:
         grouped: dict[str, list[Line]] = {}

@@ -660,16 +660,21 @@ SECTIONS = {
 }
 
 
-# the topic page showing each section's corrections (the overview and the release page show all)
+# the topic page showing each section's corrections (the overview and the release page show
+# all; any other page, none)
 CORRECTED_ON = {
-    "fees.html": "fees",
-    "contracts.html": "contracts",
-    "services.html": "services",
-    "votes.html": "votes",
-    "fund.html": "maintenance_fund",
-    "revenue.html": "public_revenue",
-    "property-fees.html": "property_fees",
-    "notices.html": "notices",
+    "fees.html": {"fees"},
+    "contracts.html": {"contracts"},
+    "services.html": {"services"},
+    "evaluations.html": {"evaluations"},
+    "complaints.html": {"complaint_handling"},
+    "votes.html": {"votes"},
+    "meetings.html": {"meetings"},
+    "governance.html": {"governance", "documents"},
+    "fund.html": {"maintenance_fund"},
+    "revenue.html": {"public_revenue"},
+    "property-fees.html": {"property_fees"},
+    "notices.html": {"notices"},
 }
 
 
@@ -691,8 +696,8 @@ def correction_words(line: Any, fix: Correction) -> Words:
                 " · ".join(f"%(w{i})s" for i in range(len(line.where))),
                 {f"w{i}": part for i, part in enumerate(line.where)},
             ),
-            "old": line.old if line.old is not None else (P_("（空）"), {}),
-            "new": line.new if line.new is not None else (P_("（删除）"), {}),
+            "old": line.old if line.old not in (None, "", []) else (P_("（空）"), {}),
+            "new": line.new if line.new not in (None, "", []) else (P_("（删除）"), {}),
             "reason": fix.reason,
             "day": fix.date,
         },

@@ -939,7 +939,8 @@ def test_a_correction_is_shown_wherever_residents_look(site: Site) -> None:
     }
     for name, page in pages.items():
         assert "更正：业主表决" in page and said in page, name
-    assert "更正：" not in (out / "x" / "fees.html").read_text(encoding="utf-8")
+    for other in ("fees.html", "governance.html", "evaluations.html", "history.html"):
+        assert "更正：" not in (out / "x" / other).read_text(encoding="utf-8"), other
     sheet = out / "x" / "releases" / "2025-h2" / "sheet.pdf"
     text = "".join(p.extract_text() for p in PdfReader(sheet).pages).replace("\n", "")
     assert "更正：业主表决" in text and "统计表抄录错误" in text and "12,010.00" in text

@@ -182,3 +182,17 @@ def test_a_page_reads_the_same_between_two_breakpoints() -> None:
     assert D(2026, 9, 1) in days  # the parking rent's new period starts
     assert D(2026, 9, 1) in days and D(2026, 7, 15) in days  # its notice's posting starts, ends
     assert days == sorted(set(days))
+
+
+def test_a_correction_of_a_value_never_written_says_it_was_empty() -> None:
+    from generator.model.notices import Correction
+    from generator.render.changes import Line
+
+    fix = Correction.model_validate(
+        {"id": "fix-1", "date": dt.date(2026, 8, 10), "path": "votes.votes.v.buildings",
+         "new": ["b5"], "reason": "漏写了表决范围", "notice": "n"}
+    )  # fmt: skip
+    line = Line("changed", "业主表决", ("屋面防水",), "", "5号楼")
+    assert chinese(views.correction_words(line, fix)) == (
+        "更正：业主表决 · 屋面防水，由 （空） 改为 5号楼；原因：漏写了表决范围（2026年8月10日 更正）"
+    )
