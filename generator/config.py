@@ -3,6 +3,7 @@ defaults, validation, the JSON Schema and the docs (docs/content.*.md, 3.11) all
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -26,6 +27,38 @@ class Paper(StrEnum):
 class Language(StrEnum):
     ZH = "zh-CN"
     EN = "en"
+
+
+class Comparison(Base):
+    """How estates are compared and which outliers are flagged (see generator/compare.py)."""
+
+    min_peers: int = Field(
+        default=5,
+        ge=1,
+        description="至少要有几个可比的小区（不含本小区）才比较 / fewest other estates to compare with",
+    )
+    fence: Decimal = Field(
+        default=Decimal("1.5"),
+        gt=0,
+        description="四分位围栏的倍数：高于 Q3 + 倍数×四分位距或低于 Q1 − 倍数×四分位距即标出 / the quartile fence's multiple of the interquartile range",
+    )
+    fund_share_below: Decimal | None = Field(
+        default=None,
+        description="维修资金余额低于首期归集额的百分之几即标出；不填按规则配置的续筹线（全国基线 30）/ flag a fund below this percent of its first deposit; empty: the rule profile's top-up line",
+    )
+    collection_below: Decimal = Field(
+        default=Decimal(80),
+        description="物业费收缴率低于百分之几即标出 / flag a collection rate below this percent",
+    )
+    late_days_over: Decimal = Field(
+        default=Decimal(30),
+        description="报表平均比期限晚几天以上即标出 / flag statements released this many days late on average",
+    )
+    distributed_months: int = Field(
+        default=12,
+        ge=1,
+        description="公示公共收益满几个月仍从未分配或转入维修资金即标出 / flag revenue never distributed after this many months of statements",
+    )
 
 
 class SiteConfig(Base):
@@ -58,6 +91,10 @@ class SiteConfig(Base):
         description="是否把未发布的工作副本作为“当前”显示 / show unpublished data as current",
     )
     rule_profile: Text = Field(default="national", description="规则配置 / rule profile")
+    compare: Comparison = Field(
+        default=Comparison(),
+        description="小区之间的比较和异常标记 / comparing estates and flagging outliers",
+    )
     preview: bool = Field(
         default=False,
         description="草稿预览：每页顶部标明“草稿预览”，sunshine serve 自动打开 / draft preview: every page is marked as a draft; sunshine serve turns it on",
