@@ -36,9 +36,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import random
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -49,9 +52,129 @@ from generator.model.notices import Release  # noqa: E402
 from generator.pipeline import release  # noqa: E402
 from generator.releases import document_hash, load_releases, write_snapshot  # noqa: E402
 
-CITY = ("上海市", "浦东新区")
-STREETS = [f"第{n}街道" for n in range(1, 41)]
+CITY = "上海市"
+DISTRICTS = ["浦东新区", "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区"]
+PER_STREET = 50  # estates a street, as in a city of 13,000 estates and 215 streets
+SEED = 21
 D = dt.date
+# what an era's estates are like: (years built, building kind, property fee range 元/㎡·月)
+ERAS = [
+    (range(1980, 2000), "多层", (Decimal("0.40"), Decimal("0.90"))),
+    (range(2000, 2010), "小高层", (Decimal("1.00"), Decimal("2.00"))),
+    (range(2010, 2021), "高层", (Decimal("1.80"), Decimal("3.20"))),
+]
+
+
+@dataclass(frozen=True)
+class Params:
+    """One synthetic estate: where it is and the figures it discloses, drawn with a seed."""
+
+    n: int
+    estate_id: str
+    name: str
+    district: str
+    street: str
+    built: int
+    kind: str
+    households: int
+    area: Decimal  # gross floor area, ㎡
+    fee: Decimal  # residential property fee, 元/㎡·月
+    spaces: int  # parking spaces, as the price board counts them
+    revenue: Decimal  # public revenue a year, 元
+    distributed: Decimal  # share of the revenue handed back (into the fund)
+    deposit: Decimal  # the fund's first deposit, 元
+    fund_share: Decimal  # the fund's balance as a share of its first deposit
+    spending: Decimal  # fund spending a year, 元
+    collection: Decimal  # property-fee collection rate
+
+
+def street_of(n: int, count: int) -> tuple[str, str]:
+    """Estate n's district and street: about PER_STREET estates a street."""
+    streets = max(1, count // PER_STREET)
+    s = n % streets
+    return DISTRICTS[s % len(DISTRICTS)], f"第{s + 1}街道"
+
+
+def params(n: int, count: int, seed: int = SEED) -> Params:
+    """Estate n of a city of ``count``: a plausible spread, the same for the same seed."""
+    rng = random.Random(f"{seed}-{n}")
+    years, kind, (low, high) = ERAS[rng.randrange(len(ERAS))]
+    area = Decimal(rng.randrange(20_000, 200_000))
+    cent = Decimal("0.01")
+
+    def between(a: str | Decimal, b: str | Decimal) -> Decimal:
+        a, b = Decimal(a), Decimal(b)
+        return (a + (b - a) * Decimal(rng.random())).quantize(cent)
+
+    deposit = (area * between("30", "80")).quantize(cent)
+    district, street = street_of(n, count)
+    return Params(
+        n, f"estate-{n:05d}", f"小区{n:05d}", district, street, rng.choice(list(years)), kind,
+        int(area / 85), area, between(low, high), int(area / 400),
+        (area * between("1.5", "4.5")).quantize(cent), between("0.3", "0.9"), deposit,
+        between("0.5", "1.5"), (area * between("1", "6")).quantize(cent), between("0.85", "0.98"),
+    )  # fmt: skip
+
+
+def document(p: Params, year: int = 2025) -> dict[str, Any]:
+    """A small estate of these figures as content data (one year of statements), for tests."""
+    money = lambda v: f"{v:.2f}"  # noqa: E731
+    closing = (p.deposit * p.fund_share).quantize(Decimal("0.01"))
+    spent, quarter = p.spending, (p.revenue / 4).quantize(Decimal("0.01"))
+    handed = (quarter * p.distributed).quantize(Decimal("0.01"))
+    revenue, balance = {}, Decimal(0)
+    for q in range(4):
+        start = D(year, 3 * q + 1, 1)
+        end = (D(year, 3 * q + 4, 1) if q < 3 else D(year + 1, 1, 1)) - dt.timedelta(days=1)
+        out = (
+            [
+                {
+                    "id": f"r{q}-out",
+                    "date": end,
+                    "category": "转入维修资金",
+                    "amount": money(handed),
+                    "summary": "转入维修资金",
+                }
+            ]
+            if handed
+            else []
+        )
+        revenue[f"{year}-q{q + 1}"] = {
+            "period": {"from": start, "to": end}, "opening": money(balance),
+            "income": [{"id": f"r{q}-in", "date": start, "category": "停车", "amount": money(quarter), "summary": "停车收入"}],
+            "expenditure": out, "closing": money(balance + quarter - handed),
+        }  # fmt: skip
+        balance += quarter - handed
+    receivable = (p.area * p.fee * 12).quantize(Decimal("0.01"))
+    return {
+        "estate": {
+            "id": p.estate_id, "name": p.name, "city": CITY, "district": p.district,
+            "street": p.street, "community": "第一居委", "address": f"模板路 {p.n} 号",
+            "built": p.built, "households": p.households, "gross_floor_area": money(p.area),
+            "property_types": ["住宅", "车位"], "management_mode": "包干制",
+            "buildings": [{"id": "b1", "name": "1号楼", "kind": p.kind, "floor_area": money(p.area)}],
+            "firm": {"name": "上海基准物业管理有限公司", "credit_code": "91310115MA1K4A8B03", "manager": {"name": "李经理", "phone": "021-50000000"}, "hotline": "021-50000001"},
+            "maintenance_fund": {"custodian": "专项维修资金管理中心", "initial_deposit": money(p.deposit)},
+            "complaints": [{"name": "12345 市民服务热线", "phone": "12345"}],
+        },
+        "fees": {"standards": [
+            {"id": "fee-res", "item": "物业服务费", "payer": "业主", "applies_to": f"{p.kind}住宅", "unit": "元/㎡·月", "calculation": "按建筑面积按月计收", "periods": [{"from": D(2020, 1, 1), "amount": money(p.fee), "regime": "市场调节价", "basis": {"kind": "业主大会决议", "ref": "2019 年业主大会决议"}}]},
+            {"id": "fee-park", "item": "停车费", "payer": "车主", "applies_to": f"地面车位（{p.spaces} 个）", "unit": "元/个·月", "calculation": "按月计收", "periods": [{"from": D(2020, 1, 1), "amount": "150.00", "regime": "市场调节价", "basis": {"kind": "业主大会决议", "ref": "2019 年业主大会决议"}}]},
+        ]},
+        "accounts": {
+            "maintenance_fund": {f"{year}": {
+                "period": {"from": D(year, 1, 1), "to": D(year, 12, 31)}, "opening": money(closing + spent),
+                "expenditure": [{"id": "f-out", "date": D(year, 6, 1), "category": "维修工程", "amount": money(spent), "summary": "维修", "project": "维修", "contractor": "施工单位", "split": "按面积分摊", "emergency": "应急"}],
+                "closing": money(closing),
+            }},
+            "public_revenue": revenue,
+            "property_fees": {f"{year}": {
+                "period": {"from": D(year, 1, 1), "to": D(year, 12, 31)}, "regime": "包干制", "basis": "收付实现制",
+                "collection": [{"id": "res", "label": "住宅", "area": money(p.area), "receivable": money(receivable), "received": money(receivable * p.collection)}],
+                "expenditure": [{"category": "人员费用", "amount": money(receivable / 2)}], "surplus": "0.00",
+            }},
+        },
+    }  # fmt: skip
 
 
 def money(value: Decimal) -> str:
@@ -94,13 +217,18 @@ complaints:
 """
     )
     fees = ["standards:\n"]
+    named = {
+        0: ("物业服务费", "高层住宅", "元/㎡·月"),
+        1: ("停车费", "地面车位（300 个）", "元/个·月"),
+    }
     for f in range(10):
+        item, applies_to, unit = named.get(f, (f"收费项目{f}", f"类别{f}", "元/㎡·月"))
         fees.append(f"""\
   - id: fee-{f}
-    item: 收费项目{f}
+    item: {item}
     payer: 业主
-    applies_to: 类别{f}
-    unit: 元/㎡·月
+    applies_to: {applies_to}
+    unit: {unit}
     calculation: 按建筑面积按月计收
     periods:
       - {{from: 2020-01-01, amount: {1 + f / 10:.2f}, regime: 市场调节价, basis: {{kind: 业主大会决议, ref: 2019 年业主大会决议}}}}
@@ -237,10 +365,10 @@ def template(root: Path) -> Path:
     return folder
 
 
-def clone(source: Path, content: Path, n: int) -> None:
-    """Estate n: the template with its own id, name and street; snapshots re-hashed."""
-    estate_id, name, street = f"estate-{n:05d}", f"小区{n:05d}", STREETS[n % len(STREETS)]
-    target = content / estate_id
+def clone(source: Path, content: Path, n: int, count: int) -> None:
+    """Estate n: the template with its own id, name, street and figures (params); snapshots re-hashed."""
+    p = params(n, count)
+    target = content / p.estate_id
     for path in source.rglob("*"):
         if path.is_dir():
             continue
@@ -250,18 +378,63 @@ def clone(source: Path, content: Path, n: int) -> None:
             document = json.loads(text)
             if n % 3 == 0 and relative.stem == "2025":  # a third of the estates have two releases
                 continue
-            estate = document["data"]["estate"]
-            estate.update(id=estate_id, name=name, street=street)
+            apply(document["data"], p)
             document["sha256"] = document_hash(document)
             text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-        elif relative.name == "estate.yaml":
-            text = (
-                text.replace("id: tmpl", f"id: {estate_id}")
-                .replace("name: 模板小区", f"name: {name}")
-                .replace("street: 第1街道", f"street: {street}")
-            )
+        elif relative.name == "estate.yaml" or relative.parts[0] == "accounts":
+            continue  # written below, from the latest snapshot's data
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         (target / relative).write_text(text, encoding="utf-8")
+    latest = max((source / "releases").glob("*.json"), key=lambda path: path.stem)
+    data = json.loads(latest.read_text(encoding="utf-8"))["data"]
+    apply(data, p)
+    working = {"estate.yaml": data["estate"], "fees.yaml": data["fees"]}
+    for kind, statements in data["accounts"].items():
+        folder = kind.replace("_", "-")
+        working |= {f"accounts/{folder}/{pid}.yaml": st for pid, st in statements.items()}
+    for name, part in working.items():  # JSON is YAML: the working copy equals the latest release
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text(json.dumps(part, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def apply(data: dict[str, Any], p: Params) -> None:
+    """Give a snapshot's data the estate's own place, size, fee, fund, revenue and collection."""
+    estate = data["estate"]
+    estate.update(id=p.estate_id, name=p.name, district=p.district, street=p.street, built=p.built)
+    estate.update(households=p.households, gross_floor_area=f"{p.area:.2f}")
+    for b in estate["buildings"]:
+        b.update(kind=p.kind, floor_area=f"{p.area / len(estate['buildings']):.2f}")
+    estate["maintenance_fund"]["initial_deposit"] = f"{p.deposit:.2f}"
+    fees = {f["id"]: f for f in data["fees"]["standards"]}
+    fees["fee-0"]["periods"][0]["amount"] = f"{p.fee:.2f}"
+    fees["fee-1"]["applies_to"] = f"地面车位（{p.spaces} 个）"
+    accounts = data["accounts"]
+    shift = (p.deposit * p.fund_share - Decimal("4000000.00")).quantize(Decimal("0.01"))
+    for st in accounts["maintenance_fund"].values():
+        for key in ("opening", "closing"):
+            st[key] = f"{Decimal(st[key]) + shift:.2f}"
+    handed = round(p.distributed * 5)  # of each quarter's five cost lines, those that offset fees
+    for st in accounts["public_revenue"].values():
+        for entry in st["expenditure"][:handed]:
+            entry["category"] = "抵扣物业费"
+    _scale(accounts["public_revenue"], p.revenue / Decimal(40000))
+    for st in accounts["property_fees"].values():
+        for line in st["collection"]:
+            line["received"] = f"{Decimal(line['receivable']) * p.collection:.2f}"
+
+
+def _scale(statements: dict[str, Any], factor: Decimal) -> None:
+    """Every amount times ``factor``, each balance carried from the statement before."""
+    balance = None
+    for st in sorted(statements.values(), key=lambda st: st["period"]["from"]):
+        opening = balance if balance is not None else Decimal(st["opening"]) * factor
+        st["opening"] = f"{opening:.2f}"
+        balance = Decimal(st["opening"])
+        for side, sign in (("income", 1), ("expenditure", -1)):
+            for entry in st[side]:
+                entry["amount"] = f"{Decimal(entry['amount']) * factor:.2f}"
+                balance += sign * Decimal(entry["amount"])
+        st["closing"] = f"{balance:.2f}"
 
 
 def make_site(root: Path, count: int) -> None:
@@ -274,7 +447,7 @@ def make_site(root: Path, count: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         source = template(Path(scratch))
         for n in range(count):
-            clone(source, content, n)
+            clone(source, content, n, count)
 
 
 def publish(root: Path, estate_id: str) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import __version__, i18n
+from . import __version__, i18n, peers
 from .cache import Cache
 from .config import SiteConfig, load_config
 from .errors import Diagnostic, Location, UsageError
@@ -30,7 +30,17 @@ from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
-from .pipeline import Site, _load_estate, estate_folders, history_findings, profile_check
+from .peers import Figures, Flag
+from .pipeline import (
+    LoadedEstate,
+    Site,
+    _load_estate,
+    estate_folders,
+    estate_profile,
+    history_findings,
+    profile_check,
+)
+from .profiles import ProfileError
 
 GENERATOR = Path(__file__).resolve().parent
 
@@ -42,6 +52,7 @@ class Checked:
     diagnostics: list[Diagnostic]
     checked: list[str] = field(default_factory=list)  # estates read and validated this time
     kept: list[str] = field(default_factory=list)  # estates whose findings came from the cache
+    flags: list[Flag] = field(default_factory=list)  # outliers among every estate (peers.flags)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Findings:
     dated: list[Diagnostic]
     since: dt.date
     until: dt.date
+    figures: Figures | None = None  # its comparable figures, for the flags across estates
 
     def holds(self, day: dt.date) -> bool:
         return self.since <= day < self.until
@@ -62,6 +74,7 @@ class Findings:
             "dated": [_plain(d) for d in self.dated],
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
+            "figures": self.figures.as_json() if self.figures else None,
         }
 
     @classmethod
@@ -71,6 +84,7 @@ class Findings:
             [_diagnostic(d) for d in kept["dated"]],
             dt.date.fromisoformat(kept["since"]),
             dt.date.fromisoformat(kept["until"]),
+            Figures.from_json(kept["figures"]) if kept.get("figures") else None,
         )
 
 
@@ -139,6 +153,9 @@ def check(
     for findings in results.values():
         found += findings.always + findings.dated
     checked.diagnostics = sorted(found, key=Diagnostic.sort_key)
+    if not only:  # among every estate: a few named ones are no street's peers
+        every = [f.figures for f in results.values() if f.figures is not None]
+        checked.flags = peers.flags(peers.group(every, config.compare))
     return checked
 
 
@@ -207,7 +224,23 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     turns = found_on | {d + dt.timedelta(days=1) for d in found_on if d < dt.date.max}
     since = max([since, *(d for d in turns if d <= job.as_of)])
     until = min([until, *(d for d in turns if d > job.as_of)])
-    return estate_id, Findings(always, dated + found, since, until)
+    return estate_id, Findings(
+        always, dated + found, since, until, _figures(site, estate, job.as_of)
+    )
+
+
+def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> Figures | None:
+    """The estate's figures as its next release would show them on ``day``."""
+    published = [(s.release.date, s.data) for s in estate.releases]
+    if estate.data is not None:
+        published.append((day, estate.data))
+    if not published:
+        return None
+    try:
+        profile = estate_profile(site, estate)
+    except ProfileError:
+        return None  # check reports it (K001)
+    return peers.estate_figures(estate.id, published[-1][1], published, profile, day)
 
 
 def days_in(value: object) -> set[dt.date]:

@@ -38,9 +38,9 @@ class Comparison(Base):
         description="至少要有几个可比的小区（不含本小区）才比较 / fewest other estates to compare with",
     )
     fence: Decimal = Field(
-        default=Decimal("1.5"),
+        default=Decimal(3),
         gt=0,
-        description="四分位围栏的倍数：高于 Q3 + 倍数×四分位距或低于 Q1 − 倍数×四分位距即标出 / the quartile fence's multiple of the interquartile range",
+        description="四分位围栏的倍数：高于 Q3 + 倍数×四分位距或低于 Q1 − 倍数×四分位距即标出；3 是“极端”值（1.5 标出的太多，街道看不过来）/ the quartile fence's multiple of the interquartile range; 3 marks far-out values",
     )
     fund_share_below: Decimal | None = Field(
         default=None,

@@ -216,32 +216,41 @@ def collection_figures(data: EstateData) -> dict[str, Decimal]:
     return {"collection_rate": rate} if fee_totals(latest)["receivable"] else {}
 
 
+def _deadline_period_end(frequency: Frequency, day: dt.date) -> dt.date:
+    """The end of the rule's period (quarter, half year, year) that a statement ending ``day`` falls in."""
+    months = {Frequency.QUARTERLY: 3, Frequency.HALF_YEARLY: 6, Frequency.YEARLY: 12}[frequency]
+    month = -(-day.month // months) * months  # the period's last month
+    following = dt.date(day.year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def days_late(
     published: list[tuple[dt.date, EstateData]], profile: RuleProfile
 ) -> dict[str, Decimal]:
     """Days after its deadline that each periodic statement was first released (early: negative), on average.
 
-    The statements of the first release are the estate's past when it joined
-    and are not counted.
+    A statement's deadline is its rule's: the end of the rule's period it falls
+    in, plus the days the rule allows. The statements of the first release are
+    the estate's past when it joined and are not counted.
     """
-    due = {
-        r.section.value: r.due_days
-        for r in profile.requirements
-        if r.frequency is not Frequency.CONTINUOUS
+    rules = {
+        r.section.value: r for r in profile.requirements if r.frequency is not Frequency.CONTINUOUS
     }
-    first: dict[tuple[str, str], dt.date] = {}
-    for day, data in published:
-        for section in due:
-            for pid in getattr(data.accounts, section):
-                first.setdefault((section, pid), day)
     if not published:
         return {}
+    first: dict[tuple[str, str], dt.date] = {}
+    for day, data in published:
+        for section in rules:
+            for pid in getattr(data.accounts, section):
+                first.setdefault((section, pid), day)
     latest, start = published[-1][1], published[0][0]
-    late = [
-        (day - statement.period.end - dt.timedelta(days=due[section])).days
-        for (section, pid), day in first.items()
-        if day > start and (statement := getattr(latest.accounts, section).get(pid)) is not None
-    ]
+    late = []
+    for (section, pid), day in first.items():
+        statement = getattr(latest.accounts, section).get(pid)
+        if day > start and statement is not None:
+            rule = rules[section]
+            due = _deadline_period_end(rule.frequency, statement.period.end)
+            late.append((day - due).days - rule.due_days)
     return {"days_late": Decimal(sum(late)) / len(late)} if late else {}
 
 
