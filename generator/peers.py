@@ -54,7 +54,7 @@ FIGURES = {
         Figure("fund_share", P_("维修资金余额占首期归集额"), P_("%%"), TENTH),
         Figure("fund_spending_m2", P_("每平方米的维修资金支出"), P_("元/㎡·年")),
         Figure("collection_rate", P_("物业费收缴率"), P_("%%"), TENTH),
-        Figure("days_late", P_("报表公布比期限晚"), P_("天"), TENTH),
+        Figure("days_late", P_("报表比期限晚（负数为提前）"), P_("天"), TENTH),
         # reserved for issue 22: Figure("satisfaction", ...), Figure("complaints_per_100", ...)
     ]
 }

@@ -200,7 +200,9 @@ def test_every_page_reads_without_javascript(served: str, browser: Browser) -> N
     page = context.new_page()
     for e in load_site(REPO).estates:
         estate = e.releases[-1].data.estate
-        page.goto(served + f"streets/{street_page(estate.city, estate.district, estate.street)}.html")
+        page.goto(
+            served + f"streets/{street_page(estate.city, estate.district, estate.street)}.html"
+        )
         assert page.get_by_role("link", name=estate.name).is_visible()
     page.goto(served + f"{ESTATE}/fund.html")
     assert page.locator("table.totals").first.is_visible()
@@ -256,7 +258,9 @@ def test_without_script_the_index_lists_streets_and_each_street_its_estates(
     page.get_by_role("link", name="与同街道、同城市的小区比较物业费、公共收益和维修资金").click()
     section = page.locator("section#jia-he-jin-yuan")
     assert "住宅物业费 2.10 元/㎡·月" in section.inner_text()
-    assert "同街道可比的小区不足 6 个，不作比较" in section.inner_text()  # the demo's streets hold one
+    assert (
+        "同街道可比的小区不足 6 个，不作比较" in section.inner_text()
+    )  # the demo's streets hold one
     context.close()
 
 
