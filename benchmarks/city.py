@@ -131,9 +131,9 @@ def document(p: Params, year: int = 2025) -> dict[str, Any]:
                 {
                     "id": f"r{q}-out",
                     "date": end,
-                    "category": "转入维修资金",
+                    "category": "抵扣物业费",
                     "amount": money(handed),
-                    "summary": "转入维修资金",
+                    "summary": "抵扣业主物业费",
                 }
             ]
             if handed
@@ -146,6 +146,8 @@ def document(p: Params, year: int = 2025) -> dict[str, Any]:
         }  # fmt: skip
         balance += quarter - handed
     receivable = (p.area * p.fee * 12).quantize(Decimal("0.01"))
+    received = (receivable * p.collection).quantize(Decimal("0.01"))
+    costs = (receivable / 2).quantize(Decimal("0.01"))
     return {
         "estate": {
             "id": p.estate_id, "name": p.name, "city": CITY, "district": p.district,
@@ -170,8 +172,8 @@ def document(p: Params, year: int = 2025) -> dict[str, Any]:
             "public_revenue": revenue,
             "property_fees": {f"{year}": {
                 "period": {"from": D(year, 1, 1), "to": D(year, 12, 31)}, "regime": "包干制", "basis": "收付实现制",
-                "collection": [{"id": "res", "label": "住宅", "area": money(p.area), "receivable": money(receivable), "received": money(receivable * p.collection)}],
-                "expenditure": [{"category": "人员费用", "amount": money(receivable / 2)}], "surplus": "0.00",
+                "collection": [{"id": "res", "label": "住宅", "area": money(p.area), "receivable": money(receivable), "received": money(received)}],
+                "expenditure": [{"category": "人员费用", "amount": money(costs)}], "surplus": money(received - costs),
             }},
         },
     }  # fmt: skip

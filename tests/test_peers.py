@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +23,7 @@ from generator.model import EstateData
 from generator.profiles import load_profile
 from generator.render import text
 
-from .conftest import REPO
+from .conftest import REPO, SITE_YAML
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import city  # noqa: E402
@@ -146,3 +148,42 @@ def test_thresholds_come_from_site_yaml(city_figures: dict[str, peers.Figures]) 
     found = peers.flags(peers.group(city_figures.values(), strict))
     assert len([f for f in found if f.rule == "collection"]) == COUNT  # every estate under 99 %
     assert not [f for f in found if f.rule == "top_up"]  # 10 % is above a 5 % line
+
+
+def small_city(root: Path, count: int = 7) -> list[city.Params]:
+    """A site of ``count`` estates of the benchmark's first street, shown as working copies,
+    the first estate's fee three times the others'."""
+    (root / "site.yaml").write_text(SITE_YAML + "show_working_copy: true\n", encoding="utf-8")
+    made = [city.params(n, city.PER_STREET) for n in range(count)]  # a city of one street
+    made[0] = dataclasses.replace(made[0], fee=max(p.fee for p in made) * 3)
+    for p in made:
+        document = json.loads(json.dumps(city.document(p), default=str))
+        files = {"estate.yaml": document["estate"], "fees.yaml": document["fees"]}
+        for kind, statements in document["accounts"].items():
+            folder = kind.replace("_", "-")
+            files |= {f"accounts/{folder}/{pid}.yaml": st for pid, st in statements.items()}
+        for name, part in files.items():
+            path = root / "content" / p.estate_id / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(part, ensure_ascii=False), encoding="utf-8")
+    return made
+
+
+def test_a_built_site_compares_a_street_and_flags_its_outlier(tmp_path: Path) -> None:
+    from generator.incremental import build
+    from generator.views import street_page
+
+    made = small_city(tmp_path)
+    out = tmp_path / "build"
+    build(tmp_path, out, None, DAY, with_pdf=False)
+    page = street_page(city.CITY, made[0].district, made[0].street)
+    compared = (out / "compare" / f"{page}.html").read_text(encoding="utf-8")
+    fee = f"{made[0].fee:.2f}"
+    assert f"住宅物业费 {fee} 元/㎡·月" in compared
+    assert "同街道 7 个小区中从低到高第 7，中位数" in compared
+    assert compared.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 7 * 5  # a chart a figure
+    overview = (out / "street.html").read_text(encoding="utf-8")
+    assert f"{made[0].name}</a>：住宅物业费 {fee}元/㎡·月，高于同街道 7 个小区的上限" in overview
+    assert overview.count("高于同街道") + overview.count("低于同街道") == 1  # the others are not
+    estate = (out / made[0].estate_id / "index.html").read_text(encoding="utf-8")
+    assert f'href="../compare/{page}.html#{made[0].estate_id}"' in estate
