@@ -32,11 +32,11 @@ import argparse
 import datetime as dt
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
-import random
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -560,6 +560,8 @@ def main() -> None:
         rows.append(("cold build, HTML only", seconds, f"{pages / seconds:,.0f} pages/s", rss))
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
         rows.append(("rebuild, nothing changed", seconds, "", rss))
+        rows += weights(out)
+        rows.append(peers_cost(args.estates))
         notice = root / "content" / "estate-00001" / "notices" / "notice-0.md"
         notice.write_text(notice.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
         seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
@@ -623,6 +625,43 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     report(rows, timed, costs, args.jobs)
+
+
+def weights(out: Path) -> list[tuple[str, float, str, int]]:
+    """What a resident's phone fetches first, and the heaviest pages over all estates (KiB)."""
+    rows = []
+    for name in ("index.html", "search.json", "street.html"):
+        rows.append((f"size of {name}", 0.0, f"{(out / name).stat().st_size / 1024:,.0f} KiB", 0))
+    for folder in ("streets", "compare"):
+        largest = max((out / folder).glob("*.html"), key=lambda p: p.stat().st_size)
+        rows.append(
+            (f"largest page in {folder}/", 0.0, f"{largest.stat().st_size / 1024:,.0f} KiB", 0)
+        )
+    data = sum(p.stat().st_size for p in (out / "data").iterdir())
+    rows.append(("size of data/ (CSV, SQLite, zip)", 0.0, f"{data / 2**20:,.1f} MiB", 0))
+    return rows
+
+
+def peers_cost(count: int) -> tuple[str, float, str, int]:
+    """Seconds to place every estate among its peers and flag the outliers (peers.group, peers.flags).
+
+    The figures are made from each estate's parameters, as the tests make them;
+    a build makes them while it renders each estate and keeps them in its summary.
+    """
+    from generator import peers
+    from generator.config import Comparison
+    from generator.model import EstateData
+    from generator.profiles import load_profile
+
+    profile, day = load_profile("national"), D(2026, 3, 1)
+    figures = []
+    for n in range(count):
+        data = EstateData.model_validate(document(params(n, count)))
+        figures.append(peers.estate_figures(f"estate-{n:05d}", data, [(day, data)], profile, day))
+    started = time.perf_counter()
+    found = peers.flags(peers.group(figures, Comparison()))
+    seconds = time.perf_counter() - started
+    return (f"peers and flags of {count} estates", seconds, f"{len(found)} flags", 0)
 
 
 def measure_check(root: Path, jobs: tuple[str, str]) -> list[tuple[str, float, str, int]]:

@@ -9,20 +9,23 @@ that estate only.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from .config import Comparison
 from .model import EstateData
-from .model.accounts import RevenueStatement
+from .model.accounts import FundStatement, RevenueStatement
 from .profiles import Frequency, RuleProfile
 from .views import P_, Words, fee_totals
 
 CENT = Decimal("0.01")
+Statement = TypeVar("Statement", FundStatement, RevenueStatement)
 TENTH = Decimal("0.1")
 YEAR = 365
 
@@ -146,15 +149,15 @@ def parking_spaces(data: EstateData) -> int:
     return sum(counts)
 
 
-def _last_year(statements: Iterable[object]) -> tuple[list, int]:  # type: ignore[type-arg]
+def _last_year(statements: Iterable[Statement]) -> tuple[list[Statement], int]:
     """The statements of the last twelve months before the newest one's end, and the days they cover."""
-    ordered = sorted(statements, key=lambda s: s.period.start)  # type: ignore[attr-defined]
+    ordered = sorted(statements, key=lambda s: s.period.start)
     if not ordered:
         return [], 0
-    end = ordered[-1].period.end  # type: ignore[attr-defined]
+    end = ordered[-1].period.end
     start = end - dt.timedelta(days=YEAR - 1)
-    kept = [s for s in ordered if s.period.start >= start]  # type: ignore[attr-defined]
-    days = sum((s.period.end - s.period.start).days + 1 for s in kept)  # type: ignore[attr-defined]
+    kept = [s for s in ordered if s.period.start >= start]
+    days = sum((s.period.end - s.period.start).days + 1 for s in kept)
     return kept, days
 
 
@@ -346,34 +349,34 @@ class Standing:
 Settings = Comparison  # site.yaml's compare: section
 
 
-def _group(
-    figures: Figures, key: str, scope: list[Figures], settings: Settings
-) -> tuple[list[Figures], bool]:
-    """The estates to compare with in a scope: those of the same era and kind when there are enough."""
-    having = [f for f in scope if key in f.values]
-    alike = [f for f in having if f.era == figures.era and f.kind == figures.kind]
-    if figures.era and figures.kind and len(alike) > settings.min_peers:
-        return alike, True
-    return having, False
+@dataclass(frozen=True)
+class Group:
+    """The values of one figure among some estates, sorted, with their quartiles."""
+
+    values: tuple[Decimal, ...]
+    q1: Decimal
+    median: Decimal
+    q3: Decimal
+
+
+def _stats(values: list[Decimal]) -> Group:
+    ordered = sorted(values)
+    return Group(tuple(ordered), *quartiles(ordered)) if ordered else Group((), *(Decimal(0),) * 3)
 
 
 def standing(
-    figures: Figures, key: str, scope_name: str, scope: list[Figures], settings: Settings
+    figures: Figures, key: str, scope: str, group: Group, alike: bool, settings: Settings
 ) -> Standing:
-    """The figure's rank, median and fences among its peers in a scope (count 0: too few)."""
+    """The figure's rank, median and fences in a group of its peers (count 0: too few)."""
     value = figures.values[key]
-    group, alike = _group(figures, key, scope, settings)
-    if len(group) <= settings.min_peers:  # never fewer than min_peers others
-        return Standing(key, value, scope_name, False, 0, 0, value, value, value)
-    ordered = sorted(f.values[key] for f in group)
-    q1, median, q3 = quartiles(ordered)
-    spread = (q3 - q1) * settings.fence
-    rank = 1 + sum(1 for v in ordered if v < value)
+    if len(group.values) <= settings.min_peers:  # never fewer than min_peers others
+        return Standing(key, value, scope, False, 0, 0, value, value, value)
+    spread = (group.q3 - group.q1) * settings.fence
     places = FIGURES[key].places
     return Standing(
-        key, value, scope_name, alike, len(group), rank,
-        median.quantize(places), (q1 - spread).quantize(places), (q3 + spread).quantize(places),
-        tuple(ordered),
+        key, value, scope, alike, len(group.values), 1 + bisect.bisect_left(group.values, value),
+        group.median.quantize(places), (group.q1 - spread).quantize(places),
+        (group.q3 + spread).quantize(places), group.values,
     )  # fmt: skip
 
 
@@ -385,29 +388,52 @@ class Peers:
     streets: dict[str, list[Figures]]
     cities: dict[str, list[Figures]]
     settings: Settings
+    groups: dict[tuple[str, str, str, str, str], Group] = field(default_factory=dict)
 
     def standings(self, estate_id: str) -> list[tuple[Standing, Standing]]:
         """Each of an estate's figures among its street's and its city's estates."""
         f = self.by_id[estate_id]
         return [
-            (
-                standing(f, key, "street", self.streets[f.street_key], self.settings),
-                standing(f, key, "city", self.cities[f.city], self.settings),
-            )
+            (self._place(f, key, "street", f.street_key), self._place(f, key, "city", f.city))
             for key in FIGURES
             if key in f.values
         ]
 
+    def place(self, f: Figures, key: str) -> Standing:
+        """A figure among its street's estates, else (too few there) its city's."""
+        street = self._place(f, key, "street", f.street_key)
+        return street if street.count else self._place(f, key, "city", f.city)
+
+    def _place(self, f: Figures, key: str, scope: str, where: str) -> Standing:
+        """Among the estates of the same era and kind when there are enough, else all of the scope's."""
+        alike = self._group(scope, where, key, f.era, f.kind)
+        if f.era and f.kind and len(alike.values) > self.settings.min_peers:
+            return standing(f, key, scope, alike, True, self.settings)
+        return standing(f, key, scope, self._group(scope, where, key, "", ""), False, self.settings)
+
+    def _group(self, scope: str, where: str, key: str, era: str, kind: str) -> Group:
+        """A group's values: (era, kind) ("", "") is every estate of the scope."""
+        return self.groups.get((scope, where, key, era, kind), EMPTY)
+
+
+EMPTY = Group((), Decimal(0), Decimal(0), Decimal(0))
+
 
 def group(all_figures: Iterable[Figures], settings: Settings) -> Peers:
-    """Group every estate's figures by street and by city."""
+    """Group every estate's figures by street and by city, each figure's values sorted once."""
     by_id = {f.estate_id: f for f in sorted(all_figures, key=lambda f: f.estate_id)}
     streets: dict[str, list[Figures]] = defaultdict(list)
     cities: dict[str, list[Figures]] = defaultdict(list)
+    values: dict[tuple[str, str, str, str, str], list[Decimal]] = defaultdict(list)
     for f in by_id.values():
         streets[f.street_key].append(f)
         cities[f.city].append(f)
-    return Peers(by_id, dict(streets), dict(cities), settings)
+        for scope, where in (("street", f.street_key), ("city", f.city)):
+            for key, value in f.values.items():
+                values[(scope, where, key, "", "")].append(value)
+                values[(scope, where, key, f.era, f.kind)].append(value)
+    groups = {named: _stats(found) for named, found in values.items()}
+    return Peers(by_id, dict(streets), dict(cities), settings, groups)
 
 
 # -- flags -----------------------------------------------------------------------------------
@@ -431,7 +457,7 @@ class Flag:
     def words(self) -> Words:
         """The flag in a sentence, for the street overview."""
         unit = FIGURES[self.figure].unit
-        said = {
+        said: dict[str, Any] = {
             "figure": (FIGURES[self.figure].label, {}),
             "value": str(self.value),
             "unit": (unit, {}),
@@ -475,11 +501,13 @@ RULES = {
 def flags(all_peers: Peers) -> list[Flag]:
     """Every estate's outliers past the quartile fences, and its figures past the rule thresholds."""
     out: list[Flag] = []
-    for estate_id, f in all_peers.by_id.items():
-        for street, city in all_peers.standings(estate_id):
-            placed = street if street.count else city
+    for f in all_peers.by_id.values():
+        for key in FIGURES:
+            if key not in f.values or not FIGURES[key].fenced:
+                continue
+            placed = all_peers.place(f, key)
             side = placed.outside
-            if side and FIGURES[placed.figure].fenced:
+            if side:
                 limit = placed.high_fence if side == "high" else placed.low_fence
                 out.append(
                     _flag(
@@ -548,12 +576,9 @@ def _street_median(f: Figures, all_peers: Peers):  # type: ignore[no-untyped-def
     """The street's median of a figure (None with too few), for a rule flag's context."""
 
     def median(key: str) -> Decimal | None:
-        having = sorted(x.values[key] for x in all_peers.streets[f.street_key] if key in x.values)
-        return (
-            _median(having).quantize(FIGURES[key].places)
-            if len(having) > all_peers.settings.min_peers
-            else None
-        )
+        found = all_peers.groups.get(("street", f.street_key, key, "", ""), EMPTY)
+        enough = len(found.values) > all_peers.settings.min_peers
+        return found.median.quantize(FIGURES[key].places) if enough else None
 
     return median
 
@@ -573,7 +598,7 @@ def figure_words(placed: Standing) -> Words:
 
 def standing_words(placed: Standing, settings: Settings) -> Words:
     """同街道 14 个同类小区中从低到高第 9，中位数 1.05; or that there are too few to compare."""
-    scope = (SCOPES[placed.scope], {})
+    scope: Words = (SCOPES[placed.scope], {})
     if not placed.count:
         return P_("%(scope)s可比的小区不足 %(least)s 个，不作比较"), {
             "scope": scope,

@@ -39,8 +39,8 @@ class Table:
 
 def _t(name: str, title: str, row: str, *columns: str, search: tuple[str, ...] = ()) -> Table:
     """A table whose columns are written "id 标签", after the estate and release."""
-    pairs = tuple(tuple(c.split(" ", 1)) for c in columns)
-    return Table(name, title, row, KEYS + pairs, search)  # type: ignore[arg-type]
+    pairs = tuple((c.split(" ", 1)[0], c.split(" ", 1)[1]) for c in columns)
+    return Table(name, title, row, KEYS + pairs, search)
 
 
 PERIOD = ("period 报表期间编号", "period_from 期间开始", "period_to 期间结束")
