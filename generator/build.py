@@ -15,6 +15,7 @@ from .diff import tree
 from .errors import Diagnostic
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
+from .model.notices import Correction
 from .pipeline import LoadedEstate, Site, estate_profile, estate_sides
 from .profiles import RuleProfile
 from .render import charts, citydata, feeds, opendata, pdf, qr, tables
@@ -60,11 +61,20 @@ class EstatePages:
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """What changed into a release since the one before it, described, with the audit's findings."""
+    """What changed into a release since the one before it, described, with the audit's findings
+    and the corrections (更正) the release states, each with its described change."""
 
     previous: View
     lines: list[Line]
     findings: list[Diagnostic]
+    corrected: list[tuple[Line, Correction]] = field(default_factory=list)
+
+    def corrections_on(self, page: str) -> list[tuple[Line, Correction]]:
+        """The corrections of what a topic page shows (every one on the overview)."""
+        topic = views.CORRECTED_ON.get(page.rsplit("/", 1)[-1])
+        return [
+            c for c in self.corrected if topic is None or views.corrected_section(c[1]) == topic
+        ]
 
     def sections(self) -> list[tuple[str, list[Line]]]:
         grouped: dict[str, list[Line]] = {}
@@ -83,8 +93,11 @@ def estate_pages(estate: LoadedEstate, config: SiteConfig) -> EstatePages:
         strict=True,
     ):
         step = compare(old, new)
-        lines = describe_all(step.changes, tree(old.data), tree(new.data))
-        pages.changes[new_view.release_id] = ChangeSet(old_view, lines, step.findings)
+        old_tree, new_tree = tree(old.data), tree(new.data)
+        lines = describe_all(step.changes, old_tree, new_tree)
+        fixed = describe_all([change for change, _c in step.corrected], old_tree, new_tree)
+        corrected = list(zip(fixed, [c for _change, c in step.corrected], strict=True))
+        pages.changes[new_view.release_id] = ChangeSet(old_view, lines, step.findings, corrected)
     return pages
 
 
@@ -249,8 +262,10 @@ def render_site_pages(
     write: Callable[[str, bytes], None],
     as_of: dt.date,
     with_pdf: bool,
+    unpublished: tuple[EstateSummary, ...] = (),
 ) -> None:
-    """The pages over all estates: index, street overview, print lists, feeds, sitemap.
+    """The pages over all estates: index, street overview, print lists, feeds, sitemap;
+    ``unpublished`` estates (held back, nothing online) show on the overview only.
 
     The PDFs over several estates are street_overviews and print_files.
     """
@@ -258,7 +273,7 @@ def render_site_pages(
     out = Output(write)
     themes = _themes(root, config.theme)
     streets = sheets.group_streets(ordered)
-    overview = sheets.overview_table(ordered)
+    overview = sheets.overview_table(sorted([*ordered, *unpublished], key=lambda s: s.sort_key))
     paper = next((s.sheet_paper for s in ordered if s.sheet_paper), None)
     papers = (
         [(p, "print/" if p == paper else f"print/{p}/") for p in sheets.PAPERS] if paper else []
@@ -581,6 +596,8 @@ def _summary(view: View, pages: EstatePages, theme: Theme) -> str:
     }))  # fmt: skip
     changes = pages.changes.get(view.release_id)
     if changes is not None:
+        for line, fix in changes.corrected:  # first, as prominently as on the pages
+            said += "\n" + theme.say(views.correction_words(line, fix))
         said += f"\n本期变更 {len(changes.lines)} 处，审核发现 {len(changes.findings)} 项：\n"
         said += "\n".join(line.text() for line in changes.lines[:8])
         said += "\n……" if len(changes.lines) > 8 else ""

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from .fingerprint import Stats
-from .write import link
+from .write import link, no_link
 
 CACHE_FOLDER = ".sunshine-cache"
 STATS = "stats.json"
@@ -56,6 +56,7 @@ class Cache:
     """The cache folder of one site."""
 
     def __init__(self, folder: Path):
+        no_link(folder)  # a link in the site's folder would take the cache's writes elsewhere
         self.folder = folder
         self.files = folder / "files"
         self.estates = folder / "estates"

@@ -22,9 +22,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import __version__, i18n, peers
+from . import __version__, fonts, i18n, peers
 from .cache import Cache
 from .config import SiteConfig, load_config
+from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
 from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .history import git_witness
@@ -38,6 +39,7 @@ from .pipeline import (
     estate_folders,
     estate_profile,
     history_findings,
+    is_estate,
     profile_check,
 )
 from .profiles import ProfileError
@@ -167,7 +169,7 @@ def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str],
             continue
         if problem is not None:
             problems.append(problem)
-        if folder.is_dir():  # an estate with a bad id is still checked
+        if is_estate(folder):  # an estate with a bad id is still checked
             ids.append(folder.name)
     missing = sorted(only - set(ids))
     if missing:
@@ -182,6 +184,7 @@ def _common(root: Path, config: SiteConfig) -> str:
         i18n.current(),
         digest_tree([p for p in (root / "site.yaml", root / "profiles") if p.exists()]),
         digest_tree([GENERATOR]),
+        fonts.installed_digest(),  # the glyph check's findings are the fonts'
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -216,8 +219,9 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
-    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always)
+    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
     dated = history_findings(estate, job.as_of)
+    always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
     found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
     found_on = days_in(estate.data) if estate.data is not None else set()

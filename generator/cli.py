@@ -1,8 +1,9 @@
 """The command line: click only. Parse options, call the library, map errors to exit codes.
 
-Exit codes: 0 success; 1 the content has errors (or warnings under --strict);
-2 usage error (bad option, no site.yaml, an id that exists, a busy port);
-3 the machine cannot do the job (see ``doctor``).
+Exit codes: 0 success; 1 the content has errors (or warnings under --strict), or the
+output cannot be written; 2 usage error (bad option, no site.yaml, an id that exists, a
+busy port); 3 the machine cannot do the job (see ``doctor``); 4 ``build`` published the
+site, but held back estates with errors (each keeps what it had online).
 
 Everything here is written in Chinese, the default language: messages through
 ``_``, help texts as they are (docstrings, ``help=``, ``metavar=``), translated
@@ -28,7 +29,7 @@ from .ci import PIPELINES, write_pipelines
 from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
 from .i18n import _
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_MACHINE = 0, 1, 2, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_MACHINE, EXIT_HELD = 0, 1, 2, 3, 4
 
 # click's modules that say something to a user through gettext
 CLICK_MODULES = ("core", "exceptions", "types", "formatting", "decorators", "parser", "termui")
@@ -430,14 +431,27 @@ def check(
     is_flag=True,
     help="不使用也不保存生成缓存（站点目录下的 .sunshine-cache/）。",
 )
+@option(
+    "--strict",
+    is_flag=True,
+    help="有一个小区有错误就什么也不生成（退出码 1），不单独暂停这个小区。",
+)
 @click.pass_context
 @_guard
 def build(
-    ctx: click.Context, out: Path | None, paper: str | None, jobs: int, no_pdf: bool, no_cache: bool
+    ctx: click.Context,
+    out: Path | None,
+    paper: str | None,
+    jobs: int,
+    no_pdf: bool,
+    no_cache: bool,
+    strict: bool,
 ) -> None:
     """先核对，再把网站和 PDF 公示单生成到 build/（或 --out 目录）。
 
     新网站全部生成好才替换旧的，失败时旧的 build/ 保持不变。上次生成的结果按内容保存在 .sunshine-cache/ 里，没有变化的小区和公示单直接取用，不再重新生成。
+
+    有错误的小区暂停更新：网站上保留它上次发布的内容，街道总览里标出“数据有误，本期未更新”，其余小区照常生成，退出码 4（自动发布时据此通知物业）。加 --strict 时有错误就什么也不生成。
 
     例：sunshine build --out /srv/www/sunshine
     """
@@ -448,7 +462,9 @@ def build(
     target = out if out is not None else root / "build"
     bar = _progress() if sys.stderr.isatty() else None
     cache = None if no_cache else Cache(root / CACHE_FOLDER)
-    report = build_changed(root, target, paper, today(), jobs, bar, not no_pdf, cache)
+    report = build_changed(
+        root, target, paper, today(), jobs, bar, not no_pdf, cache, strict=strict
+    )
     if report.up_to_date:
         click.echo(
             _("{target} 已是最新（{count} 个小区）", target=target, count=len(report.carried))
@@ -465,6 +481,14 @@ def build(
                 files=report.files,
             )
         )
+    if report.held:
+        found = sorted((d for f in report.held.values() for d in f), key=Diagnostic.sort_key)
+        said = _(
+            "这些小区的数据有误，暂停更新（网站上保留上次发布的内容，街道总览里已标出）：{estates}",
+            estates=_("、").join(sorted(report.held)),
+        )
+        _print_diagnostics(found, strict=False, as_json=False, said=(said,))
+        sys.exit(EXIT_HELD)
 
 
 @main.command()

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .content import parse
+from . import tree
+from .content import links_found, parse
 from .errors import ContentError, Diagnostic, Location, UsageError
 from .i18n import _
-from .load import load_file
-from .model.base import Base, Text, Url
+from .load import Bounds, Located, link_message, load_file
+from .model.base import Base, Folder, Id, Text, Url
 from .model.estate import Channel
 
 SITE_FILE = "site.yaml"
@@ -61,6 +62,35 @@ class Comparison(Base):
     )
 
 
+class Limits(Base):
+    """How much one file may hold; checked before it is parsed."""
+
+    file_mb: int = Field(
+        default=5,
+        ge=1,
+        description="每个 YAML 或公告文件的最大大小（MB）/ largest YAML or notice file, MB",
+    )
+    entries: int = Field(
+        default=20_000,
+        ge=1,
+        description="每个文件最多的条目数（列表项和“键: 值”）/ most list items and key-value pairs in one file",
+    )
+    snapshot_mb: int = Field(
+        default=20, ge=1, description="每个期次快照的最大大小（MB）/ largest release snapshot, MB"
+    )
+
+    def bounds(self) -> Bounds:
+        """The bounds of a YAML or notice file."""
+        return Bounds(size=self.file_mb * MB, entries=self.entries)
+
+    def snapshot_bounds(self) -> Bounds:
+        """The bounds of a release snapshot (JSON, written by the machine)."""
+        return Bounds(size=self.snapshot_mb * MB, entries=None)
+
+
+MB = 1024 * 1024
+
+
 class SiteConfig(Base):
     """site.yaml: settings for the whole site."""
 
@@ -71,11 +101,11 @@ class SiteConfig(Base):
     language: Language = Field(
         default=Language.ZH, description="默认界面语言 / default interface language"
     )
-    content_dir: Text = Field(
+    content_dir: Folder = Field(
         default="content",
         description="内容目录（相对 site.yaml）/ content folder, relative to site.yaml",
     )
-    theme: Text = Field(default="default", description="主题名（themes/ 下）/ theme under themes/")
+    theme: Id = Field(default="default", description="主题名（themes/ 下）/ theme under themes/")
     paper: Paper = Field(
         default=Paper.A4, description="公示单纸张：A4 或 A3 / paper size of the sheets"
     )
@@ -90,7 +120,11 @@ class SiteConfig(Base):
         default=False,
         description="是否把未发布的工作副本作为“当前”显示 / show unpublished data as current",
     )
-    rule_profile: Text = Field(default="national", description="规则配置 / rule profile")
+    rule_profile: Id = Field(default="national", description="规则配置 / rule profile")
+    limits: Limits = Field(
+        default=Limits(),
+        description="文件大小和条目数的上限 / how much one file may hold",
+    )
     compare: Comparison = Field(
         default=Comparison(),
         description="小区之间的比较和异常标记 / comparing estates and flagging outliers",
@@ -120,6 +154,9 @@ def load_config(site: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
     if problems:
         return None, problems
     config, problems = parse(SiteConfig, located)
+    problems += _links(site, located, config)
+    if any(d.code == "L008" for d in problems):
+        config = None
     problems = [
         Diagnostic("K001", d.location, d.message) if d.code.startswith("S") else d for d in problems
     ]
@@ -142,6 +179,28 @@ def load_config(site: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
         problems.append(Diagnostic("K001", where, message))
         config = None
     return config, problems
+
+
+def _links(site: Path, located: Located, config: SiteConfig | None) -> list[Diagnostic]:
+    """L008 for each link in the content folder's path, the theme's folder and profiles/:
+    nothing is read through them."""
+    if config is None:
+        return []
+    found = []
+    for folder, key in (
+        (site / config.content_dir, "content_dir"),
+        (site / "themes" / config.theme, "theme"),
+        (site / "profiles", "rule_profile"),
+    ):
+        depth = len(folder.relative_to(site).parts)
+        link = tree.links_on_the_way(folder, depth)
+        if link is not None:
+            shown = Path(link).relative_to(site).as_posix()
+            found.append(Diagnostic("L008", Location(shown, 1, 1), link_message(True)))
+        elif key != "content_dir":  # the content folder's own links: the estates' check
+            shown = folder.relative_to(site).as_posix()
+            found += links_found(tree.walk(folder), shown)
+    return found
 
 
 def require_config(site: Path) -> SiteConfig:

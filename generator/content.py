@@ -29,10 +29,20 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from . import mistakes
+from . import chars, fonts, mistakes, tree
 from .errors import Diagnostic, Location
 from .i18n import _, pick
-from .load import DataPath, Located, dotted, load_file, load_text, read_text
+from .load import (
+    BOUNDS,
+    Bounds,
+    DataPath,
+    Located,
+    dotted,
+    link_message,
+    load_file,
+    load_text,
+    read_text,
+)
 from .model import Accounts, EstateData
 from .model.accounts import FeeStatement, FundStatement, RevenueStatement, Votes
 from .model.base import ID_PATTERN
@@ -41,6 +51,7 @@ from .model.contracts import Contracts, Services
 from .model.estate import Estate
 from .model.fees import Fees
 from .model.notices import Corrections, Notice, NoticeMeta
+from .render.text import MARKUP_LIMIT, NESTING_LIMIT, markup_bounded
 
 # file name -> (field of EstateData, model); the one table the loader, the
 # schemas and the scaffold follow.
@@ -95,7 +106,13 @@ def parse(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_diagnostic(err, located, model) for err in exc.errors(include_url=False)]
+        errors = [e for e in exc.errors(include_url=False) if not _refused(located, e["loc"])]
+        return None, [_diagnostic(err, located, model) for err in errors]
+
+
+def _refused(located: Located, path: tuple[Any, ...]) -> bool:
+    """The loader refused this value or one it is part of (L004): not judged again."""
+    return any(tuple(path[:cut]) in located.refused for cut in range(len(path) + 1))
 
 
 def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnostic:
@@ -113,6 +130,11 @@ def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnosti
         return Diagnostic("S001", located.where(path[:-1]), message)
     if kind == "extra_forbidden":
         return Diagnostic("S002", located.where(path, key=True), _unknown(model, path))
+    if kind.startswith("sunshine_T"):  # the text rule: at the character itself
+        message = _("{where}：{message}", where=where, message=err["msg"])
+        return Diagnostic(
+            kind.removeprefix("sunshine_"), located.char_at(path, err["ctx"]["char"]), message
+        )
     if kind.startswith("sunshine_"):
         message = _("{where}：{message}", where=where, message=err["msg"])
         return Diagnostic(kind.removeprefix("sunshine_"), located.where(path), message)
@@ -291,10 +313,10 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
 
 
 def load_notice(
-    path: Path, display: str, notice_id: str
+    path: Path, display: str, notice_id: str, bounds: Bounds = BOUNDS
 ) -> tuple[Located, Notice | None, list[Diagnostic]]:
     """Load notices/<id>.md: front matter -> NoticeMeta, the rest is the body."""
-    text, problems = read_text(path, display)
+    text, problems = read_text(path, display, bounds)
     if text is None:
         return Located(display, None), None, problems
     parts = split_front_matter(text)
@@ -303,16 +325,36 @@ def load_notice(
             "公告要以文件头开始：第一行写“---”，接着写 title、date、category 等（每行“键: 值”），再写一行“---”，下面才是正文"
         )
         return Located(display, None), None, [Diagnostic("L005", Location(display, 1, 1), message)]
-    located, problems = load_text(parts[0], display, line_offset=1)
+    located, problems = load_text(parts[0], display, line_offset=1, bounds=bounds)
     if problems:
         return located, None, problems
     meta, problems = parse(NoticeMeta, located)
     if meta is None:
         return located, None, [_as_notice_error(d) for d in problems]
-    notice = Notice.model_validate({**located.data, "id": notice_id, "body": parts[1]})
+    body = chars.tidy(parts[1], one_line=False)
+    problems = _body_flaws(body, text, display, parts[0].count("\n") + 3)
+    if not markup_bounded(body):
+        message = _(
+            "公告正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
+            limit=MARKUP_LIMIT,
+            depth=NESTING_LIMIT,
+        )
+        problems.append(Diagnostic("L009", Location(display, parts[0].count("\n") + 4, 1), message))
+    if problems:
+        return located, None, problems
+    notice = Notice.model_validate({**located.data, "id": notice_id, "body": body})
     body_line = parts[0].count("\n") + 4  # the opening "---", the front matter, the closing "---"
     located.values[("body",)] = Location(display, body_line, 1)
     return located, notice, []
+
+
+def _body_flaws(body: str, text: str, display: str, first_line: int) -> list[Diagnostic]:
+    """Each character of a notice's body the text rule refuses, where the file has it."""
+    whole = Located(display, None, text=text)
+    return [
+        Diagnostic(flaw.code, whole.char_at((), flaw.char, first_line), flaw.message(False))
+        for flaw in chars.flaws(body, one_line=False)[:20]
+    ]
 
 
 def _as_notice_error(d: Diagnostic) -> Diagnostic:
@@ -333,59 +375,80 @@ class LoadedParts:
     complete: bool
 
 
-def load_estate(folder: Path, display: str) -> LoadedParts:
-    """Load one estate folder, keeping every file that passes its schema."""
+def load_estate(folder: Path, display: str, bounds: Bounds = BOUNDS) -> LoadedParts:
+    """Load one estate folder, keeping every file that passes its schema; a link in it is
+    reported and nothing is read through it."""
     source = EstateSource(folder, display)
-    problems: list[Diagnostic] = []
+    listing = tree.walk(folder)
+    problems = links_found(listing, display)
     parts: dict[str, Any] = {}
     failed = 0
-    if not (folder / "estate.yaml").exists():
+    if "estate.yaml" not in listing.files:
         message = _(
             "小区目录里缺少 estate.yaml：每个小区都要有它；可以用 sunshine new 新建一个小区，再把文件搬过来"
         )
         problems.append(Diagnostic("S001", Location(f"{display}/estate.yaml", 1, 1), message))
     for name, (key, model) in SECTION_FILES.items():
-        if (folder / name).exists():
-            value, found = _load_part(folder / name, f"{display}/{name}", model, source, (key,))
-            problems += found
-            failed += value is None
-            if value is not None:
-                parts[key] = value
+        if name in listing.files:
+            part = _load_part(folder / name, f"{display}/{name}", model, source, (key,), bounds)
+            problems += part[1]
+            failed += part[0] is None
+            if part[0] is not None:
+                parts[key] = part[0]
     accounts: dict[str, dict[str, Any]] = {name: {} for name, _model in ACCOUNT_DIRS.values()}
     for folder_name, (key, model) in ACCOUNT_DIRS.items():
-        for path in sorted((folder / "accounts" / folder_name).glob("*.yaml")):
-            shown = f"{display}/accounts/{folder_name}/{path.name}"
+        for relative in listing.under(f"accounts/{folder_name}", ".yaml"):
+            path, shown = folder / relative, f"{display}/{relative}"
             if not _file_id_ok(path, shown, problems):
                 failed += 1
                 continue
-            value, found = _load_part(path, shown, model, source, ("accounts", key, path.stem))
+            where = ("accounts", key, path.stem)
+            value, found = _load_part(path, shown, model, source, where, bounds)
             problems += found
             failed += value is None
             if value is not None:
                 accounts[key][path.stem] = value
     notices: dict[str, Notice] = {}
-    for path in sorted((folder / NOTICES_DIR).glob("*.md")):
-        shown = f"{display}/{NOTICES_DIR}/{path.name}"
+    for relative in listing.under(NOTICES_DIR, ".md"):
+        path, shown = folder / relative, f"{display}/{relative}"
         if not _file_id_ok(path, shown, problems):
             failed += 1
             continue
-        located, notice, found = load_notice(path, shown, path.stem)
+        located, notice, found = load_notice(path, shown, path.stem, bounds)
         source.files[("notices", path.stem)] = located
         problems += found
         failed += notice is None
         if notice is not None:
             notices[notice.id] = notice
-    problems += _stray_files(folder, display)
+            below = located.text.count("\n") + 3  # the front matter and its two --- lines
+            source.files[("body", path.stem)] = Located(
+                shown, None, text=notice.body, line_offset=below
+            )
+    problems += _stray_files(listing, display)
     if "estate" not in parts:
         return LoadedParts(None, source, problems, False)
     data = EstateData(**parts, accounts=Accounts(**accounts), notices=notices)
     return LoadedParts(data, source, problems, failed == 0)
 
 
+def links_found(listing: tree.Listing, display: str) -> list[Diagnostic]:
+    """L008 for each link and each thing that is not a file or folder, by its own path."""
+    found = []
+    for relative, link in [(r, True) for r in listing.links] + [(r, False) for r in listing.others]:
+        where = Location(f"{display}/{relative}" if relative else display, 1, 1)
+        found.append(Diagnostic("L008", where, link_message(link)))
+    return found
+
+
 def _load_part(
-    path: Path, display: str, model: type[BaseModel], source: EstateSource, part: tuple[str, ...]
+    path: Path,
+    display: str,
+    model: type[BaseModel],
+    source: EstateSource,
+    part: tuple[str, ...],
+    bounds: Bounds,
 ) -> tuple[Any, list[Diagnostic]]:
-    located, problems = load_file(path, display)
+    located, problems = load_file(path, display, bounds)
     source.files[part] = located
     if located.data is None and problems:  # unreadable or not YAML: nothing to validate
         return None, problems
@@ -407,16 +470,12 @@ def _file_id_ok(path: Path, shown: str, problems: list[Diagnostic]) -> bool:
     return False
 
 
-def _stray_files(folder: Path, display: str) -> list[Diagnostic]:
+def _stray_files(listing: tree.Listing, display: str) -> list[Diagnostic]:
     """Files the loader would silently ignore are reported, so no data is lost."""
     problems = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if (
-            any(p.startswith(".") for p in rel.parts)
-            or path.is_dir()
-            or rel.parts[0] == ATTACHMENTS_DIR
-        ):
+    for relative in sorted(listing.files):
+        rel = Path(relative)
+        if any(p.startswith(".") for p in rel.parts) or rel.parts[0] == ATTACHMENTS_DIR:
             continue
         expected = (
             (len(rel.parts) == 1 and rel.name in SECTION_FILES)
@@ -457,3 +516,30 @@ def _stray_message(rel: Path) -> str:
     return _(
         "这个文件没有读取：小区目录里只放规定的文件（见 docs/content.zh.md 第 1 节）；扫描件等附件请放到 attachments/ 下"
     )
+
+
+def glyph_findings(source: EstateSource) -> list[Diagnostic]:
+    """T004 for each character of the estate's files no installed font can draw, at each
+    place it is written (a sheet would print a box there); T005 when the machine has no
+    Chinese font to check with."""
+    if not fonts.draws_chinese():
+        message = _("本机没有中文字体，没有核对字形：请运行 sunshine doctor，安装 fonts-noto-cjk")
+        return [Diagnostic("T005", Location(source.display, 1, 1), message)]
+    found = []
+    for located in source.files.values():
+        for index in _undrawn(located.text):
+            char = located.text[index]
+            message = _(
+                "字符“{char}”（{name}）本机没有任何字体能显示，公示单上会印成方框：请换一种写法，或安装能显示它的字体（sunshine doctor 列出本机字体）",
+                char=char,
+                name=chars.describe(char),
+            )
+            found.append(Diagnostic("T004", located.location_of(index), message))
+    return found
+
+
+def _undrawn(text: str) -> list[int]:
+    """Where ``text`` has a character no installed font draws (comments too: cheap, and
+    a clerk's comment is rarely in a script no font has)."""
+    absent = set(fonts.missing(text))
+    return [i for i, c in enumerate(text) if c in absent] if absent else []

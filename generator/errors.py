@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from . import chars
 from .i18n import _
 
 
@@ -59,6 +60,49 @@ CODES: dict[str, Code] = {
         ),
         Code(
             "L007", Severity.ERROR, "release snapshot is not valid JSON", "期次快照不是有效的 JSON"
+        ),
+        Code(
+            "L008",
+            Severity.ERROR,
+            "symbolic link in the content, theme or profiles folder (not read)",
+            "内容、主题或规则配置目录里有符号链接（不读取）",
+        ),
+        Code(
+            "L009",
+            Severity.ERROR,
+            "file over a size, entry or nesting limit (not read)",
+            "文件超过大小、条目数或嵌套层数的上限（不读取）",
+        ),
+        Code(
+            "T001",
+            Severity.ERROR,
+            "control character, non-character or lone surrogate in text",
+            "文字里有控制字符、非字符或孤立代理码位",
+        ),
+        Code(
+            "T002",
+            Severity.ERROR,
+            "bidi control anywhere, or invisible character in a name, id, amount or date",
+            "文字里有改变方向的控制字符，或名称、编号、金额、日期里有看不见的字符",
+        ),
+        Code("T003", Severity.ERROR, "private-use character in text", "文字里有私用区字符"),
+        Code(
+            "T004",
+            Severity.ERROR,
+            "character no installed font can draw",
+            "本机没有任何字体能显示的字符",
+        ),
+        Code(
+            "T005",
+            Severity.NOTE,
+            "glyph check skipped (no Chinese font on this machine)",
+            "未核对字形（本机没有中文字体）",
+        ),
+        Code(
+            "B001",
+            Severity.ERROR,
+            "the estate could not be built; its last output is kept",
+            "这个小区无法生成，保留上次生成的内容",
         ),
         Code("S001", Severity.ERROR, "required field missing", "缺少必填字段"),
         Code("S002", Severity.ERROR, "unknown field", "未知字段"),
@@ -420,8 +464,11 @@ class Diagnostic:
         return CODES[self.code].severity
 
     def format(self, strict: bool = False) -> str:
+        """One line; a control or bidi character from the content is shown as <U+XXXX>, so
+        that it can neither drive the terminal nor reorder the line."""
         severity = Severity.ERROR if self.fails(strict) else self.severity
-        return f"{self.location}: {self.code} {severity_word(severity)}: {self.message}"
+        line = f"{self.location}: {self.code} {severity_word(severity)}: {self.message}"
+        return chars.shown(line)
 
     @property
     def historical(self) -> bool:
@@ -439,12 +486,12 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "file": self.location.file,
+            "file": chars.shown(self.location.file),
             "line": self.location.line,
             "column": self.location.column,
             "code": self.code,
             "severity": str(self.severity),
-            "message": self.message,
+            "message": chars.shown(self.message),
         }
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -472,6 +519,23 @@ class ContentError(GeneratorError):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         super().__init__(_("内容里有 {count} 个问题", count=len(diagnostics)))
+
+
+def no_chinese_font() -> str:
+    """Why a build with sheets cannot start on this machine."""
+    return _(
+        "本机没有中文字体，公示单会印成方框，没有生成：请安装 fonts-noto-cjk（sunshine doctor 查看本机字体），或用 --no-pdf 只生成网站"
+    )
+
+
+def failed_estate(where: Location, kind: str, reason: str) -> Diagnostic:
+    """B001: an estate whose pages could not be made, for a reason of the generator's."""
+    message = _(
+        "生成这个小区的网页时出错（{kind}：{reason}），保留上次生成的内容；这是生成程序的问题，请报告它",
+        kind=kind,
+        reason=reason[:200],
+    )
+    return Diagnostic("B001", where, message)
 
 
 def code_table() -> str:

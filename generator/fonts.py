@@ -54,6 +54,11 @@ def missing(text: str) -> list[str]:
     )
 
 
+def draws_chinese() -> bool:
+    """Some installed font draws Chinese: without one, a glyph check would find every character."""
+    return any(0x4E00 <= point <= 0x9FFF for point in coverage())  # a CJK ideograph at all
+
+
 def harfbuzz_subset_available() -> bool:
     """True when WeasyPrint can subset fonts with HarfBuzz (fast) instead of fontTools."""
     try:

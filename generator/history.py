@@ -13,7 +13,7 @@ from .content import ACCOUNT_DIRS, EstateSource
 from .diff import Change
 from .errors import Diagnostic, Location
 from .i18n import _
-from .load import Located, load_file
+from .load import SNAPSHOT_BOUNDS, Located, load_file
 from .model import Snapshot
 from .model.notices import Correction
 
@@ -25,7 +25,7 @@ def snapshot_locator(path: Path, display: str) -> Locator:
 
     @cache
     def located() -> Located:
-        return load_file(path, display)[0]
+        return load_file(path, display, SNAPSHOT_BOUNDS)[0]
 
     def locate(at: tuple[str | int, ...]) -> Location:
         found = located()

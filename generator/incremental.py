@@ -15,6 +15,7 @@ only when its HTML or the PDF engine changed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -23,10 +24,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from . import __version__, fonts
+from . import __version__, chars, fonts, write
 from .build import (
     EstateSummary,
     SitePdf,
@@ -37,17 +38,26 @@ from .build import (
 )
 from .cache import Cache
 from .config import SiteConfig, require_config
-from .errors import ContentError, Diagnostic, Severity
+from .errors import (
+    ContentError,
+    Diagnostic,
+    Location,
+    Severity,
+    failed_estate,
+    no_chinese_font,
+)
 from .fingerprint import content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
+from .load import load_text, read_text
 from .parallel import cores, workers
 from .pipeline import Site, estate_folders, published_estate
 from .render import pdf
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
+from .sheets import OverviewRow
 from .write import Patch, Writer, folder_of, link, put
 
-STATE_VERSION = 10
+STATE_VERSION = 11
 T = TypeVar("T")
 PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
@@ -72,6 +82,7 @@ class State:
         default_factory=dict
     )  # sheet path -> (key, (size, sha256)): laid out again only for another key
     details_digest: bytes = b""  # the first bytes of the details file
+    held: dict[str, tuple[str, ...]] = field(default_factory=dict)  # estate id -> its codes
 
     def details(self, out: Path) -> Details | None:
         """The details file of this build, if it is the one this state names."""
@@ -110,6 +121,7 @@ class Report:
     carried: list[str] = field(default_factory=list)
     files: int = 0
     up_to_date: bool = False
+    held: dict[str, list[Diagnostic]] = field(default_factory=dict)  # held back: their errors
 
 
 def _input_files(folder: Path, config: SiteConfig) -> list[tuple[str, str, os.stat_result]]:
@@ -171,6 +183,7 @@ class Job:
     engine: str  # pdf.engine(): a sheet's key is this and its HTML's digest
     sheets: dict[str, tuple[str, tuple[int, str]]]  # the previous build's: path -> (key, digest)
     cache: Cache | None
+    releases_only: frozenset[str] = frozenset()  # held back: built from their releases alone
 
 
 _JOB: list[Job] = []
@@ -188,7 +201,40 @@ def _build_one(
     estate_id: str, fingerprint: str
 ) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout], bool]:
     """Render one estate, or take it from the cache; its sheets that need laying out are
-    handed back (see _lay_out). True when it came from the cache."""
+    handed back (see _lay_out). True when it came from the cache. An estate that cannot be
+    rendered hands back its problems (B001 for an error of the generator's), never raises:
+    one estate never stops the others."""
+    written: dict[str, tuple[int, str]] = {}
+    try:
+        return _render_one(estate_id, fingerprint, written)
+    except OSError as exc:
+        if exc.errno in write.DISK_ERRORS:  # the disk's, not the estate's: the build stops
+            raise
+        return _dropped(estate_id, written, exc)
+    except Exception as exc:  # noqa: BLE001 - whatever it is, it is this estate's alone
+        return _dropped(estate_id, written, exc)
+
+
+def _dropped(
+    estate_id: str, written: dict[str, tuple[int, str]], exc: Exception
+) -> tuple[str, None, list[Diagnostic], list[Layout], bool]:
+    """An estate that could not be rendered: its staged files removed, its problem said."""
+    for relative in written:  # no file of it may reach the output
+        (_JOB[0].staging / relative).unlink(missing_ok=True)
+    return estate_id, None, [_failed(_JOB[0], estate_id, exc)], [], False
+
+
+def _failed(job: Job, estate_id: str, exc: Exception) -> Diagnostic:
+    """B001: what stopped an estate's pages, at its folder."""
+    folder = (job.root / job.config.content_dir / estate_id).relative_to(job.root).as_posix()
+    if isinstance(exc, pdf.GlyphError):  # a snapshot's character no font here draws
+        return Diagnostic("T004", Location(folder, 1, 1), chars.shown(str(exc)))
+    return failed_estate(Location(folder, 1, 1), type(exc).__name__, str(exc))
+
+
+def _render_one(
+    estate_id: str, fingerprint: str, files: dict[str, tuple[int, str]]
+) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout], bool]:
     job, cache = _JOB[0], _JOB[0].cache
     packed = cache.estate(fingerprint) if cache else None
     if cache and packed is not None:
@@ -197,13 +243,11 @@ def _build_one(
             return estate_id, kept, [], [], True
     folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
-    loaded = published_estate(
-        folder, folder.relative_to(job.root).as_posix(), problems, job.config.show_working_copy
-    )
+    config = _config_of(job.config, estate_id in job.releases_only)
+    loaded = published_estate(folder, folder.relative_to(job.root).as_posix(), problems, config)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
         return estate_id, None, errors or problems, [], False
-    files: dict[str, tuple[int, str]] = {}
     layouts: list[Layout] = []
 
     def write(relative: str, content: bytes) -> None:
@@ -225,7 +269,7 @@ def _build_one(
             return True
         return False
 
-    site = Site(job.root, job.config, [loaded])
+    site = Site(job.root, config, [loaded])
     summary = render_estate(
         site, loaded, write, job.paper, job.as_of, reuse, lambda *sheet: layouts.append(sheet)
     )
@@ -233,6 +277,13 @@ def _build_one(
     if not layouts:  # else once they are laid out
         summary.manifest = _blocks(files)
     return estate_id, summary, [], layouts, False
+
+
+def _config_of(config: SiteConfig, releases_only: bool) -> SiteConfig:
+    """The site's settings for one estate: a held-back one shows its releases alone."""
+    if releases_only and config.show_working_copy:
+        return config.model_copy(update={"show_working_copy": False})
+    return config
 
 
 def _lay_out(relative: str, html: str, html_digest: str) -> tuple[str, tuple[int, str]]:
@@ -294,19 +345,48 @@ def build(
     with_pdf: bool = True,
     cache: Cache | None = None,
     preview: bool = False,
+    strict: bool = False,
 ) -> Report:
     """Build the site into ``out``, rendering only estates whose inputs changed; an estate
     the cache holds (see cache.py) is taken from there. A preview shows every working
-    copy, each page marked as a draft (see serve.py)."""
+    copy, each page marked as a draft (see serve.py).
+
+    The site is checked first (checking.check, with its cache). An estate with errors is
+    held back (see _hold) and the others are built; ``strict`` builds nothing then.
+    A full disk or an output folder that cannot be written is an OutputError in one line.
+    """
+    try:
+        return _build(root, out, paper, as_of, jobs, progress, with_pdf, cache, preview, strict)
+    except OSError as exc:
+        raise write.unwritable(exc, out) from None
+
+
+def _build(
+    root: Path,
+    out: Path,
+    paper: str | None,
+    as_of: dt.date,
+    jobs: int,
+    progress: Callable[[str, int, int], None] | None,
+    with_pdf: bool,
+    cache: Cache | None,
+    preview: bool,
+    strict: bool,
+) -> Report:
     config = require_config(root)
     if preview:
         config = config.model_copy(update={"show_working_copy": True, "preview": True})
     sheet_paper = (paper or config.paper.value) if with_pdf else None
     paper = sheet_paper or "none"
-    ids, problems = estate_ids(root, config)
-    if problems:
-        raise ContentError(problems)
-    previous = load_state(out)
+    if with_pdf and not fonts.draws_chinese():  # every sheet would be boxes: the machine's fault
+        raise pdf.GlyphError(no_chinese_font())
+    held = _held(root, config, as_of, jobs, cache)
+    if strict and held:
+        raise ContentError(sorted((d for f in held.values() for d in f), key=Diagnostic.sort_key))
+    ids, _problems = estate_ids(root, config)  # the others are in ``held``
+    frozen = {i for i in ids if i in held and _in_releases(held[i])}
+    releases_only = frozenset(held) - frozen
+    previous = prior = load_state(out)
     stats: dict[str, tuple[int, int, str]] = {}
     fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
     site_fp = site_fingerprint(root, config, paper, as_of, fonts_digest)
@@ -315,16 +395,24 @@ def build(
             (
                 f"{site_fp}|{i}|"
                 + content_digest(
-                    _input_files(root / config.content_dir / i, config), previous.stats, stats
+                    _input_files(root / config.content_dir / i, _config_of(config, i in held)),
+                    previous.stats,
+                    stats,
                 )
             ).encode()
         ).hexdigest()
         for i in ids
     }
     unchanged = {i for i in ids if previous.prints.get(i) == prints[i]}
-    if out.exists() and previous.site == site_fp and unchanged == set(ids) == set(previous.prints):
-        return Report(carried=sorted(ids), up_to_date=True)
-    report = Report()
+    codes = {i: _codes(found) for i, found in held.items()}
+    if (
+        out.exists()
+        and previous.site == site_fp
+        and unchanged == set(ids) == set(previous.prints)
+        and previous.held == codes
+    ):
+        return Report(carried=sorted(ids), up_to_date=True, held=held)
+    report = Report(held=held)
     # the previous build's details serve a build of the same site only: a new site
     # fingerprint renders every estate (the details are 150 MB at 10,000 estates)
     same_site = bool(previous.prints) and previous.site == site_fp
@@ -334,9 +422,12 @@ def build(
     in_place = out.is_dir() and same_site
     # a new site fingerprint renders every estate: the whole output is new
     writer = Patch(out, NESTED) if in_place else Writer(out)
-    todo = [i for i in ids if i not in unchanged]
+    todo = [i for i in ids if i not in unchanged and i not in frozen]
     engine = pdf.engine(fonts_digest) if with_pdf else ""
-    job = Job(root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets, cache)
+    job = Job(
+        root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets, cache,
+        releases_only,
+    )  # fmt: skip
     with writer, _started(job, todo, jobs, with_pdf) as pool:
         rendering = [pool.submit(_build_one, estate_id, prints[estate_id]) for estate_id in todo]
         kept = before.summaries()  # while the workers render
@@ -351,12 +442,12 @@ def build(
                 writer.keep(relative, digest)
             summaries[estate_id] = summary
             report.carried.append(estate_id)
-        errors: list[Diagnostic] = []
         laying: dict[Future[tuple[str, tuple[int, str]]], str] = {}
         for done, finished in enumerate(as_completed(rendering), start=1):
             estate_id, made, found, layouts, restored = finished.result()
             if made is None:
-                errors += found
+                held.setdefault(estate_id, []).extend(found)
+                frozen.add(estate_id)
             else:
                 summaries[estate_id] = made
                 report.rendered.append(estate_id)
@@ -369,11 +460,20 @@ def build(
             if progress:
                 progress("estates", done, len(todo))
         del rendering  # the sheets' HTML went to the workers
-        if errors:
-            raise ContentError(sorted(errors, key=Diagnostic.sort_key))
+        if strict and frozen:
+            raise ContentError(
+                sorted((d for f in held.values() for d in f), key=Diagnostic.sort_key)
+            )
+        codes = {i: _codes(found) for i, found in held.items()}
+        online = _keep_online(frozen, kept, prior, out, same_site, writer)
+        summaries.update(online)
+        unpublished = tuple(
+            _unlisted(root, config, i, codes[i]) for i in sorted(frozen - online.keys())
+        )
         report.rendered.sort()
         report.restored.sort()
         summaries = dict(sorted(summaries.items()))
+        shown = [_flagged(s, codes.get(i)) for i, s in summaries.items()]
         carried: dict[str, tuple[object, tuple[int, str]]] = {}
         making: dict[Future[bytes], tuple[str, object]] = {}
 
@@ -395,8 +495,8 @@ def build(
                     making[pool.submit(make)] = (relative, inputs)
 
         if with_pdf:  # while the sheets are laid out
-            carry(street_overviews(root, config, list(summaries.values()), as_of))
-        render_site_pages(root, config, list(summaries.values()), writer.write, as_of, with_pdf)
+            carry(street_overviews(root, config, [*shown, *unpublished], as_of))
+        render_site_pages(root, config, shown, writer.write, as_of, with_pdf, unpublished)
         for done, laid in enumerate(as_completed(laying), start=1):
             relative, digest = laid.result()
             writer.adopt(relative, digest)
@@ -427,7 +527,7 @@ def build(
         named = hashlib.sha256(details).digest()
         state = State(
             site=site_fp,
-            prints={i: prints[i] for i in summaries},
+            prints={i: ("held:" if i in frozen else "") + prints[i] for i in summaries},
             stats=stats,
             sheets={
                 path: (_sheet_key(engine, html), summary.files[path])
@@ -436,6 +536,7 @@ def build(
                 if path in summary.files
             },
             details_digest=named,
+            held=codes,
         )
         saved = pickle.dumps(state, PICKLE)
         (out / STATE_FILE).unlink(missing_ok=True)  # no state may describe a half-changed output
@@ -451,6 +552,99 @@ def build(
             cache, report, prints, packed, summaries, state, previous, kept, writer, pdfs, old_pdfs
         )
     return report
+
+
+# -- held back: one estate never blocks the others ---------------------------------------------
+
+
+def _held(
+    root: Path, config: SiteConfig, as_of: dt.date, jobs: int, cache: Cache | None
+) -> dict[str, list[Diagnostic]]:
+    """The errors ``check`` finds, by the content folder's entry they are in: each such
+    estate is held back (an entry that is no estate is not built anyway)."""
+    from .checking import check
+
+    content = PurePosixPath((root / config.content_dir).relative_to(root).as_posix())
+    held: dict[str, list[Diagnostic]] = {}
+    for found in check(root, as_of, (), cores(jobs), cache).diagnostics:
+        path = PurePosixPath(found.location.file)
+        if found.fails() and path.is_relative_to(content) and path != content:
+            held.setdefault(path.relative_to(content).parts[0], []).append(found)
+    return held
+
+
+def _in_releases(found: list[Diagnostic]) -> bool:
+    """Some error is in a snapshot: the estate cannot be built from its releases either."""
+    return any(PurePosixPath(d.location.file).parent.name == "releases" for d in found)
+
+
+def _codes(found: list[Diagnostic]) -> tuple[str, ...]:
+    return tuple(sorted({d.code for d in found}))
+
+
+def _keep_online(
+    frozen: set[str],
+    kept: dict[str, EstateSummary],
+    prior: State,
+    out: Path,
+    same_site: bool,
+    writer: Writer,
+) -> dict[str, EstateSummary]:
+    """Publish again, unchanged, what the previous build published of each estate that
+    cannot be built now; those it had not published stay out."""
+    wanted = frozen & prior.prints.keys()
+    if not wanted:
+        return {}
+    if not same_site:  # a new day or theme renders the rest anew; these keep their pages
+        details = prior.details(out)
+        kept = details.summaries() if details is not None else {}
+    online = {}
+    for estate_id in sorted(wanted & kept.keys()):
+        summary = kept[estate_id]
+        if all((out / relative).is_file() for relative in summary.files):
+            for relative, digest in summary.files.items():
+                writer.keep(relative, digest)
+            online[estate_id] = summary
+    return online
+
+
+def _flagged(summary: EstateSummary, codes: tuple[str, ...] | None) -> EstateSummary:
+    """The summary as the overview shows it: a held-back estate marked with its codes."""
+    row = summary.overview
+    if not codes or row is None:
+        return summary
+    return dataclasses.replace(summary, overview=dataclasses.replace(row, held=codes))
+
+
+def _unlisted(
+    root: Path, config: SiteConfig, estate_id: str, codes: tuple[str, ...]
+) -> EstateSummary:
+    """A held-back estate with nothing online: a row on the overview, and nothing else."""
+    named = _named(root / config.content_dir / estate_id, config)
+    name = named.get("name") or estate_id
+    city, district, street, community, address = (
+        named.get(k, "") for k in ("city", "district", "street", "community", "address")
+    )
+    row = OverviewRow(estate_id, name, community, "", None, None, [], len(codes), 0, codes, False)
+    return EstateSummary(
+        id=estate_id, sort_key=(city, district, street, name, estate_id), name=name, city=city,
+        district=district, street=street, community=community, address=address,
+        latest_day=None, feed_entries=[], pages=[], overview=row, latest_sheet=None,
+        sheet_paper=None,
+    )  # fmt: skip
+
+
+def _named(folder: Path, config: SiteConfig) -> dict[str, str]:
+    """The estate's name and place from estate.yaml, each only where it keeps the text rule."""
+    display = f"{folder.name}/estate.yaml"
+    text, _problems = read_text(folder / "estate.yaml", display, config.limits.bounds())
+    located, problems = load_text(text or "", display, bounds=config.limits.bounds())
+    raw = located.data if not problems and isinstance(located.data, dict) else {}
+    return {
+        key: value
+        for key, value in raw.items()
+        if isinstance(value, str) and not chars.flaws(value, one_line=True)
+    }
 
 
 def _remember(

@@ -124,7 +124,17 @@ def number(value: str, places: int) -> str | None:
             got=value,
             fixed=fixed,
         )
+    if not PLAIN_NUMBER.match(figures):
+        return _(
+            "“{got}”不是普通写法的数字（不能用科学计数法、下划线、开头多余的 0 或 + 号）：请写成 {fixed}",
+            got=value,
+            fixed=fixed,
+        )
     return None
+
+
+# a number as the docs ask for it: digits, an optional minus and decimal point, nothing else
+PLAIN_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,13 +11,15 @@ from pathlib import Path
 
 import yaml
 
+from . import tree
 from .audit import Side
 from .clock import today
 from .config import SiteConfig, load_config
-from .content import EstateSource, load_estate
+from .content import EstateSource, glyph_findings, load_estate
 from .errors import ContentError, Diagnostic, Location, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness, snapshot_side, steps, working_locator
 from .i18n import DEFAULT, LANGUAGES, _
+from .load import link_message, read_text
 from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN, id_example
 from .model.estate import CommitteeKind
@@ -61,10 +62,15 @@ def load_site(root: Path) -> Site:
     for folder, problem in estate_folders(root, config):
         if problem is not None:
             site.diagnostics.append(problem)
-        if folder.is_dir():  # an estate with a bad id is still checked
+        if is_estate(folder):  # an estate with a bad id is still checked
             display = folder.relative_to(root).as_posix()
-            site.estates.append(_load_estate(folder, display, site.diagnostics))
+            site.estates.append(_load_estate(folder, display, site.diagnostics, config))
     return site
+
+
+def is_estate(folder: Path) -> bool:
+    """A folder of the content folder, not a link to one: an estate to read."""
+    return folder.is_dir() and not folder.is_symlink()
 
 
 # the site's own folders beside the estates' (see build.render_site_pages): no estate may take their names
@@ -77,6 +83,9 @@ def estate_folders(root: Path, config: SiteConfig) -> Iterator[tuple[Path, Diagn
     """Each entry of the content folder that should be an estate, with what is wrong with it."""
     for folder in sorted((root / config.content_dir).iterdir()):
         display = folder.relative_to(root).as_posix()
+        if folder.is_symlink() or not (folder.is_dir() or folder.is_file()):
+            yield folder, Diagnostic("L008", Location(display, 1, 1), link_message(True))
+            continue
         if folder.name.startswith((".", "_")) or (folder.is_file() and folder.suffix == ".md"):
             continue
         if not folder.is_dir():
@@ -103,19 +112,21 @@ def estate_folders(root: Path, config: SiteConfig) -> Iterator[tuple[Path, Diagn
             yield folder, None
 
 
-def _load_estate(folder: Path, display: str, problems: list[Diagnostic]) -> LoadedEstate:
-    loaded = load_estate(folder, display)
+def _load_estate(
+    folder: Path, display: str, problems: list[Diagnostic], config: SiteConfig
+) -> LoadedEstate:
+    loaded = load_estate(folder, display, config.limits.bounds())
     problems += loaded.problems
     if loaded.data is not None:
         problems += validate(loaded.data, loaded.source, loaded.complete)
-    releases, found = load_releases(folder, display)
+    releases, found = load_releases(folder, display, config.limits.snapshot_bounds())
     problems += found
     data = loaded.data if loaded.complete else None
     return LoadedEstate(folder.name, data, loaded.source, releases)
 
 
 def published_estate(
-    folder: Path, display: str, problems: list[Diagnostic], with_working_copy: bool
+    folder: Path, display: str, problems: list[Diagnostic], config: SiteConfig
 ) -> LoadedEstate:
     """What a build of the estate shows: its snapshots, and its YAML only where it is shown.
 
@@ -124,33 +135,41 @@ def published_estate(
     read many times faster than the YAML. Its working copy may be half
     edited; ``check`` reports that, and the site does not show it.
     """
-    if not with_working_copy and has_releases(folder):
-        releases, found = load_releases(folder, display)
+    if not config.show_working_copy and has_releases(folder):
+        releases, found = load_releases(folder, display, config.limits.snapshot_bounds())
         if releases or found:
             problems += found
             source = EstateSource(folder, display)
-            return LoadedEstate(folder.name, None, source, releases, _rule_profile(folder))
-    return _load_estate(folder, display, problems)
+            named = _rule_profile(folder, display, config)
+            return LoadedEstate(folder.name, None, source, releases, named)
+    return _load_estate(folder, display, problems, config)
 
 
-def _rule_profile(folder: Path) -> str | None:
+def _rule_profile(folder: Path, display: str, config: SiteConfig) -> str | None:
     """The rule profile estate.yaml names: a setting, not part of what a release discloses.
 
-    Read without marks or checks; a broken file names none, and ``check``
-    reports it.
+    Read without marks or checks, within the bounds and through no link; a
+    broken file names none, and ``check`` reports it.
     """
+    text, _problems = read_text(
+        folder / "estate.yaml", f"{display}/estate.yaml", config.limits.bounds()
+    )
     try:
-        raw = yaml.load((folder / "estate.yaml").read_bytes(), Loader=yaml.CSafeLoader)
-    except (OSError, yaml.YAMLError):
+        raw = yaml.load(text or "", Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, RecursionError):
         return None
     named = raw.get("rule_profile") if isinstance(raw, dict) else None
     return named if isinstance(named, str) else None
 
 
 def has_releases(folder: Path) -> bool:
+    if (folder / "releases").is_symlink():
+        return False
     try:
         with os.scandir(folder / "releases") as entries:
-            return any(e.name.endswith(".json") for e in entries)
+            return any(
+                e.name.endswith(".json") and e.is_file(follow_symlinks=False) for e in entries
+            )
     except (FileNotFoundError, NotADirectoryError):
         return False
 
@@ -190,8 +209,7 @@ def _attachments_replaced(estate: LoadedEstate) -> Iterator[Diagnostic]:
         return
     published = estate.releases[-1].release
     for name, sha in published.attachments.items():
-        path = estate.source.folder / name
-        now = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        now = tree.sha256(estate.source.folder / name, len(Path(name).parts))  # through no link
         if now != sha:
             message = _(
                 "附件 {name} 已在 {day} 发布的期次 {release} 中公示（内容哈希 {sha}…），现在{what}。已公示的附件不能替换；新的文件请用新的文件名，并在补充协议中说明",
@@ -327,7 +345,7 @@ def release(
     """
     config, own = load_config(root)  # only this estate is read: a city has thousands
     folder = root / (config.content_dir if config else "content") / estate_id
-    if config is not None and (not ID_PATTERN.match(estate_id) or not folder.is_dir()):
+    if config is not None and (not ID_PATTERN.match(estate_id) or not is_estate(folder)):
         raise UsageError(_no_estate(root, estate_id))
     if not ID_PATTERN.match(release_id):
         raise UsageError(
@@ -347,7 +365,7 @@ def release(
     if config is None:
         raise ContentError(sorted(own, key=Diagnostic.sort_key))
     site = Site(root, config)
-    estate = _load_estate(folder, folder.relative_to(root).as_posix(), own)
+    estate = _load_estate(folder, folder.relative_to(root).as_posix(), own, config)
     if any(r.release.id == release_id for r in estate.releases):
         raise UsageError(
             _(
@@ -360,6 +378,7 @@ def release(
     found = own + git_witness(root, root / config.content_dir, estate_id)
     if estate.data is not None:
         found += audit_estate(site, estate, release_date, posting)
+        found += glyph_findings(estate.source)
     refused = [d for d in found if d.severity is Severity.ERROR]
     if refused or estate.data is None:
         raise ContentError(sorted(refused or found, key=Diagnostic.sort_key))
@@ -406,9 +425,9 @@ def attachment_digests(folder: Path, data: EstateData) -> dict[str, str]:
     digests: dict[str, str] = {}
     for contract in data.contracts.contracts if data.contracts else []:
         name = contract.attachment
-        path = folder / name if name else None
-        if name and path is not None and path.is_file() and not path.is_symlink():
-            digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = tree.sha256(folder / name, len(Path(name).parts)) if name else None
+        if name and digest is not None:
+            digests[name] = digest
     return dict(sorted(digests.items()))
 
 
@@ -441,10 +460,17 @@ def signers(data: EstateData) -> list[dict[str, str]]:
     return out
 
 
-def build(root: Path, out: Path | None = None, paper: str | None = None, jobs: int = 0) -> Path:
-    """Check the site, then render it into ``out`` (build/ by default), atomically and incrementally."""
+def build(
+    root: Path,
+    out: Path | None = None,
+    paper: str | None = None,
+    jobs: int = 0,
+    strict: bool = False,
+) -> Path:
+    """Check the site, then render it into ``out`` (build/ by default), atomically and
+    incrementally; an estate with errors is held back, or under ``strict`` nothing is built."""
     from .incremental import build as build_changed
 
     target = out if out is not None else root / "build"
-    build_changed(root, target, paper, today(), jobs)
+    build_changed(root, target, paper, today(), jobs, strict=strict)
     return target

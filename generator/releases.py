@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from .errors import Diagnostic, Location
 from .i18n import _
-from .load import dotted
+from .load import SNAPSHOT_BOUNDS, Bounds, dotted, read_text
 from .model import SNAPSHOT_FORMAT, Accounts, EstateData, Snapshot
 from .model.notices import Release
 
@@ -61,15 +62,22 @@ def snapshot_text(release: Release, data: EstateData) -> str:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def _read(path: Path, display: str) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+def _read(
+    path: Path, display: str, bounds: Bounds
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    text, problems = read_text(path, display, bounds)
+    if text is None:
+        return None, problems
     try:
-        document = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
         message = _(
             "期次快照不是有效的 JSON：这个文件由 sunshine release 写入，不能手改；请用 git 恢复它（git checkout -- 文件名）"
         )
-        return None, [Diagnostic("L007", Location(display, line, column), message)]
+        return None, [Diagnostic("L007", Location(display, exc.lineno, exc.colno), message)]
+    except (RecursionError, ValueError):  # nested past Python's limit, or a number of 4,300 digits
+        message = _("期次快照嵌套过深或数字过长，不是 sunshine release 写入的文件；请用 git 恢复它")
+        return None, [Diagnostic("L007", Location(display, 1, 1), message)]
     if not isinstance(document, dict):
         message = _("期次快照的内容不对：它应是 sunshine release 写入的 JSON 对象；请用 git 恢复它")
         return None, [Diagnostic("R002", Location(display, 1, 1), message)]
@@ -115,18 +123,7 @@ def _validate(
     try:
         snapshot = Snapshot.model_validate(shared)
     except ValidationError as exc:
-        return None, [
-            Diagnostic(
-                "R002",
-                Location(display, 1, 1),
-                _(
-                    "{path}：期次快照里这一项不对（{reason}）：快照由 sunshine release 写入，不能手改；请用 git 恢复它",
-                    path=dotted(tuple(e["loc"])),
-                    reason=e["msg"],
-                ),
-            )
-            for e in exc.errors(include_url=False)
-        ]
+        return None, [_invalid(e, path, display) for e in exc.errors(include_url=False)]
     problems = []
     if snapshot.release.id != path.stem:
         problems.append(
@@ -151,13 +148,47 @@ def _validate(
     return snapshot, problems
 
 
-def load_releases(folder: Path, display: str) -> tuple[list[Snapshot], list[Diagnostic]]:
-    """Read every snapshot of an estate, oldest release first."""
+def _invalid(error: Any, path: Path, display: str) -> Diagnostic:
+    """What is wrong with a snapshot; a character the text rule refuses, where it is."""
+    where = dotted(tuple(error["loc"]))
+    if error["type"].startswith("sunshine_T"):  # frozen before the rule: it cannot be changed
+        message = _(
+            "{path}：这一期快照是在文字规则之前定稿的，{reason}。快照不能修改：这个小区在网站上保留上次生成的内容，暂停更新，直到按 docs/content.zh.md“文字规则”一节处理",
+            path=where,
+            reason=error["msg"],
+        )
+        place = _place(path, error["input"], error["ctx"]["char"], display)
+        return Diagnostic(error["type"].removeprefix("sunshine_"), place, message)
+    message = _(
+        "{path}：期次快照里这一项不对（{reason}）：快照由 sunshine release 写入，不能手改；请用 git 恢复它",
+        path=where,
+        reason=error["msg"],
+    )
+    return Diagnostic("R002", Location(display, 1, 1), message)
+
+
+def _place(path: Path, value: Any, char: str, display: str) -> Location:
+    """Where a snapshot holds ``char`` in ``value``, as written by snapshot_text."""
+    text, _problems = read_text(path, display, SNAPSHOT_BOUNDS)
+    if text is None:
+        return Location(display, 1, 1)
+    at = text.find(json.dumps(value, ensure_ascii=False)) if isinstance(value, str) else -1
+    at = text.find(json.dumps(char, ensure_ascii=False)[1:-1], max(at, 0))
+    if at < 0:
+        return Location(display, 1, 1)
+    return Location(display, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+
+
+def load_releases(
+    folder: Path, display: str, bounds: Bounds = SNAPSHOT_BOUNDS
+) -> tuple[list[Snapshot], list[Diagnostic]]:
+    """Read every snapshot of an estate, oldest release first; none through a link (the
+    estate's check reports the link)."""
     snapshots, problems = [], []
     earlier: tuple[dict[str, Any], Snapshot] | None = None
-    for path in sorted((folder / "releases").glob("*.json")):  # by id: consecutive, mostly
+    for path in _snapshot_files(folder / "releases"):  # by id: consecutive, mostly
         display_path = f"{display}/releases/{path.name}"
-        document, found = _read(path, display_path)
+        document, found = _read(path, display_path, bounds)
         if document is not None:
             snapshot, found = _validate(document, _shared(document, earlier), path, display_path)
             if snapshot is not None:
@@ -192,6 +223,22 @@ def _broken_links(snapshots: list[Snapshot], display: str) -> Iterator[Diagnosti
             where = Location(f"{display}/releases/{snapshot.release.id}.json", 1, 1)
             yield Diagnostic("R005", where, message)
         before = snapshot
+
+
+def _snapshot_files(folder: Path) -> list[Path]:
+    """The regular *.json files of a releases folder that is not itself a link."""
+    if folder.is_symlink():
+        return []
+    try:
+        with os.scandir(folder) as entries:
+            found = [
+                Path(e.path)
+                for e in entries
+                if e.name.endswith(".json") and e.is_file(follow_symlinks=False)
+            ]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(found)
 
 
 def write_snapshot(folder: Path, release: Release, data: EstateData) -> Path:

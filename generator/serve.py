@@ -209,7 +209,7 @@ def build_preview(root: Path, out: Path, *, with_pdf: bool, working_copy: bool) 
     """Build the preview: the working copy marked as a draft, without the build cache."""
     from .incremental import build
 
-    build(root, out, None, today(), 0, None, with_pdf, None, preview=working_copy)
+    build(root, out, None, today(), 0, None, with_pdf, None, preview=working_copy, strict=True)
     return out
 
 

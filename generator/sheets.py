@@ -192,6 +192,8 @@ class OverviewRow:
     late: list[str]
     errors: int
     warnings: int
+    held: tuple[str, ...] = ()  # codes of the errors that hold the estate back (see incremental)
+    online: bool = True  # False: held back with nothing published to link to
 
 
 def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:

@@ -26,7 +26,7 @@ from .model.base import Period
 from .model.contracts import Contract, ContractAmount
 from .model.estate import Building, Channel, Estate, Person
 from .model.fees import FeeStandard, PricePeriod
-from .model.notices import Notice, Release
+from .model.notices import Correction, Notice, Release
 from .profiles import RuleProfile, VoteCount, VoteRule, vote_count, vote_rule
 from .releases import fingerprint
 
@@ -515,6 +515,7 @@ def street_page(city: str, district: str, street: str) -> str:
 
 TEMPLATE_GLOBALS = {
     "street_page": street_page,
+    "correction_words": lambda line, fix: correction_words(line, fix),
     "fee_now": fee_now,
     "contract_now": contract_now,
     "posting_state": posting_state,
@@ -553,3 +554,42 @@ SECTIONS = {
     "notices": P_("公告"),
     "corrections": P_("更正"),
 }
+
+
+# the topic page showing each section's corrections (the overview and the release page show all)
+CORRECTED_ON = {
+    "fees.html": "fees",
+    "contracts.html": "contracts",
+    "services.html": "services",
+    "votes.html": "votes",
+    "fund.html": "maintenance_fund",
+    "revenue.html": "public_revenue",
+    "property-fees.html": "property_fees",
+    "notices.html": "notices",
+}
+
+
+def corrected_section(fix: Correction) -> str:
+    """The section a correction puts right, by its path: accounts.maintenance_fund… is the fund."""
+    parts = fix.path.strip().split(".")
+    return parts[1] if parts[0] == "accounts" and len(parts) > 1 else parts[0]
+
+
+def correction_words(line: Any, fix: Correction) -> Words:
+    """A correction in one sentence: 更正：where，old → new；why (the day it was made)."""
+    return (
+        P_(
+            "更正：%(section)s · %(where)s，由 %(old)s 改为 %(new)s；原因：%(reason)s（%(day)s 更正）"
+        ),
+        {
+            "section": (line.section, {}),
+            "where": (
+                " · ".join(f"%(w{i})s" for i in range(len(line.where))),
+                {f"w{i}": part for i, part in enumerate(line.where)},
+            ),
+            "old": line.old if line.old is not None else (P_("（空）"), {}),
+            "new": line.new if line.new is not None else (P_("（删除）"), {}),
+            "reason": fix.reason,
+            "day": fix.date,
+        },
+    )

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import functools
+import glob
 import hashlib
 import os
 import shutil
@@ -24,7 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from .errors import GeneratorError
-from .i18n import _
+from .i18n import N_, _
 
 
 class OutputError(GeneratorError):
@@ -37,7 +39,9 @@ class Writer:
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        sweep(self.out)
+        prefix = f".{self.out.name}.new-{os.getpid()}-"  # whose it is: see sweep
+        self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out.parent))
         self.digests: dict[str, tuple[int, str]] = {}
 
     def write(self, relative: str, content: bytes | str) -> None:
@@ -106,6 +110,69 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+def sweep(out: Path) -> None:
+    """Remove what builds into ``out`` that were killed left behind: their staging folders
+    (named by the process that made them, which is gone), the folder a commit set aside,
+    and half-written state files in the output."""
+    for staged in out.parent.glob(f".{glob.escape(out.name)}.new-*"):
+        owner = staged.name.removeprefix(f".{out.name}.new-").split("-")[0]
+        if not (owner.isdigit() and _alive(int(owner))):
+            shutil.rmtree(staged, ignore_errors=True)
+    shutil.rmtree(out.with_name(f".{out.name}.old"), ignore_errors=True)
+    for half in out.glob(".sunshine-state*.new"):
+        half.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process makes one build at a time: an earlier one of its own failed
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# errno -> what it means for the output folder, and what to do
+_UNWRITABLE = {
+    errno.ENOSPC: N_("磁盘已满"),
+    errno.EDQUOT: N_("磁盘配额已用完"),
+    errno.EROFS: N_("所在的文件系统是只读的"),
+    errno.EACCES: N_("没有写入权限"),
+    errno.EPERM: N_("没有写入权限"),
+}
+
+
+DISK_ERRORS = frozenset(_UNWRITABLE)
+
+
+def unwritable(exc: OSError, out: Path) -> OSError | OutputError:
+    """A write the disk refused, as one line naming the folder and what to do; any other
+    OSError as it is."""
+    reason = _UNWRITABLE.get(exc.errno or 0)
+    if reason is None:
+        return exc
+    folder = Path(exc.filename).parent if exc.filename else out.parent
+    return OutputError(
+        _(
+            "无法写入 {folder}：{reason}。请腾出空间或改好权限后重新生成，或用 --out 换一个目录；原来的 {out} 没有改动",
+            folder=folder,
+            reason=_(reason),
+            out=out,
+        )
+    )
+
+
+def no_link(folder: Path) -> None:
+    """Refuse to write into a folder that is a symbolic link (the site's cache)."""
+    if folder.is_symlink():
+        raise OutputError(
+            _("{folder} 是符号链接，不往里写：请删掉这个链接（缓存会重新生成）", folder=folder)
+        )
 
 
 def link(source: Path | str, target: Path | str) -> None:

@@ -796,3 +796,37 @@ def test_warnings_about_history_do_not_fail_strict(site: Site) -> None:
         output
     )
     assert status == 0, output
+
+
+def test_a_correction_is_shown_wherever_residents_look(site: Site) -> None:
+    """The changes page, the estate's pages, the sheet and the feed all say 更正, old -> new, and why."""
+    from pypdf import PdfReader
+
+    from generator.pipeline import build
+
+    edit(
+        published(site),
+        "votes.yaml",
+        "approving: {area: 12100.00, headcount: 182}",
+        "approving: {area: 12010.00, headcount: 182}",
+    )
+    site.write("notices/2025-12-20-correction.md", CORRECTION_NOTICE)
+    site.write(
+        "corrections.yaml",
+        "corrections:\n  - {id: fix-1, date: 2025-12-20, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: 统计表抄录错误, notice: 2025-12-20-correction}\n",
+    )
+    assert cli(site, "release", "x", *NEXT)[0] == 0
+    out = build(site.root)
+    said = "由 12,100.00 改为 12,010.00；原因：统计表抄录错误"
+    pages = {
+        name: (out / "x" / name).read_text(encoding="utf-8")
+        for name in ("changes.html", "index.html", "votes.html")
+    }
+    for name, page in pages.items():
+        assert "更正：业主表决" in page and said in page, name
+    assert "更正：" not in (out / "x" / "fees.html").read_text(encoding="utf-8")
+    sheet = out / "x" / "releases" / "2025-h2" / "sheet.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(sheet).pages).replace("\n", "")
+    assert "更正：业主表决" in text and "统计表抄录错误" in text and "12,010.00" in text
+    feed = (out / "x" / "feed.xml").read_text(encoding="utf-8")
+    assert "更正：业主表决" in feed and "统计表抄录错误" in feed

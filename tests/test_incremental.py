@@ -166,8 +166,13 @@ def test_a_working_copy_edit_of_a_published_estate_changes_nothing(site: Site) -
     votes = site.root / "content" / "x" / "votes.yaml"
     votes.write_text(votes.read_text(encoding="utf-8") + "- 半句\n", encoding="utf-8")  # broken
     report = build(site.root, out, None, today(), jobs=2)
-    assert report.up_to_date  # the site shows releases, and x's has not changed
-    assert snapshot(out) == before
+    assert list(report.held) == ["x"]  # its working copy is broken: flagged, exit code 4
+    assert report.rendered == []  # the site shows releases, and x's has not changed
+    assert {p for p in changed(before, snapshot(out)) if not p.startswith("overview/")} == {
+        "street.html",
+        "en/street.html",
+        "manifest.json",
+    }
 
 
 def test_a_new_rule_profile_in_the_working_copy_rebuilds_its_estate(site: Site) -> None:

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from generator.content import ACCOUNT_DIRS, SECTION_FILES, _bare
 from generator.incremental import STATE_FILE
 from generator.load import load_file
-from generator.model.base import _text
+from generator.model.base import _prose, _text
 from generator.pipeline import build
 from generator.write import OutputError, Writer
 
@@ -49,7 +49,7 @@ def _is_text(model: type[BaseModel], path: tuple[Any, ...]) -> bool:
             return False
         current = field.annotation
     return field is not None and any(
-        getattr(m, "func", None) is _text
+        getattr(m, "func", None) in (_text, _prose)
         for m in field.metadata + list(getattr(_bare(current), "__metadata__", ()))
     )
 

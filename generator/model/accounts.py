@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Area, Base, Count, Date, Id, Money, Period, PositiveMoney, Price, Text
+from .base import Area, Base, Count, Date, Id, Money, Period, PositiveMoney, Price, Prose, Text
 from .estate import ManagementMode
 
 
@@ -38,7 +38,7 @@ class Tally(Base):
 class Vote(Base):
     id: Id = Field(description="表决编号 / vote id")
     date: Date = Field(description="表决截止日期 / date the vote closed")
-    matter: Text = Field(description="表决事项 / matter")
+    matter: Prose = Field(description="表决事项 / matter")
     kind: VoteKind = Field(description="事项类型 / kind of matter")
     buildings: list[Id] = Field(
         default=[],
@@ -48,7 +48,7 @@ class Vote(Base):
     total: Tally = Field(description="全体业主 / all owners")
     participating: Tally = Field(description="参与表决 / owners who took part")
     approving: Tally = Field(description="同意 / owners who approved")
-    resolution: Text | None = Field(default=None, description="决议公告 / resolution")
+    resolution: Prose | None = Field(default=None, description="决议公告 / resolution")
 
 
 class Votes(Base):
@@ -64,7 +64,7 @@ class Entry(Base):
     date: Date = Field(description="发生日期 / date")
     category: Text = Field(description="类别 / category")
     amount: PositiveMoney = Field(description="金额（元）/ amount in yuan")
-    summary: Text = Field(description="摘要 / summary")
+    summary: Prose = Field(description="摘要 / summary")
     transfer: Id | None = Field(
         default=None,
         description="转账编号：账户之间的转账在转出和转入两边写同一编号 / transfer id, the same on both sides",
@@ -79,9 +79,9 @@ class FundExpenditure(Entry):
     buildings: list[Id] = Field(
         default=[], description="分摊的楼幢编号 / buildings that bear the cost"
     )
-    split: Text = Field(description="费用分摊方式 / how the cost was split among owners")
+    split: Prose = Field(description="费用分摊方式 / how the cost was split among owners")
     vote: Id | None = Field(default=None, description="业主表决编号 / id of the owners' vote")
-    emergency: Text | None = Field(
+    emergency: Prose | None = Field(
         default=None, description="应急维修情形（可不经表决）/ emergency, when no vote was needed"
     )
     accepted: Date | None = Field(default=None, description="验收日期 / date accepted")
@@ -103,7 +103,7 @@ class BuildingTransfer(Base):
     source: Id = Field(alias="from", description="转出楼幢编号 / building it leaves")
     target: Id = Field(alias="to", description="转入楼幢编号 / building it goes to")
     amount: PositiveMoney = Field(description="金额（元）/ amount in yuan")
-    reason: Text = Field(description="原因和依据 / why, and on what decision")
+    reason: Prose = Field(description="原因和依据 / why, and on what decision")
 
 
 class FundStatement(Base):
@@ -188,14 +188,14 @@ class Cost(Base):
     category: CostCategory = Field(description="法定成本类别 / statutory cost category")
     amount: Money = Field(description="金额（元）/ amount")
     budget: Money | None = Field(default=None, description="预算（元）/ budget")
-    note: Text | None = Field(default=None, description="说明 / note")
+    note: Prose | None = Field(default=None, description="说明 / note")
 
 
 class Commission(Base):
     method: CommissionMethod = Field(description="酬金计提方式 / how the commission is set")
     rate: Price | None = Field(default=None, description="比例（%），按比例计提时填写 / percent")
     amount: Money = Field(description="本期酬金（元）/ commission this period")
-    note: Text | None = Field(
+    note: Prose | None = Field(
         default=None, description="计提基数等说明 / what the percentage is of, and other notes"
     )
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 from stdnum.cn import uscc
 
-from .. import mistakes
+from .. import chars, mistakes
 from ..i18n import _
 
 
@@ -60,6 +60,30 @@ def id_example(text: str) -> str:
 
 
 def _text(value: Any) -> str:
+    """One line of text: a name, a title, an item; the text rule's strict side (see chars)."""
+    return _ruled(_written(value), one_line=True)
+
+
+def _prose(value: Any) -> str:
+    """Free text that may run over several lines: a summary, a scope, a note."""
+    return _ruled(_written(value), one_line=False)
+
+
+def _ruled(text: str, one_line: bool) -> str:
+    """The text as published, or the first character the text rule refuses in it."""
+    text = chars.tidy(text, one_line)
+    flaws = chars.flaws(text, one_line)
+    if flaws:
+        raise _flaw(flaws[0])
+    return text
+
+
+def _flaw(flaw: chars.Flaw) -> PydanticCustomError:
+    """The text rule's error; ``char`` lets the loader point at the character itself."""
+    return PydanticCustomError(f"sunshine_{flaw.code}", flaw.message(), {"char": flaw.char})
+
+
+def _written(value: Any) -> str:
     if isinstance(value, bool):
         raise _fail(
             "S003",
@@ -85,7 +109,14 @@ def _text(value: Any) -> str:
     return value
 
 
+def _one_line(value: Any) -> None:
+    """An amount or a date written as text holds no character the text rule refuses."""
+    if isinstance(value, str) and (flaws := chars.flaws(value, one_line=True)):
+        raise _flaw(flaws[0])
+
+
 def _decimal(value: Any, places: int, what: str) -> Decimal:
+    _one_line(value)
     if isinstance(value, str) and (slip := mistakes.number(value, places)) is not None:
         raise _fail("S004", slip)
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
@@ -154,6 +185,7 @@ def _positive(value: Decimal) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
+    _one_line(value)
     if isinstance(value, dt.datetime):
         raise _fail("S005", _("日期不要带时间：只写 {day}"), day=value.date().isoformat())
     if isinstance(value, dt.date):
@@ -233,6 +265,23 @@ def _url(value: Any) -> str:
     return text
 
 
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\Z")
+
+
+def _folder(value: Any) -> str:
+    """A folder inside the site, written relative to it: no '..', no absolute path."""
+    text = _text(value).strip().rstrip("/")
+    if not _FOLDER.match(text):
+        raise _fail(
+            "S003",
+            _(
+                "“{got}”不能用：这里写站点目录里的一个文件夹名（字母、数字、-、_，可以用 / 分层），如 content；不能写 ..、绝对路径或以点开头的名字"
+            ),
+            got=text,
+        )
+    return text
+
+
 _STR_SCHEMA: dict[str, Any] = {"type": "string"}
 _NUM_SCHEMA: dict[str, Any] = {"type": ["number", "string"]}
 
@@ -242,6 +291,7 @@ Id = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^" + _ID.pattern.removesuffix("\\Z") + "$"}),
 ]
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": ["string", "number"]})]
+Prose = Annotated[str, BeforeValidator(_prose), WithJsonSchema({"type": ["string", "number"]})]
 Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema(_NUM_SCHEMA)]
 PositiveMoney = Annotated[
     Decimal, BeforeValidator(lambda v: _positive(_money(v))), WithJsonSchema(_NUM_SCHEMA)
@@ -258,6 +308,7 @@ CreditCode = Annotated[
 ]
 Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema({"type": ["string", "integer"]})]
 Url = Annotated[str, BeforeValidator(_url), WithJsonSchema(_STR_SCHEMA)]
+Folder = Annotated[str, BeforeValidator(_folder), WithJsonSchema(_STR_SCHEMA)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 
 
@@ -277,7 +328,8 @@ def canonical(value: Any) -> str | None:
 def _value(value: Any) -> str | None:
     if isinstance(value, dict):
         raise _fail("S003", "expected one value (text, number or date), got a mapping")
-    return canonical(value)
+    text = canonical(value)
+    return None if text is None else _ruled(text, one_line=False)
 
 
 # a single published value, kept as its text: 3225.00, 2025-06-30, 公开招标

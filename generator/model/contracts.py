@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Base, Count, CreditCode, Date, Id, Money, OpenPeriod, Text
+from .base import Base, Count, CreditCode, Date, Id, Money, OpenPeriod, Prose, Text
 
 
 class ContractKind(StrEnum):
@@ -40,13 +40,13 @@ class ContractAmount(Base):
     per: AmountPer = Field(
         description="计价周期：年、月 或 合同期 / per year, month or the whole term"
     )
-    basis: Text | None = Field(default=None, description="金额依据 / how the amount was set")
+    basis: Prose | None = Field(default=None, description="金额依据 / how the amount was set")
 
 
 class Amendment(Base):
     id: Id = Field(description="补充协议编号 / amendment id")
     date: Date = Field(description="签订日期 / date signed")
-    summary: Text = Field(description="变更内容 / what changed")
+    summary: Prose = Field(description="变更内容 / what changed")
     amount: ContractAmount | None = Field(
         default=None, description="变更后的金额 / amount after the change"
     )
@@ -71,7 +71,7 @@ class Contract(Base):
     vote: Id | None = Field(
         default=None, description="选聘或续聘的业主表决编号 / id of the owners' vote"
     )
-    scope: Text = Field(description="服务范围摘要 / scope summary")
+    scope: Prose = Field(description="服务范围摘要 / scope summary")
     attachment: Text | None = Field(
         default=None,
         description="扫描件，相对于小区目录的路径 / scan, path relative to the estate folder",
@@ -88,7 +88,7 @@ class Contracts(Base):
 class ServiceStandard(Base):
     id: Id = Field(description="编号 / id")
     item: Text = Field(description="服务内容，如 楼道清扫 / what")
-    standard: Text = Field(description="标准和频次，如 每日一次 / standard and frequency")
+    standard: Prose = Field(description="标准和频次，如 每日一次 / standard and frequency")
     response_time: Text | None = Field(default=None, description="响应时限 / response time")
 
 

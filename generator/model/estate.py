@@ -17,6 +17,7 @@ from .base import (
     OpenPeriod,
     Period,
     Phone,
+    Prose,
     Text,
     Url,
 )
@@ -77,7 +78,7 @@ class Committee(Base):
     kind: CommitteeKind = Field(description="业主委员会 或 物业管理委员会")
     name: Text = Field(description="名称 / name")
     term: OpenPeriod = Field(description="任期 / term of office")
-    filed: Text | None = Field(default=None, description="备案情况，如 备案机关和日期 / filing")
+    filed: Prose | None = Field(default=None, description="备案情况，如 备案机关和日期 / filing")
     phone: Phone | None = Field(default=None, description="联系电话（公开）/ public contact phone")
     members: list[Person] = Field(
         default=[], description="成员；个人信息默认不公开 / members, withheld unless public"

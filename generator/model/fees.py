@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Base, Date, Id, OpenPeriod, Price, Text
+from .base import Base, Date, Id, OpenPeriod, Price, Prose, Text
 
 
 class PricingRegime(StrEnum):
@@ -61,7 +61,7 @@ class FeeStandard(Base):
     payer: Text = Field(description="缴费人，如 业主 / who pays")
     applies_to: Text = Field(description="适用对象，如 高层住宅（有电梯）/ what it applies to")
     unit: Text = Field(description="计费单位，如 元/㎡·月 / unit")
-    calculation: Text = Field(
+    calculation: Prose = Field(
         description="计费方式，如 按产权证建筑面积按月计收 / how it is calculated"
     )
     billed_from: Text | None = Field(default=None, description="起收时间 / billed from")
@@ -78,7 +78,7 @@ class PassThrough(Base):
     collected_for: Text = Field(description="代收单位 / collected for")
     amount: Price | None = Field(default=None, description="单价 / unit price")
     unit: Text | None = Field(default=None, description="单位 / unit")
-    basis: Text | None = Field(default=None, description="依据 / basis")
+    basis: Prose | None = Field(default=None, description="依据 / basis")
 
 
 class ExtraService(Base):
@@ -88,7 +88,7 @@ class ExtraService(Base):
     item: Text = Field(description="服务项目 / service")
     amount: Price = Field(description="收费标准 / price")
     unit: Text = Field(description="单位，如 元/次 / unit")
-    description: Text | None = Field(default=None, description="说明 / description")
+    description: Prose | None = Field(default=None, description="说明 / description")
 
 
 class Fees(Base):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from .base import Base, Date, Id, Period, Text, Value
+from .base import Base, Date, Id, Period, Prose, Text, Value
 
 
 class NoticeCategory(StrEnum):
@@ -48,7 +48,7 @@ class Correction(Base):
         default=None,
         description="更正后的值，删除整条时不填 / the corrected value, empty for a removal",
     )
-    reason: Text = Field(description="更正原因 / why")
+    reason: Prose = Field(description="更正原因 / why")
     notice: Id = Field(description="公告编号（notices/ 下的文件名）/ the notice that announces it")
 
 
@@ -85,7 +85,7 @@ class Release(Base):
     date: Date = Field(description="发布日期 / release date")
     posting: Period = Field(description="公示期 / posting period")
     signers: list[Signer] = Field(min_length=1, description="签章方 / who signs it")
-    note: Text | None = Field(default=None, description="说明 / note")
+    note: Prose | None = Field(default=None, description="说明 / note")
     previous: PreviousRelease | None = Field(
         default=None, description="上一期（程序填写）/ the previous release, written by release"
     )

@@ -215,6 +215,14 @@ def describe(
     tree = old_tree if change.kind == "removed" else new_tree
     if change.path[0] == "accounts" and len(change.path) == 3 and change.kind != "changed":
         return _statement_line(change)
+    if len(change.path) == 1 and change.kind != "changed":  # a whole file: its items by name
+        whole = change.new if change.kind == "added" else change.old
+        items = [
+            v for v in (whole.values() if isinstance(whole, dict) else []) if isinstance(v, list)
+        ]
+        named = [_label(item, names) for found in items for item in found if isinstance(item, dict)]
+        where = tuple(n for n in named if n) or ("—",)
+        return Line(change.kind, _section(change), where, path=".".join(change.path))
     labels: list[Part] = []
     node: Any = tree
     for depth, segment in enumerate(change.path):

@@ -13,7 +13,7 @@ import nh3
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _TAGS = {
@@ -81,9 +81,36 @@ def long_date(day: dt.date | None, locale: str) -> str:
     )
 
 
+# Markdown's inline patterns take time that grows faster than the text with brackets and angle
+# brackets (8 KB of nested brackets took 10 s): past these, a body is shown as plain text
+MARKUP_LIMIT = 200  # '[' or '<' in one body
+NESTING_LIMIT = 16  # brackets within brackets
+
+
+def markup_bounded(source: str) -> bool:
+    """Whether a body's brackets are few and shallow enough to render as Markdown in bounded time."""
+    if source.count("[") > MARKUP_LIMIT or source.count("<") > MARKUP_LIMIT:
+        return False
+    depth = 0
+    for char in source:
+        if char == "[":
+            depth += 1
+            if depth > NESTING_LIMIT:
+                return False
+        elif char == "]" and depth:
+            depth -= 1
+    return True
+
+
 @functools.lru_cache(maxsize=256)  # a notice shows on its page and on every release holding it
 def notice_html(source: str) -> Markup:
-    """Render a notice's untrusted Markdown; raw HTML and unsafe links do not survive."""
+    """Render a notice's untrusted Markdown; raw HTML and unsafe links do not survive.
+
+    A body past the bounds (markup_bounded) is shown as plain paragraphs.
+    """
+    if not markup_bounded(source):
+        paragraphs = [p for p in source.split("\n\n") if p.strip()]
+        return Markup("".join(f"<p>{escape(p)}</p>" for p in paragraphs))  # noqa: S704 - escaped
     html = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

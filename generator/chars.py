@@ -1,0 +1,167 @@
+"""The text rule: which characters a value may hold, and how the harmless odd ones are tidied.
+
+Every value a firm writes ends up on a page, a sheet, a CSV file and a
+feed. Some characters have no business there:
+
+- control characters (C0 but line breaks and tabs in multi-line text, DEL,
+  C1), non-characters and lone surrogates break XML, PDFs and terminals:
+  T001 wherever they are;
+- bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+  reorder what a reader sees, so that "1000" reads "0001": T002 wherever
+  they are; other invisible format characters (zero-width space and
+  joiners, direction marks, soft hyphen, word joiner, variation
+  selectors …) are T002 in one-line values (names, ids, amounts, dates) and
+  are dropped from multi-line text, where they never show;
+- private-use characters show differently on every device, or as a box:
+  T003 wherever they are.
+
+U+2028 and U+2029 become a line break in multi-line text and a space in a
+one-line value; Windows line ends become line breaks; a BOM at the start of
+a value is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from . import i18n
+from .i18n import _
+
+# bidi embeddings, overrides and isolates: they reorder the text around them
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# invisible characters outside the format category, met in pasted text and spoofed names
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u2800\u3164\uffa0")
+_ONE_LINE_SPACES = str.maketrans({"\u2028": " ", "\u2029": " "})
+_MULTI_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+
+# what is checked at all: anything outside printable ASCII, and the ASCII controls
+_SUSPECT = re.compile(
+    r"[^\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]"
+)
+
+
+@dataclass(frozen=True)
+class Flaw:
+    """A character a value may not hold: where it is, what it is, which code."""
+
+    index: int
+    char: str
+    code: str
+
+    def message(self, in_value: bool = True) -> str:
+        """What the character is and what to do, in the clerk's words; ``in_value``: say
+        which character of the value it is (else the diagnostic's column points at it)."""
+        name = describe(self.char)
+        if self.char == "\n" and self.code == "T001":
+            return _("这里只能写一行，不能换行：请把换行删掉，写在同一行里")
+        if self.char == "\t" and self.code == "T001":
+            return _("这里有一个制表符（Tab）：请换成空格")
+        lead = _("值里第 {n} 个字符是", n=self.index + 1) if in_value else _("这个位置是")
+        if self.code == "T001":
+            return _(
+                "{lead}看不见的控制字符 {name}，网页、公示单和表格都不能显示它：请删掉它（常见于从网页、Word 或其他系统复制的文字）",
+                lead=lead,
+                name=name,
+            )
+        if self.char in _BIDI:
+            return _(
+                "{lead}改变文字方向的控制字符 {name}，它能让数字和文字倒过来显示：请删掉它",
+                lead=lead,
+                name=name,
+            )
+        if self.code == "T002":
+            return _(
+                "{lead}看不见的字符 {name}：名称、编号、金额和日期里不能有它，请删掉它（可以把这个值删掉重新输入）",
+                lead=lead,
+                name=name,
+            )
+        return _(
+            "{lead}私用区字符 {name}，不同的手机和电脑显示不同，或者显示成方框：请换成标准的字",
+            lead=lead,
+            name=name,
+        )
+
+
+# the characters a clerk meets most, by their Chinese names (English: Unicode's)
+_NAMES_ZH = {
+    "\x00": "空字符", "\x07": "响铃符", "\x08": "退格符", "\x1b": "转义符", "\r": "回车符",
+    "\x7f": "删除符", "\x85": "下一行符", "\u00ad": "软连字符", "\u200b": "零宽空格",
+    "\u200c": "零宽不连字", "\u200d": "零宽连字", "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记", "\u202a": "从左到右嵌入", "\u202b": "从右到左嵌入",
+    "\u202c": "方向格式结束", "\u202d": "从左到右强制", "\u202e": "从右到左强制",
+    "\u2060": "零宽不换行", "\u2066": "从左到右隔离", "\u2067": "从右到左隔离",
+    "\u2068": "方向隔离", "\u2069": "方向隔离结束", "\ufeff": "零宽不换行空格（BOM）",
+}  # fmt: skip
+
+
+def describe(char: str) -> str:
+    """U+202E（从右到左强制）: a character by its code point and name."""
+    code = f"U+{ord(char):04X}"
+    if i18n.current() == i18n.DEFAULT:
+        name = _NAMES_ZH.get(char)
+        return f"{code}（{name}）" if name else code
+    name = unicodedata.name(char, "")
+    return f"{code} ({name})" if name else code
+
+
+def kind(char: str, one_line: bool) -> str | None:
+    """The code a character earns in a value (one-line or not); None when it is allowed."""
+    point = ord(char)
+    if char in "\n\t":
+        return "T001" if one_line else None
+    if point < 0x20 or 0x7F <= point <= 0x9F or 0xD800 <= point <= 0xDFFF:
+        return "T001"
+    if 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE:
+        return "T001"  # non-characters
+    if char in _BIDI:
+        return "T002"
+    if 0xE000 <= point <= 0xF8FF or point >= 0xF0000:
+        return "T003"
+    if one_line and _invisible(char):
+        return "T002"
+    return None
+
+
+def _invisible(char: str) -> bool:
+    return (
+        char in _INVISIBLE
+        or unicodedata.category(char) == "Cf"
+        or 0xFE00 <= ord(char) <= 0xFE0F
+        or 0xE0100 <= ord(char) <= 0xE01EF
+    )
+
+
+def tidy(text: str, one_line: bool) -> str:
+    """The value as published: line separators, Windows line ends, a leading BOM and (in
+    multi-line text) invisible format characters dealt with; see the module's rule."""
+    if not _SUSPECT.search(text):
+        return text
+    text = text.removeprefix("\ufeff")
+    if one_line:
+        return text.translate(_ONE_LINE_SPACES)
+    text = _MULTI_LINE_BREAKS.sub("\n", text)
+    return "".join(c for c in text if not (_invisible(c) and c not in _BIDI))
+
+
+def flaws(text: str, one_line: bool) -> list[Flaw]:
+    """Every character of a (tidied) value the text rule refuses, in order."""
+    if not _SUSPECT.search(text):
+        return []
+    found = []
+    for index, char in enumerate(text):
+        code = kind(char, one_line)
+        if code is not None:
+            found.append(Flaw(index, char, code))
+    return found
+
+
+def shown(text: str) -> str:
+    """Text safe to print on a terminal: every character the rule refuses in a one-line
+    value (a control, a bidi override, an invisible one) written as <U+XXXX>."""
+    if not _SUSPECT.search(text):
+        return text
+    return "".join(
+        f"<U+{ord(c):04X}>" if kind(c, True) is not None or c in "\u2028\u2029" else c for c in text
+    )

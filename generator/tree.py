@@ -1,0 +1,164 @@
+"""The site's own folders as plain files and folders: a link is found, never followed.
+
+A firm's folder is untrusted: a symbolic link in it could make the
+generator publish a file from elsewhere on the machine (a password file, a
+neighbour's data), and a named pipe could make it wait for ever. So every
+folder of the content, of the site's theme and of its rule profiles is
+listed without following links (``walk``), every link and every file that
+is not a regular file is reported by its own path, and every file is read
+without following a link anywhere on its way (``read_bytes``): each folder
+is opened with O_NOFOLLOW from the one above it, so that no link swapped in
+between the listing and the reading is followed either.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, field
+from io import BufferedReader
+from pathlib import Path
+
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # no wait on a pipe
+
+
+class NotPlain(OSError):
+    """A path that goes through a link, or names something other than a file."""
+
+    def __init__(self, path: str, link: bool):
+        super().__init__(errno.ELOOP if link else errno.EINVAL, path)
+        self.path = path
+        self.link = link
+
+
+class TooLarge(OSError):
+    """A file larger than the limit it was read with."""
+
+    def __init__(self, path: str, size: int):
+        super().__init__(errno.EFBIG, path)
+        self.size = size
+
+
+@dataclass
+class Listing:
+    """A folder's files, folders, links and other things (pipes, devices), by relative path."""
+
+    files: dict[str, os.stat_result] = field(default_factory=dict)
+    folders: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+
+    def under(self, folder: str, suffix: str) -> list[str]:
+        """The files directly in ``folder`` whose name ends with ``suffix``, sorted."""
+        prefix = f"{folder}/"
+        return sorted(
+            p
+            for p in self.files
+            if p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(suffix)
+        )
+
+
+def walk(folder: Path) -> Listing:
+    """List a folder and everything below it; a linked folder is listed as a link, not entered."""
+    listing = Listing()
+    if folder.is_symlink():
+        listing.links.append("")
+        return listing
+    _walk(str(folder), "", listing)
+    return listing
+
+
+def _walk(folder: str, prefix: str, listing: Listing) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        relative = prefix + entry.name
+        if entry.is_symlink():
+            listing.links.append(relative)
+        elif entry.is_dir(follow_symlinks=False):
+            listing.folders.add(relative)
+            _walk(entry.path, f"{relative}/", listing)
+        elif entry.is_file(follow_symlinks=False):
+            listing.files[relative] = entry.stat(follow_symlinks=False)
+        else:
+            listing.others.append(relative)
+
+
+def links_on_the_way(path: Path, depth: int) -> str | None:
+    """The first link among the last ``depth`` parts of ``path``, as a path; None if none."""
+    parts = path.parts
+    for cut in range(max(len(parts) - depth, 1), len(parts)):
+        here = Path(*parts[: cut + 1])
+        if here.is_symlink():
+            return str(here)
+    return None
+
+
+def read_bytes(path: Path, depth: int, limit: int | None = None) -> bytes:
+    """Read a regular file, following no link in the last ``depth`` parts of its path.
+
+    NotPlain names the link or the thing that is not a file; TooLarge, a file over
+    ``limit`` bytes (read no further than that); FileNotFoundError, a missing one.
+    """
+    with _opened(path, depth) as file:
+        size = os.fstat(file.fileno()).st_size
+        if limit is not None and size > limit:
+            raise TooLarge(str(path), size)
+        data = file.read() if limit is None else file.read(limit + 1)
+    if limit is not None and len(data) > limit:  # grew since fstat
+        raise TooLarge(str(path), len(data))
+    return data
+
+
+def sha256(path: Path, depth: int) -> str | None:
+    """The SHA-256 of a regular file, read in chunks through no link; None when there is
+    no such plain file (missing, a link, a pipe …)."""
+    try:
+        with _opened(path, depth) as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except (NotPlain, FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _opened(path: Path, depth: int) -> BufferedReader:
+    parts = path.parts
+    depth = min(depth, len(parts) - 1)
+    base = Path(*parts[: len(parts) - depth])
+    folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for index, part in enumerate(parts[len(parts) - depth : -1]):
+            folder = _enter(folder, part, Path(*parts[: len(parts) - depth + index + 1]))
+        return _open(folder, parts[-1], str(path))
+    finally:
+        os.close(folder)
+
+
+def _enter(folder: int, name: str, shown: Path) -> int:
+    try:
+        inner = os.open(name, _FOLDER, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise NotPlain(str(shown), os.path.islink(shown)) from None
+        raise
+    os.close(folder)
+    return inner
+
+
+def _open(folder: int, name: str, shown: str) -> BufferedReader:
+    try:
+        handle = os.open(name, _FILE, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotPlain(shown, True) from None
+        raise
+    file = os.fdopen(handle, "rb")
+    assert isinstance(file, BufferedReader)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        file.close()
+        raise NotPlain(shown, False)
+    return file
