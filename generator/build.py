@@ -241,7 +241,7 @@ def _figures(pages: EstatePages, profile: RuleProfile, as_of: dt.date) -> peers.
 def _figure_rows(figures: peers.Figures | None) -> dict[str, tuple[Any, str]]:
     if figures is None:
         return {}
-    return {k: (v, peers.FIGURES[k].unit.replace("%%", "%")) for k, v in figures.values.items()}
+    return {k: (v, peers.FIGURES[k].unit) for k, v in figures.values.items()}
 
 
 _THEMES: dict[tuple[Path, str], dict[str, Theme]] = {}

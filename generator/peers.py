@@ -52,11 +52,11 @@ FIGURES = {
         Figure("fee_office", P_("办公物业费"), P_("元/㎡·月")),
         Figure("revenue_per_space", P_("每个车位的公共收益"), P_("元/个·年"), Decimal(1)),
         Figure("revenue_per_m2", P_("每平方米的公共收益"), P_("元/㎡·年")),
-        Figure("revenue_distributed", P_("公共收益分配或转入维修资金的比例"), P_("%%"), TENTH),
+        Figure("revenue_distributed", P_("公共收益分配或转入维修资金的比例"), "%", TENTH),
         Figure("fund_per_m2", P_("每平方米的维修资金余额"), P_("元/㎡")),
-        Figure("fund_share", P_("维修资金余额占首期归集额"), P_("%%"), TENTH),
+        Figure("fund_share", P_("维修资金余额占首期归集额"), "%", TENTH),
         Figure("fund_spending_m2", P_("每平方米的维修资金支出"), P_("元/㎡·年")),
-        Figure("collection_rate", P_("物业费收缴率"), P_("%%"), TENTH),
+        Figure("collection_rate", P_("物业费收缴率"), "%", TENTH),
         Figure("days_late", P_("报表比期限晚（负数为提前）"), P_("天"), TENTH),
         # reserved for issue 22: Figure("satisfaction", ...), Figure("complaints_per_100", ...)
     ]
@@ -460,7 +460,7 @@ class Flag:
         said: dict[str, Any] = {
             "figure": (FIGURES[self.figure].label, {}),
             "value": str(self.value),
-            "unit": (unit, {}),
+            "unit": unit_words(unit),
             "limit": str(self.limit),
         }
         if self.rule in ("fence_high", "fence_low"):
@@ -589,11 +589,16 @@ def _street_median(f: Figures, all_peers: Peers):  # type: ignore[no-untyped-def
 def figure_words(placed: Standing) -> Words:
     """住宅物业费 1.20 元/㎡·月."""
     figure = FIGURES[placed.figure]
-    return P_("%(figure)s %(value)s %(unit)s"), {
+    return P_("%(figure)s：%(value)s %(unit)s"), {
         "figure": (figure.label, {}),
         "value": str(placed.value),
-        "unit": (figure.unit, {}),
+        "unit": unit_words(figure.unit),
     }
+
+
+def unit_words(unit: str) -> Words | str:
+    """A figure's unit as a page says it: "%" is no message of its own."""
+    return unit if unit == "%" else (unit, {})
 
 
 def standing_words(placed: Standing, settings: Settings) -> Words:

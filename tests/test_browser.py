@@ -257,7 +257,7 @@ def test_without_script_the_index_lists_streets_and_each_street_its_estates(
     assert page.locator("h1").inner_text() == "嘉禾锦园"
     page.get_by_role("link", name="与同街道、同城市的小区比较物业费、公共收益和维修资金").click()
     section = page.locator("section#jia-he-jin-yuan")
-    assert "住宅物业费 2.10 元/㎡·月" in section.inner_text()
+    assert "住宅物业费：2.10 元/㎡·月" in section.inner_text()
     assert (
         "同街道可比的小区不足 6 个，不作比较" in section.inner_text()
     )  # the demo's streets hold one

@@ -179,7 +179,7 @@ def test_a_built_site_compares_a_street_and_flags_its_outlier(tmp_path: Path) ->
     page = street_page(city.CITY, made[0].district, made[0].street)
     compared = (out / "compare" / f"{page}.html").read_text(encoding="utf-8")
     fee = f"{made[0].fee:.2f}"
-    assert f"住宅物业费 {fee} 元/㎡·月" in compared
+    assert f"住宅物业费：{fee} 元/㎡·月" in compared
     assert "同街道 7 个小区中从低到高第 7，中位数" in compared
     assert compared.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 7 * 5  # a chart a figure
     overview = (out / "street.html").read_text(encoding="utf-8")
