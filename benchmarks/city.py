@@ -1,6 +1,6 @@
 """City-scale build benchmark: N synthetic estates in the project's own content format.
 
-Run: .venv/bin/python benchmarks/city.py [--estates 1000] [--pdf-sample 40] [--pdf-full] [--jobs 2] [--keep DIR] [--check-only]
+Run: .venv/bin/python benchmarks/city.py [--estates 1000] [--pdf-sample 40] [--pdf-full] [--jobs 2] [--keep DIR] [--check-only] [--dask]
 
 Each estate has the sizes of a real one: 10 fee items, 5 contracts, 4 x 5
 service standards, three years of statements (50 maintenance-fund and 100
@@ -28,6 +28,11 @@ search.json) and the heaviest street and comparison pages, the size of
 data/, and the seconds to place every estate among its peers and flag
 the outliers.
 
+Builds run as of 2026-08-20 (SOURCE_DATE_EPOCH); the "daily rebuild" is the
+next day's build with no content changed, as a nightly build finds it. The
+last column is the build's own process alone (its workers aside). ``--dask``
+measures sheets/s on a Dask cluster started here, with 1 and with 2 workers.
+
 ``check`` is measured first, as firms run it after every edit: every
 estate in one process without the cache (the old way), every estate in
 workers filling the cache, again with nothing changed, and after one
@@ -47,7 +52,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +69,16 @@ CITY = "上海市"
 DISTRICTS = ["浦东新区", "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区"]
 PER_STREET = 50  # estates a street, as in a city of 13,000 estates and 215 streets
 SEED = 21
+TEMPLATE_AREA = Decimal("98000.00")  # the template estate's (estate_files)
+DAY = dt.date(2026, 8, 20)  # the day builds and checks run as of
+NEW_NOTICE = """---
+title: 新公告
+date: 2026-08-19
+category: 日常通知
+posting: {from: 2026-08-19, to: 2026-09-02}
+---
+下一期的公告，还没有发布。
+"""
 D = dt.date
 # what an era's estates are like: (years built, building kind, property fee range 元/㎡·月)
 ERAS = [
@@ -269,7 +284,7 @@ complaints:
         )
     files["services.yaml"] = "".join(services)
     files["votes.yaml"] = (
-        "votes:\n  - {id: vote-fund, date: 2023-03-01, matter: 使用维修资金, kind: 使用维修资金, total: {area: 98000.00, headcount: 1200}, participating: {area: 80000.00, headcount: 1000}, approving: {area: 60000.00, headcount: 800}}\n"
+        "votes:\n  - {id: vote-fund, date: 2022-12-20, matter: 使用维修资金, kind: 使用维修资金, total: {area: 98000.00, headcount: 1200}, participating: {area: 80000.00, headcount: 1000}, approving: {area: 60000.00, headcount: 800}}\n"
     )
     fund, revenue = Decimal("4000000.00"), Decimal("100000.00")
     entry = 0
@@ -391,14 +406,18 @@ def clone(source: Path, content: Path, n: int, count: int) -> None:
             apply(document["data"], p)
             document["sha256"] = document_hash(document)
             text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-        elif relative.name == "estate.yaml" or relative.parts[0] == "accounts":
+        elif relative.name in ("estate.yaml", "votes.yaml") or relative.parts[0] == "accounts":
             continue  # written below, from the latest snapshot's data
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         (target / relative).write_text(text, encoding="utf-8")
     latest = max((source / "releases").glob("*.json"), key=lambda path: path.stem)
     data = json.loads(latest.read_text(encoding="utf-8"))["data"]
     apply(data, p)
-    working = {"estate.yaml": data["estate"], "fees.yaml": data["fees"]}
+    working = {
+        "estate.yaml": data["estate"],
+        "fees.yaml": data["fees"],
+        "votes.yaml": data["votes"],
+    }
     for kind, statements in data["accounts"].items():
         folder = kind.replace("_", "-")
         working |= {f"accounts/{folder}/{pid}.yaml": st for pid, st in statements.items()}
@@ -428,9 +447,16 @@ def apply(data: dict[str, Any], p: Params) -> None:
         for entry in st["expenditure"][:handed]:
             entry["category"] = "抵扣物业费"
     _scale(accounts["public_revenue"], p.revenue / Decimal(40000))
-    for st in accounts["property_fees"].values():
+    for st in accounts["property_fees"].values():  # what more or less is received, the surplus too
         for line in st["collection"]:
-            line["received"] = f"{Decimal(line['receivable']) * p.collection:.2f}"
+            received = Decimal(line["receivable"]) * p.collection
+            st["surplus"] = f"{Decimal(st['surplus']) + received - Decimal(line['received']):.2f}"
+            line["received"] = f"{received:.2f}"
+    buildings = sum(Decimal(b["floor_area"]) for b in estate["buildings"])
+    for vote in data["votes"]["votes"]:  # the owners' area is the estate's, no more
+        for side in ("total", "participating", "approving"):
+            area = Decimal(vote[side]["area"]) * buildings / TEMPLATE_AREA
+            vote[side]["area"] = f"{area.quantize(Decimal('0.01'), ROUND_DOWN)}"
 
 
 def _scale(statements: dict[str, Any], factor: Decimal) -> None:
@@ -462,7 +488,7 @@ def make_site(root: Path, count: int) -> None:
 
 def publish(root: Path, estate_id: str) -> None:
     """The edit a firm makes each period: a new release of one estate (not timed)."""
-    day = dt.date(2026, 7, 10)
+    day = DAY
     existing = {p.stem for p in (root / "content" / estate_id / "releases").glob("*.json")}
     release_id = next(f"2026-r{n}" for n in range(1, 100) if f"2026-r{n}" not in existing)
     release(root, estate_id, day, release_id, (day, day + dt.timedelta(days=13)))
@@ -475,11 +501,15 @@ def run_build(root: Path, out: Path, *flags: str) -> tuple[float, int, str]:
 
 def run_check(root: Path, *flags: str) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (KiB) of check and its workers, its report of what it read again."""
-    return run(root, "check", "--as-of", "2026-08-20", *flags, fails=False)
+    return run(root, "check", "--as-of", DAY.isoformat(), *flags, fails=False)
+
+
+MAIN_RSS: list[int] = []  # the main process's own peak RSS (KiB) of each command run
 
 
 def run(root: Path, *arguments: str, fails: bool = True) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB) of a command and its workers, its last line."""
+    """Wall seconds, peak RSS (KiB) of a command and its workers, its last line; the main
+    process's own peak goes to MAIN_RSS (workers are forked and leave by os._exit)."""
     probe = (
         "import resource, subprocess, sys, time;"
         "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
@@ -487,23 +517,38 @@ def run(root: Path, *arguments: str, fails: bool = True) -> tuple[float, int, st
         "said = [l for l in r.stderr.splitlines() if '重新核对' in l];"
         "print(said[0] if said else r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-400:])"
     )
-    command = [
-        sys.executable,
-        "-c",
-        probe,
-        sys.executable,
-        "-m",
-        "generator",
-        "-C",
-        str(root),
-        *arguments,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    main = (
+        "import atexit, os, resource, sys;"
+        "atexit.register(lambda: open(os.environ['SUNSHINE_MAIN_RSS'], 'w').write("
+        "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));"
+        "sys.argv = ['sunshine', *sys.argv[1:]];"
+        "from generator.cli import main; main()"
+    )
+    command = [sys.executable, "-c", probe, sys.executable, "-c", main, "-C", str(root), *arguments]
+    with tempfile.NamedTemporaryFile() as own:
+        env = {**os.environ, "SUNSHINE_MAIN_RSS": own.name}
+        result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        MAIN_RSS.append(int(Path(own.name).read_text() or 0))
     first, last = result.stdout.splitlines()[:2]
     seconds, rss, code = first.split()
     if code != "0" and fails:
         raise SystemExit(f"{arguments[0]} failed: {last}")
     return float(seconds), int(rss), last
+
+
+Row = tuple[
+    str, float, str, int, int
+]  # measure, wall s, rate, peak RSS of all, of the main process
+
+
+def add(rows: list[Row], measured: tuple[str, float, str, int]) -> None:
+    rows.append((*measured, MAIN_RSS[-1]))
+
+
+def on_day(day: dt.date) -> None:
+    """Builds from here on run as of ``day`` (SOURCE_DATE_EPOCH, as a nightly build's clock)."""
+    moment = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
 
 
 def cold(root: Path, out: Path) -> None:
@@ -545,9 +590,13 @@ def main() -> None:
         "--pdf-full", action="store_true", help="also build every estate's sheets, and rebuild one"
     )
     parser.add_argument("--check-only", action="store_true", help="measure check alone, no build")
+    parser.add_argument(
+        "--dask", action="store_true", help="sheets/s on a local Dask cluster of 1, then 2 workers"
+    )
     args = parser.parse_args()
+    on_day(DAY)
     root = args.keep or Path(tempfile.mkdtemp(prefix="sunshine-city-"))
-    rows: list[tuple[str, float, str, int]] = []
+    rows: list[Row] = []
     try:
         started = time.perf_counter()
         if not (root / "site.yaml").exists():
@@ -564,24 +613,28 @@ def main() -> None:
             return report(rows, {}, costs, args.jobs)
         cold(root, out)
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
-        pages = count(out, ".html")
-        rows.append(("cold build, HTML only", seconds, f"{pages / seconds:,.0f} pages/s", rss))
+        pages, cold_seconds = count(out, ".html"), seconds
+        add(rows, ("cold build, HTML only", seconds, f"{pages / seconds:,.0f} pages/s", rss))
         seconds, rss, _ = run_build(root, out, "--no-pdf", *jobs)
-        rows.append(("rebuild, nothing changed", seconds, "", rss))
+        add(rows, ("rebuild, nothing changed", seconds, "", rss))
         rows += weights(out)
         rows.append(peers_cost(args.estates))
-        notice = root / "content" / "estate-00001" / "notices" / "notice-0.md"
-        notice.write_text(notice.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+        on_day(DAY + dt.timedelta(days=1))  # the nightly build: a new day, no content changed
         seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
-        rows.append(("rebuild, a working copy edited (not shown)", seconds, line[-44:], rss))
+        said = f"{seconds / cold_seconds:.1%} of cold; " + line.split("：", 1)[-1]
+        add(rows, ("daily rebuild, next day, nothing changed", seconds, said[:44], rss))
+        notice = root / "content" / "estate-00001" / "notices" / "notice-new.md"
+        notice.write_text(NEW_NOTICE, encoding="utf-8")  # the next period's, not released yet
+        seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
+        add(rows, ("rebuild, a working copy edited (not shown)", seconds, line[-44:], rss))
         publish(root, "estate-00002")
         seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
-        rows.append(
-            ("rebuild, one estate released, HTML only", seconds, line.split(": ", 1)[-1], rss)
+        add(
+            rows, ("rebuild, one estate released, HTML only", seconds, line.split(": ", 1)[-1], rss)
         )
         shutil.rmtree(out)  # the output gone, the cache kept: a CI runner that restores it
         seconds, rss, line = run_build(root, out, "--no-pdf", *jobs)
-        rows.append(("cold build, HTML only, cache kept", seconds, line.split(": ", 1)[-1], rss))
+        add(rows, ("cold build, HTML only, cache kept", seconds, line.split(": ", 1)[-1], rss))
         sample = root / "sample"
         if not sample.exists():
             (sample / "content").mkdir(parents=True)
@@ -594,40 +647,45 @@ def main() -> None:
             seconds, rss, _ = run_build(sample, sample / "build", "--jobs", str(workers))
             timed[workers] = seconds
             sheets = count(sample / "build", "sheet.pdf")
-            rows.append(
+            add(
+                rows,
                 (
                     f"cold build with PDFs, {args.pdf_sample} estates, --jobs {workers}",
                     seconds,
                     f"{sheets / seconds:.1f} sheets/s",
                     rss,
-                )
+                ),
             )
         publish(sample, sorted(p.name for p in (sample / "content").iterdir())[1])
         seconds, rss, line = run_build(sample, sample / "build", *jobs)
-        rows.append(
+        add(
+            rows,
             (
                 f"rebuild, one estate released, HTML and PDF, {args.pdf_sample} estates",
                 seconds,
                 line.split(": ", 1)[-1],
                 rss,
-            )
+            ),
         )
+        if args.dask:
+            rows += measure_dask(sample)
         if args.pdf_full:
             seconds, rss, _ = run_build(root, out, *jobs)
             sheets = count(out, "sheet.pdf")
-            rows.append(("cold build with PDFs", seconds, f"{sheets / seconds:.1f} sheets/s", rss))
+            add(rows, ("cold build with PDFs", seconds, f"{sheets / seconds:.1f} sheets/s", rss))
             shutil.rmtree(out)
             seconds, rss, line = run_build(root, out, *jobs)
-            rows.append(("cold build with PDFs, cache kept", seconds, line.split(": ", 1)[-1], rss))
+            add(rows, ("cold build with PDFs, cache kept", seconds, line.split(": ", 1)[-1], rss))
             publish(root, "estate-00003")
             seconds, rss, line = run_build(root, out, *jobs)
-            rows.append(
+            add(
+                rows,
                 (
                     "rebuild, one estate released, HTML and PDF",
                     seconds,
                     line.split(": ", 1)[-1],
                     rss,
-                )
+                ),
             )
     finally:
         if args.keep is None:
@@ -635,22 +693,24 @@ def main() -> None:
     report(rows, timed, costs, args.jobs)
 
 
-def weights(out: Path) -> list[tuple[str, float, str, int]]:
+def weights(out: Path) -> list[Row]:
     """What a resident's phone fetches first, and the heaviest pages over all estates (KiB)."""
     rows = []
     for name in ("index.html", "search.json", "street.html"):
-        rows.append((f"size of {name}", 0.0, f"{(out / name).stat().st_size / 1024:,.0f} KiB", 0))
+        rows.append(
+            (f"size of {name}", 0.0, f"{(out / name).stat().st_size / 1024:,.0f} KiB", 0, 0)
+        )
     for folder in ("streets", "compare"):
         largest = max((out / folder).glob("*.html"), key=lambda p: p.stat().st_size)
         rows.append(
-            (f"largest page in {folder}/", 0.0, f"{largest.stat().st_size / 1024:,.0f} KiB", 0)
+            (f"largest page in {folder}/", 0.0, f"{largest.stat().st_size / 1024:,.0f} KiB", 0, 0)
         )
     data = sum(p.stat().st_size for p in (out / "data").iterdir())
-    rows.append(("size of data/ (CSV, SQLite, zip)", 0.0, f"{data / 2**20:,.1f} MiB", 0))
+    rows.append(("size of data/ (CSV, SQLite, zip)", 0.0, f"{data / 2**20:,.1f} MiB", 0, 0))
     return rows
 
 
-def peers_cost(count: int) -> tuple[str, float, str, int]:
+def peers_cost(count: int) -> Row:
     """Seconds to place every estate among its peers and flag the outliers (peers.group, peers.flags).
 
     The figures are made from each estate's parameters, as the tests make them;
@@ -669,19 +729,41 @@ def peers_cost(count: int) -> tuple[str, float, str, int]:
     started = time.perf_counter()
     found = peers.flags(peers.group(figures, Comparison()))
     seconds = time.perf_counter() - started
-    return (f"peers and flags of {count} estates", seconds, f"{len(found)} flags", 0)
+    return (f"peers and flags of {count} estates", seconds, f"{len(found)} flags", 0, 0)
 
 
-def measure_check(root: Path, jobs: tuple[str, str]) -> list[tuple[str, float, str, int]]:
+def measure_dask(sample: Path) -> list[Row]:
+    """The sample's cold build with sheets on a Dask cluster of this machine: 1 worker, then 2
+    (processes of one thread; the build's own process only plans, stages and writes)."""
+    from distributed import LocalCluster
+
+    rows: list[Row] = []
+    rates: dict[int, float] = {}
+    for workers in (1, 2):
+        with LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            cold(sample, sample / "build")
+            address = cluster.scheduler_address
+            seconds, rss, _ = run_build(sample, sample / "build", "--cluster", address)
+        sheets = count(sample / "build", "sheet.pdf")
+        rates[workers] = sheets / seconds
+        name = f"cold build with PDFs on Dask, {workers} worker(s)"
+        add(rows, (name, seconds, f"{rates[workers]:.2f} sheets/s", rss))
+    add(rows, ("Dask speed-up, 2 workers over 1", 0.0, f"{rates[2] / rates[1]:.2f}x", 0))
+    return rows
+
+
+def measure_check(root: Path, jobs: tuple[str, str]) -> list[Row]:
     """check as firms run it: every estate, then again, after one edit, and with one worker."""
     rows = []
     shutil.rmtree(root / CACHE_FOLDER / "checks", ignore_errors=True)
     seconds, rss, _ = run_check(root, "--jobs", "1", "--no-cache")
-    rows.append(("check, every estate, one process, no cache", seconds, "", rss))
+    add(rows, ("check, every estate, one process, no cache", seconds, "", rss))
     seconds, rss, _ = run_check(root, *jobs)
-    rows.append((f"check, every estate, {jobs[1]} workers, cache filled", seconds, "", rss))
+    add(rows, (f"check, every estate, {jobs[1]} workers, cache filled", seconds, "", rss))
     seconds, rss, line = run_check(root, *jobs)
-    rows.append(("check again, nothing changed", seconds, line[:40], rss))
+    add(rows, ("check again, nothing changed", seconds, line[:40], rss))
     votes = root / "content" / "estate-00004" / "votes.yaml"
     if votes.exists():
         votes.write_text(votes.read_text(encoding="utf-8") + "# 核对\n", encoding="utf-8")
@@ -689,19 +771,19 @@ def measure_check(root: Path, jobs: tuple[str, str]) -> list[tuple[str, float, s
         notice = root / "content" / "estate-00004" / "notices" / "notice-1.md"
         notice.write_text(notice.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
     seconds, rss, line = run_check(root, *jobs)
-    rows.append(("check after a one-estate edit", seconds, line[:40], rss))
+    add(rows, ("check after a one-estate edit", seconds, line[:40], rss))
     return rows
 
 
 def report(
-    rows: list[tuple[str, float, str, int]],
+    rows: list[Row],
     timed: dict[int, float],
     costs: list[tuple[str, float]],
     jobs: int,
 ) -> None:
-    print(f"{'measure':<52}{'wall s':>8}  {'rate':<44}{'peak RSS MiB':>13}")
-    for name, seconds, rate, rss in rows:
-        print(f"{name:<52}{seconds:>8.2f}  {rate:<44}{rss / 1024:>13.0f}")
+    print(f"{'measure':<52}{'wall s':>8}  {'rate':<44}{'peak RSS MiB':>13}{'main MiB':>9}")
+    for name, seconds, rate, rss, main in rows:
+        print(f"{name:<52}{seconds:>8.2f}  {rate:<44}{rss / 1024:>13.0f}{main / 1024:>9.0f}")
     if timed:
         print(f"PDF speed-up with --jobs {jobs}: {timed[1] / timed[jobs]:.2f}x")
     for name, ms in costs:

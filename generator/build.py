@@ -13,14 +13,16 @@ from . import peers, sheets, views
 from .config import SiteConfig
 from .diff import tree
 from .errors import Diagnostic
+from .fingerprint import data_turns, span
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
 from .model.notices import Correction
-from .pipeline import LoadedEstate, Site, estate_profile, estate_sides
 from .profiles import RuleProfile
 from .render import charts, citydata, feeds, opendata, pdf, qr, tables
 from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
+from .sheets import Sheet
+from .site import LoadedEstate, Site, estate_profile, estate_sides, profile_check
 from .views import P_, View, Words, notices_in_posting, release_folder, street_page
 
 DATA_SCHEMA = "# 开放数据 · open data\n\n" + citydata.schema_markdown()
@@ -101,28 +103,23 @@ def estate_pages(estate: LoadedEstate, config: SiteConfig) -> EstatePages:
     return pages
 
 
-def never(path: str, key: str) -> bool:
-    """No sheet of a previous build to reuse."""
-    return False
-
-
-def nowhere(path: str, html: str) -> None:
-    """An output of pages only (the site-wide ones)."""
-    raise AssertionError(f"{path}: this output takes no sheets")
-
-
 @dataclass
 class Output:
-    """Where rendered files go; the sitemap and manifest are built from what passed through."""
+    """What a renderer made: files by path, the pages among them, the sheets to make."""
 
-    write: Callable[[str, bytes], None]
-    reuse: Callable[[str, str], bool] = never  # puts in place a sheet made before, by its key
-    lay_out: Callable[[str, str], None] = nowhere  # takes a sheet's HTML to lay out at a path
+    write: Callable[[str, bytes], None] | None = None  # where files go; None: kept in ``files``
+    files: dict[str, bytes] = field(default_factory=dict)
     pages: list[tuple[str, dt.date | None]] = field(default_factory=list)
-    sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> key
+    sheets: list[Sheet] = field(default_factory=list)
+
+    def put(self, path: str, data: bytes) -> None:
+        if self.write is not None:
+            self.write(path, data)
+        else:
+            self.files[path] = data
 
     def page(self, path: str, html: str, day: dt.date | None) -> None:
-        self.write(path, html.encode("utf-8"))
+        self.put(path, html.encode("utf-8"))
         self.pages.append((path, day))
 
 
@@ -167,7 +164,9 @@ class EstateSummary:
     files: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
     manifest: list[tuple[str, str]] = field(default_factory=list)  # its blocks of manifest.json
     sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> its HTML's digest
-    figures: peers.Figures | None = None  # its comparable figures (see compare.py)
+    since: dt.date = dt.date.min  # the days its outputs hold for, the first included
+    until: dt.date = dt.date.max  # and the last not: a build on a day outside renders it anew
+    figures: peers.Figures | None = None  # its comparable figures (see peers.py)
     notices: list[tuple[str, str]] = field(default_factory=list)  # its latest notices: (id, title)
     pinyin: tuple[str, str] = ("", "")  # name, street and community in pinyin: whole, initials
     tables: dict[str, bytes] = field(default_factory=dict)  # its latest release's rows (citydata)
@@ -179,25 +178,21 @@ class EstateSummary:
         )
 
 
-def render_estate(
-    site: Site,
-    estate: LoadedEstate,
-    write: Callable[[str, bytes], None],
-    paper: str | None,
-    as_of: dt.date,
-    reuse: Callable[[str, str], bool],
-    lay_out: Callable[[str, str], None],
-) -> EstateSummary:
-    """Every page, data file, feed and sheet of one estate; returns its summary.
+@dataclass
+class Rendered:
+    """One estate rendered: its summary, its files, and the print HTML of its sheets."""
 
-    ``reuse(path, key)`` puts the previous build's sheet in place and says so
-    when it was made from the same key (see sheets.render_sheets);
-    ``lay_out(path, html)`` takes the others, to lay out (see incremental._lay_out).
-    """
+    summary: EstateSummary
+    files: dict[str, bytes]
+    sheets: list[Sheet]
+
+
+def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt.date) -> Rendered:
+    """Every page, data file and feed of one estate, and its sheets to lay out (with ``paper``)."""
     assert site.config is not None
     config = site.config
     pages = estate_pages(estate, config)
-    out = Output(write, reuse, lay_out)
+    out = Output()
     themes = _themes(site.root, config.theme)
     profile = estate_profile(site, estate)
     for lang, theme in themes.items():
@@ -212,21 +207,28 @@ def render_estate(
     data = pages.latest.data if pages.latest else estate.data
     e = data.estate if data is not None else None
     latest = pages.latest
+    # what the current pages, the overview's row and the comparable figures say turns on
+    # these days alone (the figures: the fees in force, from the latest data's dates)
+    profiled, (since, until) = profile_check(site, estate, as_of, exact=False)
+    if latest is not None:
+        turns = {*views.breakpoints(latest.data, latest.release), *data_turns(latest.data)}
+        since, until = max(since, span(turns, as_of)[0]), min(until, span(turns, as_of)[1])
     figures = _figures(pages, profile, as_of)
-    return EstateSummary(
+    summary = EstateSummary(
         id=estate.id, sort_key=pages.sort_key, name=e.name if e else estate.id, city=e.city if e else "",
         district=e.district if e else "", street=e.street if e else "", community=e.community if e else "",
         address=e.address if e else "",
         latest_day=latest.day if latest else None, feed_entries=entries, pages=out.pages,
-        overview=sheets.overview_row(site, pages, as_of) if data is not None else None,
+        overview=sheets.overview_row(site, pages, profiled) if data is not None else None,
         latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,
         sheet_paper=paper,
-        sheets=out.sheets,
+        sheets={sheet.path: sheet.digest for sheet in out.sheets}, since=since, until=until,
         figures=figures,
         notices=[(n.id, n.title) for n in notices_in_posting(latest.data.notices, None)] if latest else [],
         pinyin=citydata.pinyin(f"{e.name} {e.street} {e.community}") if e else ("", ""),
         tables=citydata.pack(tables.release_rows(latest, _figure_rows(figures))) if latest else {},
     )  # fmt: skip
+    return Rendered(summary, out.files, out.sheets)
 
 
 def _figures(pages: EstatePages, profile: RuleProfile, as_of: dt.date) -> peers.Figures | None:
@@ -544,17 +546,15 @@ def _estate_data(out: Output, config: SiteConfig, pages: EstatePages, theme: The
     if pages.latest is None:
         return
     name = pages.latest.data.estate.name
-    out.write(f"{estate_id}/qr.svg", qr.qr_svg(f"{base}{estate_id}/", title=f"{name} 阳光物业公示"))
+    out.put(f"{estate_id}/qr.svg", qr.qr_svg(f"{base}{estate_id}/", title=f"{name} 阳光物业公示"))
     for view in pages.views:
         folder = view.folder
         title = f"{name} {theme.say(views.release_words(view))}"
-        out.write(f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=title))
-        out.write(f"{folder}data.json", opendata.release_json(view))
+        out.put(f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=title))
+        out.put(f"{folder}data.json", opendata.release_json(view))
         for table, rows in tables.release_rows(view).items():
             if rows:  # one table a file, each row naming its estate, release and period
-                out.write(
-                    f"{folder}csv/{table}.csv", opendata.table_csv(tables.TABLES[table], rows)
-                )
+                out.put(f"{folder}csv/{table}.csv", opendata.table_csv(tables.TABLES[table], rows))
 
 
 def _merge(paths: list[Path], paper: str | None = None) -> bytes:
@@ -581,9 +581,7 @@ def _estate_feed(
     if pages.latest is not None:
         title = f"{pages.latest.data.estate.name} · {config.title}"
         home = f"{base}{pages.loaded.id}/"
-        out.write(
-            f"{pages.loaded.id}/feed.xml", feeds.atom(f"{home}feed.xml", home, title, entries)
-        )
+        out.put(f"{pages.loaded.id}/feed.xml", feeds.atom(f"{home}feed.xml", home, title, entries))
     return entries
 
 

@@ -1,16 +1,18 @@
-"""The build cache: what the last build made, found by what it was made from.
+"""The build cache: what builds made, found by what it was made from.
 
-A build's state lives in its output folder (incremental.STATE_FILE) and
-goes when the folder goes. The cache, `.sunshine-cache/` at the site's
-root by default, keeps the same work by content, so that a build with no
-output to start from (a deleted build/, a fresh checkout on a CI runner
-that restores the folder) need not read and render every estate again:
+A build's state (state.py) says what the output folder holds; it lives in
+``.sunshine-cache/state/``, beside the cache, never in the output. The cache,
+`.sunshine-cache/` at the site's root by default, keeps the same work by
+content, so that a build with no output to start from (a deleted build/, a
+fresh checkout on a CI runner that restores the folder) need not read and
+render every estate again:
 
 - files/  each file the estates' workers wrote, named by its SHA-256, as
   a hard link to the published file where the file system allows (no
   second copy on disk), else a copy (write.link);
-- estates/  each estate's summary (incremental.EstateSummary, with its
-  files' digests), named by the estate's fingerprint;
+- estates/  each estate's summary (build.EstateSummary, with its files'
+  digests and the days its pages hold for), as tagged JSON (state.dumps),
+  named by the estate's fingerprint;
 - sheets/  each noticeboard sheet's (size, SHA-256), named by its key
   (the digest of its HTML and of the PDF engine), and so each street
   overview's and print file's, named by the digest of what it is made of;
@@ -25,7 +27,7 @@ both are the build's, and manifest.json names every file's SHA-256.
 
 The cache holds what the last build published: when a build ends, what it
 no longer publishes is dropped (Cache.drop, Cache.keep_only). A sheet is
-kept the moment it is laid out (incremental._lay_out), so a build that
+kept the moment it is laid out (incremental.lay_out), so a build that
 stops short leaves the sheets it made for the next one; the next whole
 build drops those it does not publish. A file an
 unchanged estate shares with a changed one may go with it; that estate is
@@ -98,7 +100,7 @@ class Cache:
     # -- estates and sheets ----------------------------------------------------------------------
 
     def estate(self, fingerprint: str) -> bytes | None:
-        """The pickled summary of the estate built from inputs of this fingerprint, if kept."""
+        """The summary (state.dumps) of the estate built from inputs of this fingerprint, if kept."""
         try:
             return (self.estates / fingerprint).read_bytes()
         except FileNotFoundError:

@@ -2,8 +2,9 @@
 
 An estate's findings are a function of its folder, the site's settings and
 rule profiles, the generator and the language of the messages, and of the
-day only through its rule profile's deadlines (profiles.valid_between).
-So a check keeps them in the cache, by the estate's fingerprint, with the
+day only through its rule profile's deadlines (profiles.valid_between),
+the dates in its data, and its comparable figures' lateness while a
+statement waits to be released (peers.figure_turns). So a check keeps them in the cache, by the estate's fingerprint, with the
 span of days they hold for; the next check reads and validates only the
 estates whose fingerprint changed or whose span the day has left, in
 worker processes that hold one estate at a time, and prints exactly what a
@@ -20,29 +21,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from . import __version__, fonts, i18n, peers
 from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
-from .fingerprint import Stats, content_digest, digest_tree, files_of
+from .fingerprint import Stats, content_digest, data_turns, digest_tree, files_of
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
 from .peers import Figures, Flag
-from .pipeline import (
+from .profiles import ProfileError
+from .site import (
     LoadedEstate,
     Site,
-    _load_estate,
     estate_folders,
     estate_profile,
     history_findings,
     is_estate,
     profile_check,
+    read_estate,
 )
-from .profiles import ProfileError
 
 GENERATOR = Path(__file__).resolve().parent
 
@@ -219,42 +218,30 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
-    estate = _load_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
+    estate = read_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
     dated = history_findings(estate, job.as_of)
     always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
     found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
-    found_on = days_in(estate.data) if estate.data is not None else set()
-    turns = found_on | {d + dt.timedelta(days=1) for d in found_on if d < dt.date.max}
+    turns = data_turns(estate.data) if estate.data is not None else set()
+    figures, figures_turn = _figures(site, estate, job.as_of)
+    turns |= figures_turn
     since = max([since, *(d for d in turns if d <= job.as_of)])
     until = min([until, *(d for d in turns if d > job.as_of)])
-    return estate_id, Findings(
-        always, dated + found, since, until, _figures(site, estate, job.as_of)
-    )
+    return estate_id, Findings(always, dated + found, since, until, figures)
 
 
-def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> Figures | None:
-    """The estate's figures as its next release would show them on ``day``."""
+def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> tuple[Figures | None, set[dt.date]]:
+    """The estate's figures as its next release would show them on ``day``, and the days on
+    which they may read differently (peers.figure_turns)."""
     published = [(s.release.date, s.data) for s in estate.releases]
     if estate.data is not None:
         published.append((day, estate.data))
     if not published:
-        return None
+        return None, set()
     try:
         profile = estate_profile(site, estate)
     except ProfileError:
-        return None  # check reports it (K001)
-    return peers.estate_figures(estate.id, published[-1][1], published, profile, day)
-
-
-def days_in(value: object) -> set[dt.date]:
-    """Every date a model holds, at any depth."""
-    if isinstance(value, dt.date):
-        return {value}
-    if isinstance(value, BaseModel):
-        return set().union(*(days_in(getattr(value, name)) for name in type(value).model_fields))
-    if isinstance(value, dict):
-        return set().union(*(days_in(v) for v in value.values()))
-    if isinstance(value, list | tuple):
-        return set().union(*(days_in(v) for v in value))
-    return set()
+        return None, set()  # check reports it (K001)
+    figures = peers.estate_figures(estate.id, published[-1][1], published, profile, day)
+    return figures, peers.figure_turns(published, profile, day)

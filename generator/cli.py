@@ -436,6 +436,11 @@ def check(
     is_flag=True,
     help="有一个小区有错误就什么也不生成（退出码 1），不单独暂停这个小区。",
 )
+@option(
+    "--cluster",
+    metavar="地址",
+    help="在 Dask 集群上生成，如 tcp://10.0.0.5:8786（也可在 site.yaml 写 cluster:，见 docs/cluster.md）。",
+)
 @click.pass_context
 @_guard
 def build(
@@ -446,6 +451,7 @@ def build(
     no_pdf: bool,
     no_cache: bool,
     strict: bool,
+    cluster: str | None,
 ) -> None:
     """先核对，再把网站和 PDF 公示单生成到 build/（或 --out 目录）。
 
@@ -456,14 +462,14 @@ def build(
     例：sunshine build --out /srv/www/sunshine
     """
     from .clock import today
-    from .incremental import build as build_changed
+    from .pipeline import build as build_site
 
     root = _site(ctx)
     target = out if out is not None else root / "build"
     bar = _progress() if sys.stderr.isatty() else None
     cache = None if no_cache else Cache(root / CACHE_FOLDER)
-    report = build_changed(
-        root, target, paper, today(), jobs, bar, not no_pdf, cache, strict=strict
+    report = build_site(
+        root, target, paper, today(), jobs, bar, not no_pdf, cache, strict=strict, cluster=cluster
     )
     if report.up_to_date:
         click.echo(

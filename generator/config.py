@@ -31,7 +31,7 @@ class Language(StrEnum):
 
 
 class Comparison(Base):
-    """How estates are compared and which outliers are flagged (see generator/compare.py)."""
+    """How estates are compared and which outliers are flagged (see generator/peers.py)."""
 
     min_peers: int = Field(
         default=5,
@@ -128,6 +128,11 @@ class SiteConfig(Base):
     compare: Comparison = Field(
         default=Comparison(),
         description="小区之间的比较和异常标记 / comparing estates and flagging outliers",
+    )
+    cluster: str | None = Field(
+        default=None,
+        pattern=r"^(tcp|tls)://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$",
+        description="在 Dask 集群上生成：调度器地址，如 tcp://10.0.0.5:8786（见 docs/cluster.md）/ build on a Dask cluster: its scheduler's address (see docs/cluster.md)",
     )
     preview: bool = Field(
         default=False,

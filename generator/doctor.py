@@ -74,7 +74,7 @@ def _weasyprint() -> Finding:
 
 
 def _content_coverage(root: Path) -> Finding:
-    from .pipeline import load_site
+    from .site import load_site
 
     site = load_site(root)
     places: dict[str, str] = {}

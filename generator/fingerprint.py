@@ -1,12 +1,16 @@
-"""Digests of what outputs are made from: files by their content, read again only when changed."""
+"""What outputs are made from: files by their content (read again only when changed), and the
+days on which outputs made as of a day read differently."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
+
+from pydantic import BaseModel
 
 Stats = dict[str, tuple[int, int, str]]  # path -> (size, mtime_ns, sha256)
 
@@ -74,3 +78,35 @@ def _tree(folder: str, name: str) -> Iterator[tuple[str, str, os.stat_result]]:
                 yield from _tree(entry.path, f"{name}/{entry.name}")
             elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
                 yield f"{name}/{entry.name}", entry.path, entry.stat(follow_symlinks=False)
+
+
+# -- days: outputs made as of a day hold until the day crosses one of these ----------------------
+
+
+def days_in(value: object) -> set[dt.date]:
+    """Every date a model holds, at any depth."""
+    if isinstance(value, dt.date):
+        return {value}
+    if isinstance(value, BaseModel):
+        return set().union(*(days_in(getattr(value, name)) for name in type(value).model_fields))
+    if isinstance(value, dict):
+        return set().union(*(days_in(v) for v in value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(*(days_in(v) for v in value))
+    return set()
+
+
+def span(turns: Iterable[dt.date], day: dt.date) -> tuple[dt.date, dt.date]:
+    """The days, first included and last not, around ``day`` that cross none of ``turns``
+    (a turn is the first day something reads differently)."""
+    found = set(turns)
+    since = max((d for d in found if d <= day), default=dt.date.min)
+    until = min((d for d in found if d > day), default=dt.date.max)
+    return since, until
+
+
+def data_turns(value: object) -> set[dt.date]:
+    """The days on which a comparison of the day with a date in the data may turn: each date
+    and the day after it."""
+    found = days_in(value)
+    return found | {d + dt.timedelta(days=1) for d in found if d < dt.date.max}

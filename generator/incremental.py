@@ -1,42 +1,52 @@
-"""Builds that wait only on what changed: per-estate fingerprints, changes in place, workers.
+"""The build's engine: what to render, carry or restore (a plan), the work of each estate and
+sheet, the pages over all estates, and what the build keeps for the next (its state).
+
+pipeline.build runs the steps in order: prepare -> plan -> render -> publish -> record.
 
 An estate is the unit of work. Its fingerprint covers its inputs (for a
-published estate its snapshots and estate.yaml, see _input_files), the theme,
-site.yaml, the paper size, the as-of day and the generator's code. An
-estate whose fingerprint is unchanged is neither read nor rendered, and
-its files are not touched: a build of a few changed estates exchanges
-their folders in the output (write.Patch), and a file whose bytes did not
-change stays the same file. The pages over all estates (index, feeds,
-street overview, print files, sitemap, manifest) are made from the
-estates' summaries, kept in the build state, whenever an estate changed;
-costly ones (PDFs) only when their inputs did. A sheet is laid out again
-only when its HTML or the PDF engine changed.
+published estate its snapshots and estate.yaml, see input_files), the theme,
+site.yaml, the paper, the fonts and the generator's code; and its outputs hold
+for a span of days (build.EstateSummary.since/until: the days its pages and
+its row of the street overview read as they do). An estate whose fingerprint
+is unchanged and whose span holds the build's day is neither read nor
+rendered, and its files are not touched: a build of a few changed estates
+exchanges their folders in the output (write.Patch), and a file whose bytes
+did not change stays the same file. The pages over all estates are made from
+the estates' summaries, kept in the build's state (state.py, outside the
+output); costly ones (PDFs) only when their inputs changed. A sheet is laid
+out again only when its HTML or the PDF engine changed.
+
+Work runs through parallel.py: worker processes here, or a Dask cluster. A
+task is a function of the job and its own arguments; in a cluster, where no
+file system is shared, the job carries the site's inputs and a task hands its
+files back as bytes, which this process writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
-import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import Any
 
-from . import __version__, chars, fonts, write
+from . import __version__, chars, fonts, state, write
 from .build import (
     EstateSummary,
+    Rendered,
     SitePdf,
     print_files,
     render_estate,
     render_site_pages,
     street_overviews,
 )
-from .cache import Cache
+from .cache import CACHE_FOLDER, Cache, Digest
 from .config import SiteConfig, require_config
 from .errors import (
     ContentError,
@@ -46,76 +56,29 @@ from .errors import (
     failed_estate,
     no_chinese_font,
 )
-from .fingerprint import content_digest, digest_tree, files_of
+from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
-from .parallel import cores, workers
-from .pipeline import Site, estate_folders, published_estate
+from .peers import Figures
 from .render import pdf
+from .render.feeds import FeedEntry
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
-from .sheets import OverviewRow
+from .sheets import OverviewRow, Sheet
+from .site import Site, estate_folders, published_estate
 from .write import Patch, Writer, folder_of, link, put
 
-STATE_VERSION = 11
-T = TypeVar("T")
-PICKLE = pickle.HIGHEST_PROTOCOL
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
-
-
-@dataclass
-class State:
-    """What the previous build made: the site's and each estate's fingerprint.
-
-    The rest, needed only when something changed, is in a file of its own
-    (DETAILS_FILE), named here by its digest: a build that finds nothing
-    changed does not read the summary of every estate.
-    """
-
-    version: int = STATE_VERSION
-    site: str = ""
-    prints: dict[str, str] = field(default_factory=dict)  # estate id -> fingerprint
-    stats: dict[str, tuple[int, int, str]] = field(
-        default_factory=dict
-    )  # content file: size, mtime, sha256
-    sheets: dict[str, tuple[str, tuple[int, str]]] = field(
-        default_factory=dict
-    )  # sheet path -> (key, (size, sha256)): laid out again only for another key
-    details_digest: bytes = b""  # the first bytes of the details file
-    held: dict[str, tuple[str, ...]] = field(default_factory=dict)  # estate id -> its codes
-
-    def details(self, out: Path) -> Details | None:
-        """The details file of this build, if it is the one this state names."""
-        try:
-            with (out / DETAILS_FILE).open("rb") as file:
-                if file.read(len(self.details_digest)) != self.details_digest:
-                    return None
-                details = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-        return details if isinstance(details, Details) and self.details_digest else None
-
-
-@dataclass
-class Details:
-    """A build's summary of each estate, its costly site-wide files, and its other files.
-
-    Each summary is kept pickled on its own, so that a build that renders
-    one estate pickles that one again and copies the others' bytes.
-    """
-
-    packed: dict[str, bytes] = field(default_factory=dict)  # estate id -> pickled EstateSummary
-    carried: dict[str, tuple[object, tuple[int, str]]] = field(default_factory=dict)
-    site_files: dict[str, tuple[int, str]] = field(default_factory=dict)  # not an estate's
-
-    def summaries(self) -> dict[str, EstateSummary]:
-        return {i: pickle.loads(packed) for i, packed in self.packed.items()}
+# what a summary is made of, kept as data
+for _kind in (EstateSummary, OverviewRow, FeedEntry, Figures):
+    state.register(_kind)
 
 
 @dataclass
 class Report:
     """What a build did, for the command line and the benchmark."""
 
+    out: Path
     rendered: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # of those rendered: from the cache
     carried: list[str] = field(default_factory=list)
@@ -124,55 +87,188 @@ class Report:
     held: dict[str, list[Diagnostic]] = field(default_factory=dict)  # held back: their errors
 
 
-def _input_files(folder: Path, config: SiteConfig) -> list[tuple[str, str, os.stat_result]]:
-    """The files an estate's outputs are made from (see pipeline.published_estate).
-
-    A published estate, on a site that shows releases only: its snapshots and
-    its estate.yaml (for the rule profile's name); else the whole folder.
-    """
-    releases = list(files_of(folder / "releases"))
-    published = any(n.count("/") == 1 and n.endswith(".json") for n, _, _ in releases)
-    if published and not config.show_working_copy:  # as pipeline.has_releases, from one listing
-        return [*files_of(folder / "estate.yaml"), *releases]
-    return list(files_of(folder))
+# -- prepare: the build's inputs ---------------------------------------------------------------
 
 
-def site_fingerprint(
-    root: Path, config: SiteConfig, paper: str, as_of: dt.date, fonts_digest: str
-) -> str:
-    """Everything every estate's outputs depend on besides the estate itself."""
+@dataclass
+class Inputs:
+    """What this build is made from: the site, the day, each estate's fingerprint, what is held."""
+
+    root: Path
+    config: SiteConfig
+    as_of: dt.date
+    paper: str | None  # the sheets' paper; None: no sheets
+    site: str  # site_fingerprint
+    engine: str  # pdf.engine(): a sheet's key is this and its HTML's digest
+    ids: list[str]
+    prints: dict[str, str]  # estate id -> fingerprint of its inputs
+    stats: Stats  # what was read to fingerprint them
+    held: dict[str, list[Diagnostic]]  # estate id -> the errors that hold it back
+    frozen: set[str]  # held back, and not buildable from its releases either
+
+    @property
+    def codes(self) -> dict[str, tuple[str, ...]]:
+        return {i: tuple(sorted({d.code for d in found})) for i, found in self.held.items()}
+
+    @property
+    def releases_only(self) -> frozenset[str]:
+        return frozenset(self.held) - self.frozen
+
+
+def prepare(
+    root: Path,
+    as_of: dt.date,
+    paper: str | None,
+    jobs: int,
+    with_pdf: bool,
+    cache: Cache | None,
+    preview: bool,
+    strict: bool,
+    known: Stats,
+) -> Inputs:
+    """Check the site, and fingerprint each estate's inputs; ``known``: the last build's stats."""
+    config = require_config(root)
+    if preview:
+        config = config.model_copy(update={"show_working_copy": True, "preview": True})
+    sheet_paper = (paper or config.paper.value) if with_pdf else None
+    if with_pdf and not fonts.draws_chinese():  # every sheet would be boxes: the machine's fault
+        raise pdf.GlyphError(no_chinese_font())
+    held = _held(root, config, as_of, jobs, cache)
+    if strict and held:
+        raise ContentError(held_findings(held))
+    ids = [folder.name for folder, problem in estate_folders(root, config) if problem is None]
+    frozen = {i for i in ids if i in held and _in_releases(held[i])}
+    fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
+    site = site_fingerprint(root, config, sheet_paper or "none", fonts_digest)
+    stats: Stats = {}
+    prints = {
+        i: fingerprint(site, i, root / config.content_dir / i, config, i in held, known, stats)
+        for i in ids
+    }
+    engine = pdf.engine(fonts_digest) if with_pdf else ""
+    return Inputs(root, config, as_of, sheet_paper, site, engine, ids, prints, stats, held, frozen)
+
+
+def site_fingerprint(root: Path, config: SiteConfig, paper: str, fonts_digest: str) -> str:
+    """Everything every estate's outputs are made from besides the estate itself (not the day:
+    each estate's outputs hold for days of their own, see EstateSummary.since/until)."""
     themes = [DEFAULT_THEME, root / "themes" / config.theme, root / "profiles"]
     generator = Path(__file__).resolve().parent
     parts = [
         __version__,
         paper,
-        as_of.isoformat(),
-        config.model_dump_json(),  # a preview's settings are not site.yaml's
+        config.model_dump_json(exclude={"cluster"}),  # a preview's are not site.yaml's
         digest_tree([root / "site.yaml", *[t for t in themes if t.exists()]]),
+        digest_tree([generator]),  # a changed generator renders anew
+        fonts_digest,  # other fonts, other sheets (or a missing glyph)
     ]
-    parts.append(digest_tree([generator]))  # a changed generator renders anew
-    parts.append(fonts_digest)  # other fonts, other sheets (or a missing glyph)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-STATE_FILE = ".sunshine-state"  # in the output folder: the state belongs to the build it describes
-DETAILS_FILE = f"{STATE_FILE}-details"
+def fingerprint(
+    site: str,
+    estate_id: str,
+    folder: Path,
+    config: SiteConfig,
+    releases_only: bool,
+    known: Stats,
+    seen: Stats,
+) -> str:
+    """An estate's fingerprint: the site's, its id (its pages name it) and its inputs' digest."""
+    files = input_files(folder, _config_of(config, releases_only))
+    # shown from its releases alone where the site shows working copies: other pages
+    mode = "releases" if releases_only and config.show_working_copy else "as configured"
+    digest = content_digest(files, known, seen)
+    return hashlib.sha256(f"{site}|{estate_id}|{mode}|{digest}".encode()).hexdigest()
 
 
-def load_state(out: Path) -> State:
-    try:
-        state = pickle.loads((out / STATE_FILE).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return State()
-    return state if isinstance(state, State) and state.version == STATE_VERSION else State()
+def input_files(folder: Path, config: SiteConfig) -> list[tuple[str, str, os.stat_result]]:
+    """The files an estate's outputs are made from (see site.published_estate).
+
+    A published estate, on a site that shows releases only: its snapshots and
+    its estate.yaml (for the rule profile's name); else the whole folder.
+    """
+    releases = list(files_of(folder / "releases"))
+    published = any(n.count("/") == 1 and n.endswith(".json") for n, *_size in releases)
+    if published and not config.show_working_copy:  # as site.has_releases, from one listing
+        return [*files_of(folder / "estate.yaml"), *releases]
+    return list(files_of(folder))
 
 
-# -- the worker: one estate, in its own process ------------------------------------------------
+# -- plan: what to render, carry, restore, keep online -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a build made of an estate, as its state remembers it: enough to plan without
+    reading the estate."""
+
+    fingerprint: str
+    since: dt.date
+    until: dt.date
+
+    def holds(self, fingerprint: str, day: dt.date) -> bool:
+        return self.fingerprint == fingerprint and self.since <= day < self.until
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The build the output folder holds, as its state says (empty: none, or another output)."""
+
+    site: str = ""
+    as_of: dt.date | None = None
+    made: dict[str, Made] = field(default_factory=dict)  # estate id -> what it made
+    held: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sheets: dict[str, tuple[str, Digest]] = field(default_factory=dict)  # path -> (key, digest)
+    carried: dict[str, tuple[Any, Digest]] = field(
+        default_factory=dict
+    )  # site PDFs: inputs, digest
+    stats: Stats = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this build does with each estate. A pure function of fingerprints and state (plan)."""
+
+    carry: list[str]  # unchanged, its span holding the day: its files stay as they are
+    render: list[str]  # read and rendered, or taken from the cache if it holds them
+    online: list[str]  # held back and not buildable: published again as the last build made it
+    in_place: bool  # the output is changed in place (write.Patch), not made anew (write.Writer)
+    up_to_date: bool  # nothing to do at all
+
+
+def plan(inputs: Inputs, previous: Previous, output: bool) -> Plan:
+    """Decide, from fingerprints, spans and state alone, what happens to each estate.
+
+    ``output``: the output folder exists. A new site fingerprint (code, theme,
+    settings, fonts, paper) renders every estate into a new output.
+    """
+    same = output and bool(previous.made) and previous.site == inputs.site
+    made = previous.made if same else {}
+    day = inputs.as_of
+    carry = [
+        i
+        for i in inputs.ids
+        if i not in inputs.frozen and i in made and made[i].holds(inputs.prints[i], day)
+    ]
+    online = [i for i in inputs.ids if i in inputs.frozen and i in previous.made]
+    render = [i for i in inputs.ids if i not in carry and i not in inputs.frozen]
+    up_to_date = (
+        same
+        and not render
+        and set(carry) | set(online) == set(made)
+        and previous.as_of == day
+        and previous.held == inputs.codes
+    )
+    return Plan(carry, render, online, same, up_to_date)
+
+
+# -- render: the work of each estate and each sheet ---------------------------------------------
 
 
 @dataclass
 class Job:
-    """What every worker is told once: where to read, where to write, what was made before."""
+    """What every worker is told once: where to read, where to stage, what was made before."""
 
     root: Path
     config: SiteConfig
@@ -180,10 +276,10 @@ class Job:
     staging: Path
     paper: str | None
     as_of: dt.date
-    engine: str  # pdf.engine(): a sheet's key is this and its HTML's digest
-    sheets: dict[str, tuple[str, tuple[int, str]]]  # the previous build's: path -> (key, digest)
+    engine: str
+    sheets: dict[str, tuple[str, Digest]]  # the previous build's sheets: path -> (key, digest)
     cache: Cache | None
-    releases_only: frozenset[str] = frozenset()  # held back: built from their releases alone
+    releases_only: frozenset[str]
 
 
 _JOB: list[Job] = []
@@ -193,20 +289,29 @@ def _init(job: Job) -> None:
     _JOB[:] = [job]
 
 
-# a sheet to lay out: (its path, its HTML)
-Layout = tuple[str, str]
+@dataclass
+class Done:
+    """One estate's work: its summary (None: it could not be made), what to lay out, its problems."""
+
+    estate_id: str
+    summary: EstateSummary | None
+    layouts: list[Sheet] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    restored: bool = False
 
 
-def _build_one(
-    estate_id: str, fingerprint: str
-) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout], bool]:
-    """Render one estate, or take it from the cache; its sheets that need laying out are
-    handed back (see _lay_out). True when it came from the cache. An estate that cannot be
-    rendered hands back its problems (B001 for an error of the generator's), never raises:
-    one estate never stops the others."""
-    written: dict[str, tuple[int, str]] = {}
+def render_one(estate_id: str, fingerprint: str) -> Done:
+    """Render one estate into the staging folder, or take it from the cache. An estate that
+    cannot be rendered hands back its problem (B001 for an error of the generator's), never
+    raises: one estate never stops the others."""
+    return guarded(estate_id, lambda written: _render_one(estate_id, fingerprint, written))
+
+
+def guarded(estate_id: str, work: Callable[[dict[str, Digest]], Done]) -> Done:
+    """An estate's work, whose failure is that estate's alone (a full disk stops the build)."""
+    written: dict[str, Digest] = {}
     try:
-        return _render_one(estate_id, fingerprint, written)
+        return work(written)
     except OSError as exc:
         if exc.errno in write.DISK_ERRORS:  # the disk's, not the estate's: the build stops
             raise
@@ -215,68 +320,97 @@ def _build_one(
         return _dropped(estate_id, written, exc)
 
 
-def _dropped(
-    estate_id: str, written: dict[str, tuple[int, str]], exc: Exception
-) -> tuple[str, None, list[Diagnostic], list[Layout], bool]:
-    """An estate that could not be rendered: its staged files removed, its problem said."""
-    for relative in written:  # no file of it may reach the output
-        (_JOB[0].staging / relative).unlink(missing_ok=True)
-    return estate_id, None, [_failed(_JOB[0], estate_id, exc)], [], False
+def _render_one(estate_id: str, fingerprint: str, files: dict[str, Digest]) -> Done:
+    restored = restore(estate_id, fingerprint)
+    if restored is not None:
+        return restored
+    made = rendered(estate_id)
+    if not isinstance(made, Rendered):
+        return Done(estate_id, None, problems=made)
+    return staged(estate_id, made, files)
 
 
-def _failed(job: Job, estate_id: str, exc: Exception) -> Diagnostic:
-    """B001: what stopped an estate's pages, at its folder."""
-    folder = (job.root / job.config.content_dir / estate_id).relative_to(job.root).as_posix()
-    if isinstance(exc, pdf.GlyphError):  # a snapshot's character no font here draws
-        return Diagnostic("T004", Location(folder, 1, 1), chars.shown(str(exc)))
-    return failed_estate(Location(folder, 1, 1), type(exc).__name__, str(exc))
-
-
-def _render_one(
-    estate_id: str, fingerprint: str, files: dict[str, tuple[int, str]]
-) -> tuple[str, EstateSummary | None, list[Diagnostic], list[Layout], bool]:
+def restore(estate_id: str, fingerprint: str) -> Done | None:
+    """The estate put together from the cache, if it holds one made from these inputs."""
     job, cache = _JOB[0], _JOB[0].cache
-    packed = cache.estate(fingerprint) if cache else None
-    if cache and packed is not None:
-        kept: EstateSummary = pickle.loads(packed)
-        if cache.place(kept.files, job.staging):
-            return estate_id, kept, [], [], True
+    kept = _restorable(cache, fingerprint, job.as_of) if cache else None
+    if cache and kept is not None and cache.place(kept.files, job.staging):
+        return Done(estate_id, kept, restored=True)
+    return None
+
+
+def rendered(estate_id: str) -> Rendered | list[Diagnostic]:
+    """One estate read and rendered (files in memory), or the errors that stop it."""
+    job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     problems: list[Diagnostic] = []
     config = _config_of(job.config, estate_id in job.releases_only)
     loaded = published_estate(folder, folder.relative_to(job.root).as_posix(), problems, config)
     errors = [d for d in problems if d.severity is Severity.ERROR]
     if errors or loaded.data is None and not loaded.releases:
-        return estate_id, None, errors or problems, [], False
-    layouts: list[Layout] = []
+        return errors or problems
+    return render_estate(Site(job.root, config, [loaded]), loaded, job.paper, job.as_of)
 
-    def write(relative: str, content: bytes) -> None:
-        files[relative] = _stage(relative, content)
 
-    def reuse(relative: str, html: str) -> bool:
-        key, target = _sheet_key(job.engine, html), job.staging / relative
-        made = job.sheets.get(relative)
-        if made is not None and made[0] == key and (job.out / relative).is_file():
-            link(job.out / relative, target)
-            files[relative] = made[1]
-            if cache:
-                cache.keep_file(target, made[1][1])
-                cache.keep_sheet(key, made[1])
-            return True
-        digest = cache.sheet(key) if cache else None
-        if cache and digest and cache.place({relative: digest}, job.staging):
-            files[relative] = digest
-            return True
-        return False
-
-    site = Site(job.root, config, [loaded])
-    summary = render_estate(
-        site, loaded, write, job.paper, job.as_of, reuse, lambda *sheet: layouts.append(sheet)
-    )
+def staged(estate_id: str, made: Rendered, files: dict[str, Digest]) -> Done:
+    """A rendered estate's files written into the staging folder (and the cache); its sheets
+    reused where their key is as before, the others to lay out."""
+    for relative, data in made.files.items():
+        files[relative] = stage(relative, data)
+    summary = made.summary
+    layouts = [sheet for sheet in made.sheets if not _reused(sheet, files)]
     summary.files = files
     if not layouts:  # else once they are laid out
-        summary.manifest = _blocks(files)
-    return estate_id, summary, [], layouts, False
+        summary.manifest = blocks(files)
+    return Done(estate_id, summary, layouts)  # the cache keeps it whole, sheets and all (record)
+
+
+def _restorable(cache: Cache, fingerprint: str, day: dt.date) -> EstateSummary | None:
+    """The cache's summary of an estate made from these inputs, if its span holds the day."""
+    packed = cache.estate(fingerprint)
+    if packed is None:
+        return None
+    try:
+        kept = state.loads(packed)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return kept if isinstance(kept, EstateSummary) and kept.since <= day < kept.until else None
+
+
+def _reused(sheet: Sheet, files: dict[str, Digest]) -> bool:
+    """Put in place the previous build's sheet, or the cache's, made from the same key."""
+    job, cache = _JOB[0], _JOB[0].cache
+    key, target = sheet_key(job.engine, sheet.digest), job.staging / sheet.path
+    made = job.sheets.get(sheet.path)
+    if made is not None and made[0] == key and (job.out / sheet.path).is_file():
+        link(job.out / sheet.path, target)
+        files[sheet.path] = made[1]
+        if cache:
+            cache.keep_file(target, made[1][1])
+            cache.keep_sheet(key, made[1])
+        return True
+    digest = cache.sheet(key) if cache else None
+    if cache and digest and cache.place({sheet.path: digest}, job.staging):
+        files[sheet.path] = digest
+        return True
+    return False
+
+
+def _dropped(estate_id: str, written: dict[str, Digest], exc: Exception) -> Done:
+    """An estate that could not be rendered: its staged files removed, its problem said."""
+    job = _JOB[0]
+    for relative in written:  # no file of it may reach the output
+        (job.staging / relative).unlink(missing_ok=True)
+    return Done(estate_id, None, problems=failure(estate_id, exc))
+
+
+def failure(estate_id: str, exc: Exception) -> list[Diagnostic]:
+    """What stopped an estate's rendering, said as a finding of its folder."""
+    job = _JOB[0]
+    folder = (job.root / job.config.content_dir / estate_id).relative_to(job.root).as_posix()
+    if isinstance(exc, pdf.GlyphError):  # a snapshot's character no font here draws
+        return [Diagnostic("T004", Location(folder, 1, 1), chars.shown(str(exc)))]
+    return [failed_estate(Location(folder, 1, 1), type(exc).__name__, str(exc))]
 
 
 def _config_of(config: SiteConfig, releases_only: bool) -> SiteConfig:
@@ -286,7 +420,7 @@ def _config_of(config: SiteConfig, releases_only: bool) -> SiteConfig:
     return config
 
 
-def _lay_out(relative: str, html: str, html_digest: str) -> tuple[str, tuple[int, str]]:
+def lay_out(relative: str, html: str, html_digest: str) -> tuple[str, Digest]:
     """Lay out one sheet into the staging folder; a task of its own, so that the sheets
     of one estate, the street overviews and the print files take all the cores.
 
@@ -294,23 +428,29 @@ def _lay_out(relative: str, html: str, html_digest: str) -> tuple[str, tuple[int
     that stops short (interrupted, out of time on a CI runner) keeps every
     sheet it laid out, and the next build takes them from there.
     """
-    digest = _stage(relative, pdf.pdf([pdf.document(html)]))
+    return laid(relative, html_digest, pdf.pdf([pdf.document(html)]))
+
+
+def laid(relative: str, html_digest: str, data: bytes) -> tuple[str, Digest]:
+    """A sheet's PDF staged, and kept in the cache by its key."""
+    digest = stage(relative, data)
     job = _JOB[0]
     if job.cache:
-        job.cache.keep_sheet(_sheet_key(job.engine, html_digest), digest)
+        job.cache.keep_sheet(sheet_key(job.engine, html_digest), digest)
     return relative, digest
 
 
-def _sheet_key(engine: str, html_digest: str) -> str:
+def sheet_key(engine: str, html_digest: str) -> str:
     """A sheet's key: the PDF engine (pdf.engine) and its HTML's digest (sheets.render_sheets)."""
     return f"{engine}|{html_digest}"
 
 
-def _stage(relative: str, data: bytes) -> tuple[int, str]:
+def stage(relative: str, data: bytes) -> Digest:
     """Write a file of this worker's into the staging folder, and keep it in the cache;
     its (size, sha256)."""
     job = _JOB[0]
     target = job.staging / relative
+    write.check(relative)  # the path is clean before any byte lands
     put(target, data)
     sha = hashlib.sha256(data).hexdigest()
     if job.cache:
@@ -318,240 +458,101 @@ def _stage(relative: str, data: bytes) -> tuple[int, str]:
     return len(data), sha
 
 
-def _blocks(files: dict[str, tuple[int, str]]) -> list[tuple[str, str]]:
+def blocks(files: dict[str, Digest]) -> list[tuple[str, str]]:
     """An estate's blocks of manifest.json, a block per top folder."""
-    folders: dict[str, dict[str, tuple[int, str]]] = {}
+    folders: dict[str, dict[str, Digest]] = {}
     for relative, digest in files.items():
         folders.setdefault(folder_of(relative, NESTED), {})[relative] = digest
     return [manifest_block(group) for group in folders.values()]
 
 
-# -- the orchestrator -------------------------------------------------------------------------
+@dataclass
+class Built:
+    """What render made of every estate, for publish and record."""
+
+    summaries: dict[str, EstateSummary]
+    report: Report
+    laying: dict[Future[tuple[str, Digest]], str]  # sheets being laid out -> their estate
+    frozen: set[str]  # held back and not published anew (with those B001 added)
+    unpublished: tuple[EstateSummary, ...]  # of those, the ones with nothing online
 
 
-def estate_ids(root: Path, config: SiteConfig) -> tuple[list[str], list[Diagnostic]]:
-    """The estates to build, and the problems that stop a build (see pipeline.estate_folders)."""
-    found = list(estate_folders(root, config))
-    return [f.name for f, problem in found if problem is None], [p for _, p in found if p]
-
-
-def build(
-    root: Path,
-    out: Path,
-    paper: str | None,
-    as_of: dt.date,
-    jobs: int = 0,
+def render(
+    inputs: Inputs,
+    plan: Plan,
+    previous: Previous,
+    store: state.Store,
+    pool: Executor,
+    writer: Writer,
     progress: Callable[[str, int, int], None] | None = None,
-    with_pdf: bool = True,
-    cache: Cache | None = None,
-    preview: bool = False,
-    strict: bool = False,
-) -> Report:
-    """Build the site into ``out``, rendering only estates whose inputs changed; an estate
-    the cache holds (see cache.py) is taken from there. A preview shows every working
-    copy, each page marked as a draft (see serve.py).
-
-    The site is checked first (checking.check, with its cache). An estate with errors is
-    held back (see _hold) and the others are built; ``strict`` builds nothing then.
-    A full disk or an output folder that cannot be written is an OutputError in one line.
-    """
-    try:
-        return _build(root, out, paper, as_of, jobs, progress, with_pdf, cache, preview, strict)
-    except OSError as exc:
-        raise write.unwritable(exc, out) from None
-
-
-def _build(
-    root: Path,
-    out: Path,
-    paper: str | None,
-    as_of: dt.date,
-    jobs: int,
-    progress: Callable[[str, int, int], None] | None,
-    with_pdf: bool,
-    cache: Cache | None,
-    preview: bool,
-    strict: bool,
-) -> Report:
-    config = require_config(root)
-    if preview:
-        config = config.model_copy(update={"show_working_copy": True, "preview": True})
-    sheet_paper = (paper or config.paper.value) if with_pdf else None
-    paper = sheet_paper or "none"
-    if with_pdf and not fonts.draws_chinese():  # every sheet would be boxes: the machine's fault
-        raise pdf.GlyphError(no_chinese_font())
-    held = _held(root, config, as_of, jobs, cache)
-    if strict and held:
-        raise ContentError(sorted((d for f in held.values() for d in f), key=Diagnostic.sort_key))
-    ids, _problems = estate_ids(root, config)  # the others are in ``held``
-    frozen = {i for i in ids if i in held and _in_releases(held[i])}
-    releases_only = frozenset(held) - frozen
-    previous = prior = load_state(out)
-    stats: dict[str, tuple[int, int, str]] = {}
-    fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
-    site_fp = site_fingerprint(root, config, paper, as_of, fonts_digest)
-    prints = {  # an estate's pages name it: its id is one of its inputs
-        i: hashlib.sha256(
-            (
-                f"{site_fp}|{i}|"
-                + content_digest(
-                    _input_files(root / config.content_dir / i, _config_of(config, i in held)),
-                    previous.stats,
-                    stats,
-                )
-            ).encode()
-        ).hexdigest()
-        for i in ids
-    }
-    unchanged = {i for i in ids if previous.prints.get(i) == prints[i]}
-    codes = {i: _codes(found) for i, found in held.items()}
-    if (
-        out.exists()
-        and previous.site == site_fp
-        and unchanged == set(ids) == set(previous.prints)
-        and previous.held == codes
-    ):
-        return Report(carried=sorted(ids), up_to_date=True, held=held)
-    report = Report(held=held)
-    # the previous build's details serve a build of the same site only: a new site
-    # fingerprint renders every estate (the details are 150 MB at 10,000 estates)
-    same_site = bool(previous.prints) and previous.site == site_fp
-    before = previous.details(out) if same_site else Details()
-    if before is None:  # the details are not this state's: build anew
-        previous, unchanged, before, same_site = State(), set(), Details(), False
-    in_place = out.is_dir() and same_site
-    # a new site fingerprint renders every estate: the whole output is new
-    writer = Patch(out, NESTED) if in_place else Writer(out)
-    todo = [i for i in ids if i not in unchanged and i not in frozen]
-    engine = pdf.engine(fonts_digest) if with_pdf else ""
-    job = Job(
-        root, config, out, writer.staging, sheet_paper, as_of, engine, previous.sheets, cache,
-        releases_only,
-    )  # fmt: skip
-    with writer, _started(job, todo, jobs, with_pdf) as pool:
-        rendering = [pool.submit(_build_one, estate_id, prints[estate_id]) for estate_id in todo]
-        kept = before.summaries()  # while the workers render
-        if isinstance(writer, Patch):
-            writer.previous = dict(before.site_files)
-            for summary in kept.values():
-                writer.previous.update(summary.files)
-        summaries: dict[str, EstateSummary] = {}
-        for estate_id in sorted(unchanged):
-            summary = kept[estate_id]
-            for relative, digest in summary.files.items():
-                writer.keep(relative, digest)
-            summaries[estate_id] = summary
+) -> Built:
+    """Render (or restore) the estates the plan names; carry the others and keep online
+    the held-back ones the last build published. Their sheets start laying out."""
+    report = Report(writer.out, held=inputs.held)
+    rendering = [pool.submit(render_one, i, inputs.prints[i]) for i in plan.render]
+    kept = {i: s for i in [*plan.carry, *plan.online] if (s := _summary(store, i)) is not None}
+    # an estate whose record is gone or damaged is rendered, never left out
+    rendering += [pool.submit(render_one, i, inputs.prints[i]) for i in plan.carry if i not in kept]
+    if isinstance(writer, Patch):
+        writer.previous = published(writer.out)
+    summaries: dict[str, EstateSummary] = {}
+    for estate_id in plan.carry:
+        if estate_id in kept:
+            _keep(writer, kept[estate_id])
+            summaries[estate_id] = kept[estate_id]
             report.carried.append(estate_id)
-        laying: dict[Future[tuple[str, tuple[int, str]]], str] = {}
-        for done, finished in enumerate(as_completed(rendering), start=1):
-            estate_id, made, found, layouts, restored = finished.result()
-            if made is None:
-                held.setdefault(estate_id, []).extend(found)
-                frozen.add(estate_id)
-            else:
-                summaries[estate_id] = made
-                report.rendered.append(estate_id)
-                if restored:
-                    report.restored.append(estate_id)
-                for relative, digest in made.files.items():
-                    writer.adopt(relative, digest)
-                for relative, html in layouts:  # its digest is in the summary's sheets
-                    laying[pool.submit(_lay_out, relative, html, made.sheets[relative])] = estate_id
-            if progress:
-                progress("estates", done, len(todo))
-        del rendering  # the sheets' HTML went to the workers
-        if strict and frozen:
-            raise ContentError(
-                sorted((d for f in held.values() for d in f), key=Diagnostic.sort_key)
-            )
-        codes = {i: _codes(found) for i, found in held.items()}
-        online = _keep_online(frozen, kept, prior, out, same_site, writer)
-        summaries.update(online)
-        unpublished = tuple(
-            _unlisted(root, config, i, codes[i]) for i in sorted(frozen - online.keys())
-        )
-        report.rendered.sort()
-        report.restored.sort()
-        summaries = dict(sorted(summaries.items()))
-        shown = [_flagged(s, codes.get(i)) for i, s in summaries.items()]
-        carried: dict[str, tuple[object, tuple[int, str]]] = {}
-        making: dict[Future[bytes], tuple[str, object]] = {}
-
-        def carry(made_here: list[SitePdf]) -> None:
-            """Keep each PDF the previous build made from equal inputs; make the others."""
-            for relative, inputs, make in made_here:
-                made = before.carried.get(relative)  # of a build of this same site
-                if made is not None and made[0] == inputs and (out / relative).is_file():
-                    writer.keep(relative, made[1])
-                    carried[relative] = (inputs, made[1])
-                elif (
-                    cache
-                    and (cached := cache.sheet(_site_key(site_fp, relative, inputs)))
-                    and (kept_pdf := cache.kept(cached[1]))
-                ):
-                    writer.link(relative, kept_pdf, cached)
-                    carried[relative] = (inputs, cached)
-                else:
-                    making[pool.submit(make)] = (relative, inputs)
-
-        if with_pdf:  # while the sheets are laid out
-            carry(street_overviews(root, config, [*shown, *unpublished], as_of))
-        render_site_pages(root, config, shown, writer.write, as_of, with_pdf, unpublished)
-        for done, laid in enumerate(as_completed(laying), start=1):
-            relative, digest = laid.result()
+    frozen = set(inputs.frozen)
+    laying: dict[Future[tuple[str, Digest]], str] = {}
+    for count, finished in enumerate(as_completed(rendering), start=1):
+        done = finished.result()
+        if done.summary is None:
+            inputs.held.setdefault(done.estate_id, []).extend(done.problems)
+            frozen.add(done.estate_id)
+            continue
+        summaries[done.estate_id] = done.summary
+        report.rendered.append(done.estate_id)
+        if done.restored:
+            report.restored.append(done.estate_id)
+        for relative, digest in done.summary.files.items():
             writer.adopt(relative, digest)
-            summaries[laying[laid]].files[relative] = digest
-            if progress:
-                progress("sheets", done, len(laying))
-        for estate_id in set(laying.values()):
-            summaries[estate_id].manifest = _blocks(summaries[estate_id].files)
-        if with_pdf:
-            carry(print_files(list(summaries.values()), writer.locate))
-        for made_here in as_completed(making):  # written as they come: a print file is megabytes
-            relative, inputs = making.pop(made_here)
-            writer.write(relative, made_here.result())
-            carried[relative] = (inputs, writer.digests[relative])
-            if cache:
-                cache.keep_file(writer.locate(relative), writer.digests[relative][1])
-        site_files = _site_files(writer.digests, summaries)
-        blocks = [block for summary in summaries.values() for block in summary.manifest]
-        blocks += [manifest_block({path: digest}) for path, digest in site_files.items()]
-        writer.write("manifest.json", manifest(blocks))
-        site_files["manifest.json"] = writer.digests["manifest.json"]
-        report.files = len(writer.digests)
-        packed = {
-            i: before.packed[i] if i in unchanged else pickle.dumps(summaries[i], PICKLE)
-            for i in summaries
-        }
-        details = pickle.dumps(Details(packed, carried, site_files), PICKLE)
-        named = hashlib.sha256(details).digest()
-        state = State(
-            site=site_fp,
-            prints={i: ("held:" if i in frozen else "") + prints[i] for i in summaries},
-            stats=stats,
-            sheets={
-                path: (_sheet_key(engine, html), summary.files[path])
-                for summary in summaries.values()
-                for path, html in summary.sheets.items()
-                if path in summary.files
-            },
-            details_digest=named,
-            held=codes,
-        )
-        saved = pickle.dumps(state, PICKLE)
-        (out / STATE_FILE).unlink(missing_ok=True)  # no state may describe a half-changed output
-    for name, parts in ((DETAILS_FILE, (named, details)), (STATE_FILE, (saved,))):
-        temporary = out / f"{name}.new"
-        with temporary.open("wb") as file:  # in parts: the details are 150 MB at 10,000 estates
-            file.writelines(parts)
-        os.replace(temporary, out / name)
-    if cache is not None:
-        pdfs = {_site_key(site_fp, r, inputs): made for r, (inputs, made) in carried.items()}
-        old_pdfs = {_site_key(previous.site, r, i): made for r, (i, made) in before.carried.items()}
-        _remember(
-            cache, report, prints, packed, summaries, state, previous, kept, writer, pdfs, old_pdfs
-        )
-    return report
+        for sheet in done.layouts:
+            laying[pool.submit(lay_out, sheet.path, sheet.html, sheet.digest)] = done.estate_id
+        if progress:
+            progress("estates", count, len(rendering))
+    online = {i: kept.get(i) or _summary(store, i) for i in sorted(frozen) if i in previous.made}
+    for estate_id, summary in online.items():
+        if summary is not None and all((writer.out / r).is_file() for r in summary.files):
+            _keep(writer, summary)
+            summaries[estate_id] = summary
+    codes = {i: tuple(sorted({d.code for d in found})) for i, found in inputs.held.items()}
+    unpublished = tuple(
+        _unlisted(inputs.root, inputs.config, i, codes[i])
+        for i in sorted(frozen - summaries.keys())
+    )
+    report.rendered.sort()
+    report.restored.sort()
+    report.carried.sort()
+    return Built(dict(sorted(summaries.items())), report, laying, frozen, unpublished)
+
+
+def published(out: Path) -> dict[str, Digest]:
+    """Every file of the output, by its manifest (which the state's site record vouches for)."""
+    data = (out / "manifest.json").read_bytes()
+    listed = json.loads(data)["files"]
+    files = {path: (entry["bytes"], entry["sha256"]) for path, entry in listed.items()}
+    files["manifest.json"] = (len(data), hashlib.sha256(data).hexdigest())
+    return files
+
+
+def _summary(store: state.Store, estate_id: str) -> EstateSummary | None:
+    record = store.estate(estate_id)
+    summary = record.get("summary") if record else None
+    return summary if isinstance(summary, EstateSummary) else None
+
+
+def _keep(writer: Writer, summary: EstateSummary) -> None:
+    for relative, digest in summary.files.items():
+        writer.keep(relative, digest)
 
 
 # -- held back: one estate never blocks the others ---------------------------------------------
@@ -563,6 +564,7 @@ def _held(
     """The errors ``check`` finds, by the content folder's entry they are in: each such
     estate is held back (an entry that is no estate is not built anyway)."""
     from .checking import check
+    from .parallel import cores
 
     content = PurePosixPath((root / config.content_dir).relative_to(root).as_posix())
     held: dict[str, list[Diagnostic]] = {}
@@ -576,36 +578,6 @@ def _held(
 def _in_releases(found: list[Diagnostic]) -> bool:
     """Some error is in a snapshot: the estate cannot be built from its releases either."""
     return any(PurePosixPath(d.location.file).parent.name == "releases" for d in found)
-
-
-def _codes(found: list[Diagnostic]) -> tuple[str, ...]:
-    return tuple(sorted({d.code for d in found}))
-
-
-def _keep_online(
-    frozen: set[str],
-    kept: dict[str, EstateSummary],
-    prior: State,
-    out: Path,
-    same_site: bool,
-    writer: Writer,
-) -> dict[str, EstateSummary]:
-    """Publish again, unchanged, what the previous build published of each estate that
-    cannot be built now; those it had not published stay out."""
-    wanted = frozen & prior.prints.keys()
-    if not wanted:
-        return {}
-    if not same_site:  # a new day or theme renders the rest anew; these keep their pages
-        details = prior.details(out)
-        kept = details.summaries() if details is not None else {}
-    online = {}
-    for estate_id in sorted(wanted & kept.keys()):
-        summary = kept[estate_id]
-        if all((out / relative).is_file() for relative in summary.files):
-            for relative, digest in summary.files.items():
-                writer.keep(relative, digest)
-            online[estate_id] = summary
-    return online
 
 
 def _flagged(summary: EstateSummary, codes: tuple[str, ...] | None) -> EstateSummary:
@@ -647,67 +619,227 @@ def _named(folder: Path, config: SiteConfig) -> dict[str, str]:
     }
 
 
+# -- publish: the pages over all estates ---------------------------------------------------------
+
+
+def publish(
+    inputs: Inputs,
+    built: Built,
+    previous: Previous,
+    cache: Cache | None,
+    pool: Executor,
+    writer: Writer,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, tuple[Any, Digest]]:
+    """The site's pages, the street overviews and print files (PDFs only when what they
+    are made of changed), and the manifest; the sheets laid out meanwhile are adopted.
+    Returns the site's PDFs by path: what each is made of, and its digest."""
+    codes = inputs.codes
+    shown = [_flagged(s, codes.get(i)) for i, s in built.summaries.items()]
+    carried: dict[str, tuple[Any, Digest]] = {}
+    making: dict[Future[bytes], tuple[str, Any]] = {}
+    with_pdf = inputs.paper is not None
+
+    def carry(made_here: list[SitePdf]) -> None:
+        """Keep each PDF the previous build made from equal inputs; make the others."""
+        for relative, made_of, make in made_here:
+            made = previous.carried.get(relative) if previous.site == inputs.site else None
+            key = site_key(inputs.site, relative, made_of)
+            if (
+                made is not None
+                and made[0] == state.encode(made_of)
+                and writer.out.joinpath(relative).is_file()
+            ):
+                writer.keep(relative, made[1])
+                carried[relative] = made
+            elif cache and (kept := cache.sheet(key)) and (kept_pdf := cache.kept(kept[1])):
+                writer.link(relative, kept_pdf, kept)
+                carried[relative] = (state.encode(made_of), kept)
+            else:
+                making[pool.submit(make)] = (relative, made_of)
+
+    everyone = [*shown, *built.unpublished]
+    if with_pdf:  # while the sheets are laid out
+        carry(street_overviews(inputs.root, inputs.config, everyone, inputs.as_of))
+    render_site_pages(
+        inputs.root, inputs.config, shown, writer.write, inputs.as_of, with_pdf, built.unpublished
+    )
+    for count, laid in enumerate(as_completed(built.laying), start=1):
+        relative, digest = laid.result()
+        writer.adopt(relative, digest)
+        built.summaries[built.laying[laid]].files[relative] = digest
+        if progress:
+            progress("sheets", count, len(built.laying))
+    for estate_id in set(built.laying.values()):
+        built.summaries[estate_id].manifest = blocks(built.summaries[estate_id].files)
+    if with_pdf:
+        carry(print_files(list(built.summaries.values()), writer.locate))
+    for made_here in as_completed(making):  # written as they come: a print file is megabytes
+        relative, made_of = making.pop(made_here)
+        writer.write(relative, made_here.result())
+        carried[relative] = (state.encode(made_of), writer.digests[relative])
+        if cache:
+            cache.keep_file(writer.locate(relative), writer.digests[relative][1])
+            cache.keep_sheet(site_key(inputs.site, relative, made_of), writer.digests[relative])
+    owned = {p for s in built.summaries.values() for p in s.files}
+    listed = [block for summary in built.summaries.values() for block in summary.manifest]
+    listed += [manifest_block({p: d}) for p, d in writer.digests.items() if p not in owned]
+    writer.write("manifest.json", manifest(listed))
+    return carried
+
+
+def site_key(site: str, relative: str, made_of: Any) -> str:
+    """A street overview's or print file's key in the cache: what it is made of."""
+    return "site|" + hashlib.sha256(state.dumps((site, relative, made_of))).hexdigest()
+
+
+# -- record: what the next build starts from -----------------------------------------------------
+
+
+def remembered(store: state.Store) -> Previous:
+    """The state of the build the output folder holds (empty when it holds another)."""
+    site = store.site()
+    if site is None:
+        return Previous()
+    made = {
+        estate_id: Made(fp, since, until)
+        for estate_id, (fp, since, until) in site.get("made", {}).items()
+    }
+    return Previous(
+        site=site.get("site", ""),
+        as_of=site.get("as_of"),
+        made=made,
+        held=site.get("held", {}),
+        sheets=site.get("sheets", {}),
+        carried=site.get("carried", {}),
+        stats=site.get("stats", {}),
+    )
+
+
+def record(
+    inputs: Inputs,
+    plan: Plan,
+    built: Built,
+    carried: dict[str, tuple[Any, Digest]],
+    previous: Previous,
+    writer: Writer,
+    store: state.Store,
+    cache: Cache | None,
+) -> Report:
+    """Keep what the next build starts from: each changed estate's record, then the site's
+    (which names this output by its manifest); in the cache, drop what is no longer
+    published."""
+    summaries = built.summaries
+    report = built.report
+    gone = [i for i in previous.made if i not in summaries or i in report.rendered]
+    old = {  # what the cache may drop, read before the records are replaced
+        i: s for i in gone if plan.in_place and cache and (s := _summary(store, i)) is not None
+    }
+    for estate_id in report.rendered:
+        store.keep_estate(estate_id, {"summary": summaries[estate_id]})
+    for estate_id in set(store.estates()) - summaries.keys():
+        store.drop_estate(estate_id)
+    made = {
+        i: (inputs.prints[i] if i not in built.frozen else "held", s.since, s.until)
+        for i, s in summaries.items()
+    }
+    sheets = {
+        path: (sheet_key(inputs.engine, digest), summary.files[path])
+        for summary in summaries.values()
+        for path, digest in summary.sheets.items()
+        if path in summary.files
+    }
+    store.keep_site(
+        {
+            "site": inputs.site,
+            "as_of": inputs.as_of,
+            "made": made,
+            "held": inputs.codes,
+            "sheets": sheets,
+            "carried": carried,
+            "stats": {**previous.stats, **inputs.stats} if plan.in_place else inputs.stats,
+        }
+    )
+    if cache is not None:
+        _remember(cache, inputs, plan, built, sheets, carried, previous, old, writer)
+    report.files = len(writer.digests)
+    return report
+
+
 def _remember(
     cache: Cache,
-    report: Report,
-    prints: dict[str, str],
-    packed: dict[str, bytes],
-    summaries: dict[str, EstateSummary],
-    state: State,
-    previous: State,
-    kept: dict[str, EstateSummary],
+    inputs: Inputs,
+    plan: Plan,
+    built: Built,
+    sheets: dict[str, tuple[str, Digest]],
+    carried: dict[str, tuple[Any, Digest]],
+    previous: Previous,
+    old: dict[str, EstateSummary],
     writer: Writer,
-    pdfs: dict[str, tuple[int, str]],
-    old_pdfs: dict[str, tuple[int, str]],
 ) -> None:
-    """Keep in the cache the estates, sheets, street overviews and print files this build
-    made; drop what it no longer publishes: after a whole build by listing the cache,
-    else from what changed. ``pdfs`` and ``old_pdfs``: this build's and the previous
-    one's street overviews and print files, by key (see _site_key)."""
-    whole = not isinstance(writer, Patch)
-    made = sorted(set(report.rendered) - set(report.restored))
-    for estate_id in made:  # their sheets went in as they were made (_lay_out, reuse)
-        cache.keep_estate(prints[estate_id], packed[estate_id])
-    for key, digest in pdfs.items():
-        if whole or key not in old_pdfs:
+    """Keep in the cache each estate this build made (its sheets went in as they were laid
+    out); drop what it no longer publishes: after a whole build by listing the cache, else
+    from what changed (``old``: the previous summaries of the estates rendered or gone)."""
+    report, summaries = built.report, built.summaries
+    for estate_id in sorted(set(report.rendered) - set(report.restored)):
+        cache.keep_estate(inputs.prints[estate_id], state.dumps(summaries[estate_id]))
+    pdfs = {site_key(inputs.site, r, state.decode(m)): d for r, (m, d) in carried.items()}
+    keys = {key for key, _digest in sheets.values()} | pdfs.keys()
+    if not plan.in_place:
+        for key, digest in pdfs.items():
             cache.keep_sheet(key, digest)
-    keys = {key for key, _ in state.sheets.values()} | pdfs.keys()
-    if whole:
-        shas = {sha for _, sha in writer.digests.values()}
-        cache.keep_only(shas, {prints[i] for i in summaries}, keys)
+        shas = {sha for _size, sha in writer.digests.values()}
+        cache.keep_only(shas, {inputs.prints[i] for i in summaries if i in inputs.prints}, keys)
         return
-    gone = [i for i in previous.prints if i not in summaries or i in report.rendered]
-    old = {sha for i in gone if i in kept for _, sha in kept[i].files.values()}
-    old |= {sha for key, (_, sha) in old_pdfs.items() if key not in pdfs}
-    new = {sha for i in report.rendered for _, sha in summaries[i].files.values()}
-    new |= {sha for _, sha in pdfs.values()}
-    old_keys = {key for key, _ in previous.sheets.values()} | old_pdfs.keys()
-    cache.drop(old - new, {previous.prints[i] for i in gone}, old_keys - keys)
+    old_pdfs = {
+        site_key(previous.site, r, state.decode(m)): d for r, (m, d) in previous.carried.items()
+    }
+    dropped = {sha for summary in old.values() for _size, sha in summary.files.values()}
+    dropped |= {sha for key, (_size, sha) in old_pdfs.items() if key not in pdfs}
+    new = {sha for i in report.rendered for _size, sha in summaries[i].files.values()}
+    new |= {sha for _size, sha in pdfs.values()}
+    old_keys = {key for key, _digest in previous.sheets.values()} | old_pdfs.keys()
+    old_prints = {previous.made[i].fingerprint for i in old if i in previous.made}
+    cache.drop(
+        dropped - new, old_prints - {inputs.prints.get(i) for i in summaries}, old_keys - keys
+    )
 
 
-def _site_key(site_fp: str, relative: str, inputs: object) -> str:
-    """A street overview's or print file's key in the cache: what it is made from."""
-    return "site|" + hashlib.sha256(pickle.dumps((site_fp, relative, inputs), PICKLE)).hexdigest()
+def output_of(out: Path, plan: Plan) -> Writer:
+    """The output's writer: changed in place (Patch) when the plan says so, else made anew."""
+    return Patch(out, NESTED) if plan.in_place and out.is_dir() else Writer(out)
 
 
-def _site_files(
-    digests: dict[str, tuple[int, str]], summaries: dict[str, EstateSummary]
-) -> dict[str, tuple[int, str]]:
-    """The published files that belong to no estate."""
-    owned = {p for s in summaries.values() for p in s.files}
-    return {p: d for p, d in digests.items() if p not in owned}
+def state_of(root: Path, out: Path) -> state.Store:
+    """The state of a build into ``out``: beside the site's cache, never in the output."""
+    return state.Store(root / CACHE_FOLDER, out)
 
 
-@contextmanager
-def _started(job: Job, todo: list[str], jobs: int, with_pdf: bool) -> Iterator[Executor]:
-    """Worker processes for ``todo`` and what follows it, begun at once.
+def workers_for(
+    inputs: Inputs,
+    plan: Plan,
+    writer: Writer,
+    previous: Previous,
+    cache: Cache | None,
+    jobs: int,
+    remote: Callable[[Job], contextlib.AbstractContextManager[Executor]] | None,
+) -> contextlib.AbstractContextManager[Executor]:
+    """Where this build's work runs, each worker told the job once: processes here (every
+    core with sheets, else no more than there are estates), or ``remote`` (a Dask cluster)."""
+    from .parallel import cores, workers
 
-    With more than one core even a single estate goes to a worker, so that
-    this process meanwhile reads the previous build's state; a build with
-    sheets takes every core, since each sheet, street overview and print
-    file is a task of its own. On one core every task runs here, in turn.
-    """
+    job = Job(
+        inputs.root, inputs.config, writer.out, writer.staging, inputs.paper, inputs.as_of,
+        inputs.engine, previous.sheets, cache, inputs.releases_only,
+    )  # fmt: skip
+    if remote is not None:
+        return remote(job)
     count = cores(jobs)
-    count = (count if with_pdf else min(count, len(todo))) if todo else 1
-    with workers(count, _init, (job,)) as pool:
-        yield pool
+    if inputs.paper is None:
+        count = min(count, len(plan.render)) or 1
+    return workers(count, _init, (job,))
+
+
+def held_findings(held: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
+    """Every error that holds an estate back, in file order."""
+    return sorted((d for found in held.values() for d in found), key=Diagnostic.sort_key)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from .config import Comparison
+from .fingerprint import data_turns
 from .model import EstateData
 from .model.accounts import FundStatement, RevenueStatement
 from .profiles import Frequency, RuleProfile
@@ -236,25 +237,48 @@ def days_late(
     in, plus the days the rule allows. The statements of the first release are
     the estate's past when it joined and are not counted.
     """
+    late = [(day - due).days for day, due in _deadlines(published, profile)]
+    return {"days_late": Decimal(sum(late)) / len(late)} if late else {}
+
+
+def _deadlines(
+    published: list[tuple[dt.date, EstateData]], profile: RuleProfile
+) -> list[tuple[dt.date, dt.date]]:
+    """Each periodic statement counted for lateness: the day it was first released, its deadline."""
     rules = {
         r.section.value: r for r in profile.requirements if r.frequency is not Frequency.CONTINUOUS
     }
     if not published:
-        return {}
+        return []
     first: dict[tuple[str, str], dt.date] = {}
     for day, data in published:
         for section in rules:
             for pid in getattr(data.accounts, section):
                 first.setdefault((section, pid), day)
     latest, start = published[-1][1], published[0][0]
-    late = []
+    found = []
     for (section, pid), day in first.items():
         statement = getattr(latest.accounts, section).get(pid)
         if day > start and statement is not None:
             rule = rules[section]
             due = _deadline_period_end(rule.frequency, statement.period.end)
-            late.append((day - due).days - rule.due_days)
-    return {"days_late": Decimal(sum(late)) / len(late)} if late else {}
+            found.append((day, due + dt.timedelta(days=rule.due_days)))
+    return found
+
+
+def figure_turns(
+    published: list[tuple[dt.date, EstateData]], profile: RuleProfile, day: dt.date
+) -> set[dt.date]:
+    """The days on which the figures of ``published`` as of ``day`` may read differently: the
+    dates of its latest data (the fees in force), and the next day while a statement counts as
+    first released on ``day`` itself (check's working copy, released that day: its lateness
+    grows a day a day)."""
+    if not published:
+        return set()
+    found = data_turns(published[-1][1])
+    if any(first == day for first, _due in _deadlines(published, profile)):
+        found |= {day, day + dt.timedelta(days=1)}
+    return found
 
 
 def estate_kind(data: EstateData) -> str:

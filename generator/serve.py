@@ -206,10 +206,13 @@ def next_free_port(host: str, start: int) -> int:
 
 
 def build_preview(root: Path, out: Path, *, with_pdf: bool, working_copy: bool) -> Path:
-    """Build the preview: the working copy marked as a draft, without the build cache."""
-    from .incremental import build
+    """Build the preview, the working copy marked as a draft, as every build is built; its
+    cache is a folder of its own in the site's, so that it never prunes the real build's."""
+    from .cache import CACHE_FOLDER, Cache
+    from .pipeline import build
 
-    build(root, out, None, today(), 0, None, with_pdf, None, preview=working_copy, strict=True)
+    cache = Cache(root / CACHE_FOLDER / "preview")
+    build(root, out, None, today(), 0, None, with_pdf, cache, preview=working_copy, strict=True)
     return out
 
 

@@ -19,9 +19,21 @@ from .views import View, Words, release_words, street_page
 if TYPE_CHECKING:
     from .build import EstatePages, EstateSummary, Output
     from .config import SiteConfig
-    from .pipeline import Site
+    from .errors import Diagnostic
     from .profiles import RuleProfile
     from .render.html import Theme
+    from .site import Site
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A noticeboard sheet to make: its path, its print HTML, that HTML's digest, and the file
+    its data comes from (where a character no font draws is reported)."""
+
+    path: str
+    html: str
+    digest: str
+    source: str
 
 
 PAPERS = ("A4", "A3")
@@ -147,24 +159,22 @@ def render_sheets(
     profile: RuleProfile,
     as_of: dt.date,
 ) -> None:
-    """Write every release's sheet; one whose HTML is as last time is reused if ``out`` can.
+    """Each release's sheet to make: its print HTML and that HTML's digest, into ``out``.
 
-    A sheet's key here is its HTML's digest; the build adds the PDF engine's.
+    A sheet's key is this digest and the PDF engine's (incremental.sheet_key):
+    one whose key is as last time is reused, the others are laid out.
     """
     for pages in estates:
         for view in pages.views:
             html = sheet_html(theme, config, pages, view, paper, profile, as_of)
-            path = f"{view.folder}sheet.pdf"
-            key = out.sheets[path] = hashlib.sha256(html.encode()).hexdigest()
-            if out.reuse(path, key):
-                continue
             source = (
                 f"{pages.loaded.source.display}/releases/{view.release_id}.json"
                 if view.release
                 else pages.loaded.source.display
             )
-            check_glyphs(html, view, source)
-            out.lay_out(path, html)
+            check_glyphs(html, view, source)  # a sheet is never printed with boxes
+            digest = hashlib.sha256(html.encode()).hexdigest()
+            out.sheets.append(Sheet(f"{view.folder}sheet.pdf", html, digest, source))
 
 
 def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[EstateSummary]]]:
@@ -196,14 +206,15 @@ class OverviewRow:
     online: bool = True  # False: held back with nothing published to link to
 
 
-def overview_row(site: Site, pages: EstatePages, as_of: dt.date) -> OverviewRow:
-    """An estate's latest release, what is late or missing, and its open findings."""
-    from .pipeline import estate_profile, profile_findings
+def overview_row(site: Site, pages: EstatePages, profiled: list[Diagnostic]) -> OverviewRow:
+    """An estate's latest release, what is late or missing (``profiled``: what its rule
+    profile finds as of the day), and its open findings."""
+    from .site import estate_profile
 
     data = pages.latest.data if pages.latest else pages.loaded.data
     assert data is not None
     e = data.estate
-    found = profile_findings(site, pages.loaded, as_of, exact=False)  # counted, not placed
+    found = list(profiled)
     latest = pages.latest
     if latest is not None and latest.release_id in pages.changes:
         found += pages.changes[latest.release_id].findings

@@ -76,12 +76,12 @@ class Writer:
 
     def _free(self, relative: str) -> None:
         """Refuse an unclean path, or one this build wrote already."""
-        _check(relative)
+        check(relative)
         if relative in self.digests:
             raise OutputError(_("{path} 会被写两次：生成程序出错了，请报告这个问题", path=relative))
 
     def _target(self, relative: str) -> Path:
-        _check(relative)
+        check(relative)
         return self.staging / relative
 
     def commit(self) -> None:
@@ -114,15 +114,12 @@ class Writer:
 
 def sweep(out: Path) -> None:
     """Remove what builds into ``out`` that were killed left behind: their staging folders
-    (named by the process that made them, which is gone), the folder a commit set aside,
-    and half-written state files in the output."""
+    (named by the process that made them, which is gone) and the folder a commit set aside."""
     for staged in out.parent.glob(f".{glob.escape(out.name)}.new-*"):
         owner = staged.name.removeprefix(f".{out.name}.new-").split("-")[0]
         if not (owner.isdigit() and _alive(int(owner))):
             shutil.rmtree(staged, ignore_errors=True)
     shutil.rmtree(out.with_name(f".{out.name}.old"), ignore_errors=True)
-    for half in out.glob(".sunshine-state*.new"):
-        half.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -209,7 +206,7 @@ def clean(relative: str) -> bool:
     return not {"", ".", ".."} & set(relative.split("/"))
 
 
-def _check(relative: str) -> None:
+def check(relative: str) -> None:
     """Refuse a path that is not clean, relative and inside the output."""
     if not clean(relative):
         raise OutputError(_("“{path}”不是输出目录里的干净相对路径，拒绝写入", path=relative))

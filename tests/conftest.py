@@ -111,7 +111,7 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from generator.cache import Cache
     from generator.clock import today
-    from generator.incremental import build
+    from generator.pipeline import build
 
     folder = tmp_path_factory.mktemp("demo")
     build(REPO, folder / "site", None, today(), cache=Cache(folder / "cache"))

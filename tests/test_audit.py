@@ -816,7 +816,7 @@ def test_a_correction_is_shown_wherever_residents_look(site: Site) -> None:
         "corrections:\n  - {id: fix-1, date: 2025-12-20, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: 统计表抄录错误, notice: 2025-12-20-correction}\n",
     )
     assert cli(site, "release", "x", *NEXT)[0] == 0
-    out = build(site.root)
+    out = build(site.root).out
     said = "由 12,100.00 改为 12,010.00；原因：统计表抄录错误"
     pages = {
         name: (out / "x" / name).read_text(encoding="utf-8")

@@ -13,7 +13,6 @@ import pytest
 
 from generator import incremental
 from generator.errors import ContentError
-from generator.incremental import STATE_FILE
 from generator.pipeline import build, load_site
 from generator.render.html import ONE_PAGE_PARTS, TOPICS
 
@@ -28,8 +27,8 @@ def demo(demo_build: Path) -> Path:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    """Every published file (the build state aside)."""
-    found = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(STATE_FILE))
+    """Every published file."""
+    found = sorted(p for p in root.rglob("*") if p.is_file())
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in found}
 
 
@@ -113,7 +112,7 @@ def test_feeds_sitemap_and_manifest(demo: Path) -> None:
 
 
 def test_two_builds_are_byte_identical(demo: Path, tmp_path: Path) -> None:
-    again = build(REPO, tmp_path / "again")
+    again = build(REPO, tmp_path / "again").out
     assert files(again) == files(demo)
 
 
@@ -201,7 +200,7 @@ def test_a_site_theme_overrides_single_templates(site: Site) -> None:
         + "theme: civic\nshow_working_copy: true\n",
         encoding="utf-8",
     )
-    out = build(site.root, None)
+    out = build(site.root, None).out
     assert "<title>本街道定制 · 测试小区" in (out / "x" / "fees.html").read_text(encoding="utf-8")
     assert "<title>概况 · 测试小区" in (out / "x" / "index.html").read_text(encoding="utf-8")
 
@@ -282,10 +281,8 @@ def august(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's pages as of 2026-08-15: before the rises of 2026-09-01, inside a notice's posting."""
     import datetime as dt
 
-    from generator.incremental import build as build_as_of
-
     out = tmp_path_factory.mktemp("august") / "site"
-    build_as_of(REPO, out, None, dt.date(2026, 8, 15), with_pdf=False)
+    build(REPO, out, None, dt.date(2026, 8, 15), with_pdf=False)
     return out
 
 

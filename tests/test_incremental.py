@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator import incremental
+from generator import incremental, state
 from generator.cache import CACHE_FOLDER, Cache
 from generator.clock import today
-from generator.incremental import DETAILS_FILE, STATE_FILE, build
-from generator.pipeline import release
+from generator.incremental import state_of
+from generator.pipeline import build, release
 from generator.render import feeds
 from generator.scaffold import new_estate
 
@@ -40,7 +40,7 @@ def snapshot(out: Path) -> dict[str, tuple[int, int, bytes]]:
     return {
         p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith(STATE_FILE)
+        if p.is_file()
     }
 
 
@@ -155,10 +155,10 @@ def test_a_config_change_renders_every_estate(site: Site, monkeypatch: pytest.Mo
         encoding="utf-8",
     )
 
-    def unread(*args: object) -> None:  # nothing in them serves another site: 150 MB at 10,000
-        raise AssertionError("the previous build's details were read")
+    def unread(*args: object) -> None:  # nothing in them serves another site
+        raise AssertionError("an estate's record of the previous build was read")
 
-    monkeypatch.setattr(incremental.State, "details", unread)
+    monkeypatch.setattr(state.Store, "estate", unread)
     report = build(site.root, out, None, today(), jobs=1)
     assert sorted(report.rendered) == ["x", "y"]
     assert "新站名" in (out / "y" / "index.html").read_text(encoding="utf-8")
@@ -208,7 +208,8 @@ def test_a_shown_working_copy_rebuilds_only_its_estate(site: Site) -> None:
 
 def test_a_damaged_state_makes_a_whole_build_not_a_wrong_one(site: Site) -> None:
     out = two_estates(site)
-    (out / DETAILS_FILE).write_bytes(b"not the details")
+    store = state_of(site.root, out)
+    (store.folder / "site.json").write_bytes(b"not the state")
     release(
         site.root, "y", dt.date(2025, 8, 1), "2025-h1b", (dt.date(2025, 8, 1), dt.date(2025, 8, 14))
     )
@@ -218,6 +219,22 @@ def test_a_damaged_state_makes_a_whole_build_not_a_wrong_one(site: Site) -> None
         out / "y/releases/2025-h1b/index.html"
     ).is_file()
     assert build(site.root, out, None, today(), jobs=2).up_to_date  # and the state is whole again
+
+
+def test_a_lost_estate_record_renders_that_estate_not_a_page_short(site: Site) -> None:
+    out = two_estates(site)
+    before = snapshot(out)
+    store = state_of(site.root, out)
+    (store.folder / "estates" / "x.json").write_bytes(b"{damaged")
+    release(
+        site.root, "y", dt.date(2025, 8, 1), "2025-h1b", (dt.date(2025, 8, 1), dt.date(2025, 8, 14))
+    )
+    report = build(site.root, out, None, today(), jobs=2)
+    assert report.rendered == ["x", "y"] and report.carried == []
+    after = snapshot(out)
+    assert {p: v[2] for p, v in after.items() if p.startswith("x/")} == {
+        p: v[2] for p, v in before.items() if p.startswith("x/")
+    }
 
 
 def test_parallel_and_serial_builds_make_the_same_bytes(site: Site) -> None:
@@ -250,7 +267,7 @@ def test_a_build_with_no_output_takes_every_estate_from_the_cache(
     def made(*args: object) -> None:
         raise AssertionError("made again, not taken from the cache")
 
-    for module, name in ((incremental, "_lay_out"), (build_module, "street_overview")):
+    for module, name in ((incremental, "lay_out"), (build_module, "street_overview")):
         monkeypatch.setattr(module, name, made)
     monkeypatch.setattr(build_module, "_merge", made)
     report = build(site.root, out, None, today(), jobs=2, cache=cache)
@@ -302,7 +319,7 @@ def test_a_build_that_stops_short_keeps_the_sheets_it_laid_out(
     cache = Cache(site.root / CACHE_FOLDER)
     out = site.root / "public"
     two_released(site)
-    lay_out = incremental._lay_out
+    lay_out = incremental.lay_out
     first: list[str] = []
 
     def power_cut(relative: str, html: str, digest: str) -> tuple[str, tuple[int, str]]:
@@ -311,7 +328,7 @@ def test_a_build_that_stops_short_keeps_the_sheets_it_laid_out(
         first.append(relative)
         return lay_out(relative, html, digest)
 
-    monkeypatch.setattr(incremental, "_lay_out", power_cut)
+    monkeypatch.setattr(incremental, "lay_out", power_cut)
     with pytest.raises(KeyboardInterrupt):
         build(site.root, out, None, today(), jobs=1, cache=cache)  # one process: patched here
     assert not out.exists()
@@ -321,7 +338,7 @@ def test_a_build_that_stops_short_keeps_the_sheets_it_laid_out(
         laid.append(relative)
         return lay_out(relative, html, digest)
 
-    monkeypatch.setattr(incremental, "_lay_out", counted)
+    monkeypatch.setattr(incremental, "lay_out", counted)
     report = build(site.root, out, None, today(), jobs=1, cache=cache)
     sheets = {f"{estate}/releases/2025-h1/sheet.pdf" for estate in ("x", "y")}
     assert report.rendered == ["x", "y"] and laid == sorted(sheets - set(first))

@@ -170,7 +170,7 @@ def small_city(root: Path, count: int = 7) -> list[city.Params]:
 
 
 def test_a_built_site_compares_a_street_and_flags_its_outlier(tmp_path: Path) -> None:
-    from generator.incremental import build
+    from generator.pipeline import build
     from generator.views import street_page
 
     made = small_city(tmp_path)
@@ -187,3 +187,20 @@ def test_a_built_site_compares_a_street_and_flags_its_outlier(tmp_path: Path) ->
     assert overview.count("高于同街道") + overview.count("低于同街道") == 1  # the others are not
     estate = (out / made[0].estate_id / "index.html").read_text(encoding="utf-8")
     assert f'href="../compare/{page}.html#{made[0].estate_id}"' in estate
+
+
+def test_a_statement_first_released_today_is_a_day_later_tomorrow() -> None:
+    """check counts a working copy as released on its day: what no release holds yet is later
+    each day, so its figures hold for that day alone; released, they hold till the data turns."""
+    from generator.model import Accounts
+
+    data = EstateData.model_validate(city.document(city.params(PLAIN, COUNT)))
+    joined = data.model_copy(update={"accounts": Accounts()})  # its first release: no statements
+    profile, tomorrow = load_profile("national"), DAY + dt.timedelta(days=1)
+    today = [(dt.date(2024, 1, 10), joined), (DAY, data)]
+    late = peers.days_late(today, profile)["days_late"]
+    assert peers.days_late([*today[:1], (tomorrow, data)], profile)["days_late"] == late + 1
+    assert {DAY, tomorrow} <= peers.figure_turns(today, profile, DAY)
+    released = peers.figure_turns(today, profile, tomorrow)  # DAY is a release's day by then
+    assert tomorrow not in released
+    assert released == peers.figure_turns(today, profile, dt.date(2026, 6, 1))

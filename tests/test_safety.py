@@ -16,7 +16,6 @@ from pydantic import BaseModel
 from pypdf import PdfReader
 
 from generator.content import ACCOUNT_DIRS, SECTION_FILES, _bare
-from generator.incremental import STATE_FILE
 from generator.load import load_file
 from generator.model.base import _prose, _text
 from generator.pipeline import build
@@ -161,10 +160,10 @@ def test_payload_in_every_field_never_survives_as_markup(site: Site) -> None:
     )
     assert [d.format() for d in site.check() if d.severity == "error"] == []
     site.publish()
-    out = build(site.root, site.root / "public")
+    out = build(site.root, site.root / "public").out
     seen_payload = 0
     for path in sorted(out.rglob("*")):
-        if path.is_dir() or path.name.startswith(STATE_FILE):  # the build state, not published
+        if path.is_dir():
             continue
         if path.suffix == ".pdf":
             assert _pdf_links(path) == [], path
@@ -208,7 +207,7 @@ def test_notice_markdown_keeps_safe_formatting(site: Site) -> None:
         (site.root / "site.yaml").read_text(encoding="utf-8") + "show_working_copy: true\n",
         encoding="utf-8",
     )
-    out = build(site.root, site.root / "public")
+    out = build(site.root, site.root / "public").out
     notice = out / "x/notices/2025-05-25-fee-adjustment.html"
     archive = out / "x/releases/current/index.html"  # the release whole, notices inline
     pages = {2: notice.read_text(encoding="utf-8"), 3: archive.read_text(encoding="utf-8")}

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator import serve
+from generator import pipeline, serve
+from generator.cache import Cache
 from generator.cli import main
+from generator.incremental import state_of
 
 from .conftest import Site
 
@@ -91,9 +93,31 @@ def test_a_busy_port_is_refused_in_one_line_naming_the_next_free_one(site: Site)
     )
 
 
-def test_serve_leaves_build_and_the_cache_alone(site: Site, tmp_path: Path) -> None:
+def test_serve_builds_through_a_cache_of_its_own_and_leaves_the_build_alone(
+    site: Site, tmp_path: Path
+) -> None:
+    pipeline.build(site.root, with_pdf=False)
+    built = site.root / "build"
+
+    def the_build() -> dict[Path, bytes]:
+        """The real build's output, cache and state: all but the preview's own."""
+        kept = [*built.rglob("*"), *(site.root / ".sunshine-cache").rglob("*")]
+        ours = {site.root / ".sunshine-cache" / "preview"}
+        ours |= {state_of(site.root, o).folder for o in (out, again)}
+        return {
+            p: p.read_bytes()
+            for p in kept
+            if p.is_file() and not any(p.is_relative_to(o) for o in ours)
+        }
+
     out = tmp_path / "preview"
+    again = tmp_path / "preview-again"  # the next serve, in a folder of its own
+    before = the_build()
     serve.build_preview(site.root, out, with_pdf=False, working_copy=True)
     assert "草稿预览" in (out / "x" / "index.html").read_text(encoding="utf-8")
-    assert not (site.root / "build").exists()
-    assert not (site.root / ".sunshine-cache").exists()
+    assert the_build() == before
+    cache = Cache(site.root / ".sunshine-cache" / "preview")
+    report = pipeline.build(site.root, again, None, None, 0, None, False, cache, preview=True)
+    assert report.rendered == report.restored == ["x"]
+    assert (again / "x" / "index.html").read_bytes() == (out / "x" / "index.html").read_bytes()
+    assert the_build() == before

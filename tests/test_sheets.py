@@ -70,7 +70,7 @@ def test_sheet_body_text_is_at_least_11_pt_on_a4_and_larger_on_a3(
     a4 = demo_build / "yun-lian-xin-cun" / "releases" / "2026-q2" / "sheet.pdf"
     assert body_size(a4) >= 11
     site.publish()
-    out = build(site.root, None, paper="A3")
+    out = build(site.root, None, paper="A3").out
     a3 = out / "x" / "releases" / "2025-h1" / "sheet.pdf"
     assert page_size(a3) == A3
     assert body_size(a3) >= 15
@@ -138,7 +138,7 @@ def test_long_ledger_breaks_across_pages_with_repeated_headers(site: Site) -> No
     statement.write_text(text, encoding="utf-8")
     assert [d.format() for d in site.check()] == []
     site.publish()
-    sheet = build(site.root, None) / "x" / "releases" / "2025-h1" / "sheet.pdf"
+    sheet = build(site.root, None).out / "x" / "releases" / "2025-h1" / "sheet.pdf"
     pages = [p.extract_text() for p in PdfReader(sheet).pages]
     holding = [t for t in pages if "笔利息收入" in t]
     assert len(holding) >= 2
@@ -186,7 +186,7 @@ def test_a_rare_character_prints_when_a_font_has_it_and_stops_the_build_when_non
     site: Site, tmp_path: Path
 ) -> None:
     _site_with(site, "𠮷")
-    out = build(site.root, None)  # Noto CJK has CJK Extension B's 𠮷
+    out = build(site.root, None).out  # Noto CJK has CJK Extension B's 𠮷
     sheet = out / "x" / "releases" / "2025-h1" / "sheet.pdf"
     printed = text_of(sheet)
     assert "𠮷经理" in printed

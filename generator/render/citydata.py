@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from pypinyin import Style, lazy_pinyin
 
 from .opendata import table_csv
@@ -63,6 +62,8 @@ def city_rows(packs: Iterable[dict[str, bytes]]) -> Rows:
 def database(rows: Rows) -> bytes:
     """The tables as one SQLite file (sqlite-utils): every column TEXT, exact as published;
     notices searchable by title and body (FTS5, trigram: any three characters)."""
+    import sqlite_utils  # here, not at the top: it brings click, which importing the library must not
+
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / DATABASE
         db = sqlite_utils.Database(path)

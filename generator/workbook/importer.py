@@ -32,10 +32,10 @@ from ..i18n import _
 from ..load import Located, load_text
 from ..model import Accounts, EstateData, Snapshot
 from ..model.base import ID_PATTERN
-from ..pipeline import LoadedEstate, Site, audit_estate
 from ..releases import load_releases
 from ..render.changes import describe
 from ..scaffold import schema_line
+from ..site import LoadedEstate, Site, audit_estate
 from ..validate import validate
 from . import yamlfile
 from .cells import Book, CellAt, Table, UnreadableError, blank, read_book
