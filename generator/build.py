@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import sheets, views
+from . import peers, sheets, views
 from .config import SiteConfig
 from .diff import tree
 from .errors import Diagnostic
@@ -17,12 +17,15 @@ from .fingerprint import data_turns, span
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
 from .model.notices import Correction
-from .render import charts, feeds, opendata, pdf, qr
+from .profiles import RuleProfile
+from .render import charts, citydata, feeds, opendata, pdf, qr, tables
 from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
 from .sheets import Sheet
 from .site import LoadedEstate, Site, estate_profile, estate_sides, profile_check
-from .views import ACCOUNT_PAGES, P_, View, Words, release_folder
+from .views import P_, View, Words, notices_in_posting, release_folder, street_page
+
+DATA_SCHEMA = "# 开放数据 · open data\n\n" + citydata.schema_markdown()
 
 # the site's feed.xml: the newest releases of all estates (an estate's own feed has all of its);
 # a feed of every release ever was 18 MB at 10,000 estates, fetched whole by every reader
@@ -164,10 +167,16 @@ class EstateSummary:
     sheets: dict[str, str] = field(default_factory=dict)  # sheet path -> its HTML's digest
     since: dt.date = dt.date.min  # the days its outputs hold for, the first included
     until: dt.date = dt.date.max  # and the last not: a build on a day outside renders it anew
+    figures: peers.Figures | None = None  # its comparable figures (see peers.py)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # its latest notices: (id, title)
+    pinyin: tuple[str, str] = ("", "")  # name, street and community in pinyin: whole, initials
+    tables: dict[str, bytes] = field(default_factory=dict)  # its latest release's rows (citydata)
 
     @property
     def find_text(self) -> str:
-        return f"{self.name} {self.district} {self.street} {self.community} {self.address}"
+        return (
+            f"{self.name} {self.city}{self.district} {self.street} {self.community} {self.address}"
+        )
 
 
 @dataclass
@@ -199,11 +208,13 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
     data = pages.latest.data if pages.latest else estate.data
     e = data.estate if data is not None else None
     latest = pages.latest
-    # what the current pages and the overview's row say turns on these days alone
+    # what the current pages, the overview's row and the comparable figures say turns on
+    # these days alone (the figures: the fees in force, from the latest data's dates)
     profiled, (since, until) = profile_check(site, estate, as_of, exact=False)
     if latest is not None:
         turns = {*views.breakpoints(latest.data, latest.release), *data_turns(latest.data)}
         since, until = max(since, span(turns, as_of)[0]), min(until, span(turns, as_of)[1])
+    figures = _figures(pages, profile, as_of)
     summary = EstateSummary(
         id=estate.id, sort_key=pages.sort_key, name=e.name if e else estate.id, city=e.city if e else "",
         district=e.district if e else "", street=e.street if e else "", community=e.community if e else "",
@@ -213,8 +224,27 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
         latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,
         sheet_paper=paper,
         sheets={sheet.path: sheet.digest for sheet in out.sheets}, since=since, until=until,
+        figures=figures,
+        notices=[(n.id, n.title) for n in notices_in_posting(latest.data.notices, None)] if latest else [],
+        pinyin=citydata.pinyin(f"{e.name} {e.street} {e.community}") if e else ("", ""),
+        tables=citydata.pack(tables.release_rows(latest, _figure_rows(figures))) if latest else {},
     )  # fmt: skip
     return Rendered(summary, out.files, out.sheets)
+
+
+def _figures(pages: EstatePages, profile: RuleProfile, as_of: dt.date) -> peers.Figures | None:
+    """The latest view's comparable figures, as of the day its pages show."""
+    latest = pages.latest
+    if latest is None:
+        return None
+    published = [(v.day, v.data) for v in pages.views if v.day is not None]
+    return peers.estate_figures(latest.estate_id, latest.data, published, profile, as_of)
+
+
+def _figure_rows(figures: peers.Figures | None) -> dict[str, tuple[Any, str]]:
+    if figures is None:
+        return {}
+    return {k: (v, peers.FIGURES[k].unit) for k, v in figures.values.items()}
 
 
 _THEMES: dict[tuple[Path, str], dict[str, Theme]] = {}
@@ -251,12 +281,18 @@ def render_site_pages(
     papers = (
         [(p, "print/" if p == paper else f"print/{p}/") for p in sheets.PAPERS] if paper else []
     )
+    places = site_streets(ordered)
+    all_peers = peers.group([s.figures for s in ordered if s.figures], config.compare)
+    flagged = peers.flags(all_peers)
     for lang, theme in themes.items():
         prefix = "" if lang == DEFAULT else f"{lang}/"
         common = _common(config, theme, ordered, prefix)
         out.page(
-            f"{prefix}index.html", theme.render("index.html", f"{prefix}index.html", **common), None
+            f"{prefix}index.html",
+            theme.render("index.html", f"{prefix}index.html", places=places, **common),
+            None,
         )
+        _street_pages(out, theme, {**common, "estates": []}, places, all_peers, flagged)
         path = f"{prefix}print.html"
         page = theme.render("print.html", path, streets=streets, papers=papers, **common)
         out.page(path, page, None)
@@ -264,19 +300,101 @@ def render_site_pages(
         out.page(
             path,
             theme.render(
-                "street.html", path, streets=overview, as_of=as_of, with_pdf=with_pdf, **common
-            ),
+                "street.html",
+                path,
+                streets=overview,
+                as_of=as_of,
+                with_pdf=with_pdf,
+                flags=_by_street(flagged),
+                compare_page=_compare_pages(places),
+                **common,
+            ),  # fmt: skip
             None,
         )
     for name, static in themes[DEFAULT].static_files():
         write(f"assets/{name}", static.read_bytes())
     base = config.base_url.rstrip("/") + "/"
+    write("search.json", citydata.search_index(ordered))
+    for path, data in citydata.city_files(ordered, config.title, base, DATA_SCHEMA).items():
+        write(path, data)
     everything = [entry for s in ordered for entry in s.feed_entries]
     write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything, SITE_FEED))
     pages = out.pages + [p for s in ordered for p in s.pages]
     urls = [(base + p.removesuffix("index.html"), d) for p, d in pages]
     for name, data in feeds.sitemaps(base, urls).items():
         write(name, data)
+
+
+@dataclass(frozen=True)
+class Street:
+    """A street's estates, for the index's list by street and the street's comparison page."""
+
+    city: str
+    district: str
+    street: str
+    page: str  # its file name, without suffix (see sheets.street_file)
+    estates: list[EstateSummary]
+
+
+def site_streets(ordered: list[EstateSummary]) -> list[Street]:
+    """Every street with its estates, in the index's order."""
+    grouped: dict[tuple[str, str, str], list[EstateSummary]] = {}
+    for s in ordered:
+        grouped.setdefault((s.city, s.district, s.street), []).append(s)
+    return [Street(*key, street_page(*key), estates) for key, estates in grouped.items()]
+
+
+def _by_street(flagged: list[peers.Flag]) -> dict[str, list[peers.Flag]]:
+    out: dict[str, list[peers.Flag]] = {}
+    for flag in flagged:
+        out.setdefault(flag.street, []).append(flag)
+    return out
+
+
+def _compare_pages(places: list[Street]) -> dict[str, str]:
+    """The comparison page of each street, by its full name (as the overview names it)."""
+    return {f"{p.city}{p.district}{p.street}": f"compare/{p.page}.html" for p in places}
+
+
+def _street_pages(
+    out: Output,
+    theme: Theme,
+    common: dict[str, Any],
+    places: list[Street],
+    all_peers: peers.Peers,
+    flagged: list[peers.Flag],
+) -> None:
+    """Each street's list of estates (the index without script) and its comparison page."""
+    prefix, by_street = common["prefix"], _by_street(flagged)
+    for place in places:
+        path = f"{prefix}streets/{place.page}.html"
+        out.page(path, theme.render("street_estates.html", path, place=place, **common), None)
+        path = f"{prefix}compare/{place.page}.html"
+        rows = [
+            (s, all_peers.standings(s.id) if s.id in all_peers.by_id else []) for s in place.estates
+        ]
+        flags = by_street.get(f"{place.city}{place.district}{place.street}", [])
+        page = theme.render(
+            "compare.html", path, place=place, rows=rows, flags=flags, settings=all_peers.settings,
+            charts=_strip_charts(theme, rows, all_peers.settings), figure_words=peers.figure_words,
+            standing_words=peers.standing_words, **common,
+        )  # fmt: skip
+        out.page(path, page, None)
+
+
+def _strip_charts(
+    theme: Theme, rows: list[tuple[EstateSummary, list[Any]]], settings: peers.Settings
+) -> dict[tuple[str, str], str]:
+    """A small chart a figure: where the estate stands among its street's (else its city's) peers."""
+    drawn = {}
+    for summary, standings in rows:
+        for street, city in standings:
+            placed = street if street.count else city
+            if placed.count:
+                title = f"{theme.say(peers.figure_words(placed))}，{theme.say(peers.standing_words(placed, settings))}"
+                chart_id = f"c-{summary.id}-{placed.figure}"
+                drawn[(summary.id, placed.figure)] = charts.strip_chart(chart_id, title, placed)
+    return drawn
 
 
 # a PDF over several estates: (its path, what it is made from, a picklable call that makes it)
@@ -433,31 +551,14 @@ def _estate_data(out: Output, config: SiteConfig, pages: EstatePages, theme: The
         return
     name = pages.latest.data.estate.name
     out.put(f"{estate_id}/qr.svg", qr.qr_svg(f"{base}{estate_id}/", title=f"{name} 阳光物业公示"))
-    tables: dict[int, tuple[object, bytes]] = {}  # a period shared by releases is written once
     for view in pages.views:
         folder = view.folder
         title = f"{name} {theme.say(views.release_words(view))}"
         out.put(f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=title))
         out.put(f"{folder}data.json", opendata.release_json(view))
-        buildings = {b.id: b.name for b in view.data.estate.buildings}
-        for kind, statements in _accounts(view).items():
-            for period_id, statement in statements.items():
-                made = tables.get(id(statement))
-                if made is None:
-                    table = opendata.statement_csv(statement, buildings)
-                    made = tables[id(statement)] = (statement, table)
-                page = ACCOUNT_PAGES[kind].removesuffix(".html")
-                out.put(f"{folder}csv/{page}-{period_id}.csv", made[1])
-
-
-def _accounts(view: View) -> dict[str, dict[str, Any]]:
-    a = view.data.accounts
-    return {
-        "maintenance_fund": a.maintenance_fund,
-        "public_revenue": a.public_revenue,
-        "property_fees": a.property_fees,
-        "complaint_handling": a.complaint_handling,
-    }
+        for table, rows in tables.release_rows(view).items():
+            if rows:  # one table a file, each row naming its estate, release and period
+                out.put(f"{folder}csv/{table}.csv", opendata.table_csv(tables.TABLES[table], rows))
 
 
 def _merge(paths: list[Path], paper: str | None = None) -> bytes:

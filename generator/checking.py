@@ -2,8 +2,9 @@
 
 An estate's findings are a function of its folder, the site's settings and
 rule profiles, the generator and the language of the messages, and of the
-day only through its rule profile's deadlines (profiles.valid_between).
-So a check keeps them in the cache, by the estate's fingerprint, with the
+day only through its rule profile's deadlines (profiles.valid_between),
+the dates in its data, and its comparable figures' lateness while a
+statement waits to be released (peers.figure_turns). So a check keeps them in the cache, by the estate's fingerprint, with the
 span of days they hold for; the next check reads and validates only the
 estates whose fingerprint changed or whose span the day has left, in
 worker processes that hold one estate at a time, and prints exactly what a
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, fonts, i18n
+from . import __version__, fonts, i18n, peers
 from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import glyph_findings
@@ -29,9 +30,13 @@ from .fingerprint import Stats, content_digest, data_turns, digest_tree, files_o
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
+from .peers import Figures, Flag
+from .profiles import ProfileError
 from .site import (
+    LoadedEstate,
     Site,
     estate_folders,
+    estate_profile,
     history_findings,
     is_estate,
     profile_check,
@@ -48,6 +53,7 @@ class Checked:
     diagnostics: list[Diagnostic]
     checked: list[str] = field(default_factory=list)  # estates read and validated this time
     kept: list[str] = field(default_factory=list)  # estates whose findings came from the cache
+    flags: list[Flag] = field(default_factory=list)  # outliers among every estate (peers.flags)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Findings:
     dated: list[Diagnostic]
     since: dt.date
     until: dt.date
+    figures: Figures | None = None  # its comparable figures, for the flags across estates
 
     def holds(self, day: dt.date) -> bool:
         return self.since <= day < self.until
@@ -68,6 +75,7 @@ class Findings:
             "dated": [_plain(d) for d in self.dated],
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
+            "figures": self.figures.as_json() if self.figures else None,
         }
 
     @classmethod
@@ -77,6 +85,7 @@ class Findings:
             [_diagnostic(d) for d in kept["dated"]],
             dt.date.fromisoformat(kept["since"]),
             dt.date.fromisoformat(kept["until"]),
+            Figures.from_json(kept["figures"]) if kept.get("figures") else None,
         )
 
 
@@ -145,6 +154,9 @@ def check(
     for findings in results.values():
         found += findings.always + findings.dated
     checked.diagnostics = sorted(found, key=Diagnostic.sort_key)
+    if not only:  # among every estate: a few named ones are no street's peers
+        every = [f.figures for f in results.values() if f.figures is not None]
+        checked.flags = peers.flags(peers.group(every, config.compare))
     return checked
 
 
@@ -212,6 +224,24 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     site = Site(job.root, job.config, [estate])
     found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
     turns = data_turns(estate.data) if estate.data is not None else set()
+    figures, figures_turn = _figures(site, estate, job.as_of)
+    turns |= figures_turn
     since = max([since, *(d for d in turns if d <= job.as_of)])
     until = min([until, *(d for d in turns if d > job.as_of)])
-    return estate_id, Findings(always, dated + found, since, until)
+    return estate_id, Findings(always, dated + found, since, until, figures)
+
+
+def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> tuple[Figures | None, set[dt.date]]:
+    """The estate's figures as its next release would show them on ``day``, and the days on
+    which they may read differently (peers.figure_turns)."""
+    published = [(s.release.date, s.data) for s in estate.releases]
+    if estate.data is not None:
+        published.append((day, estate.data))
+    if not published:
+        return None, set()
+    try:
+        profile = estate_profile(site, estate)
+    except ProfileError:
+        return None, set()  # check reports it (K001)
+    figures = peers.estate_figures(estate.id, published[-1][1], published, profile, day)
+    return figures, peers.figure_turns(published, profile, day)

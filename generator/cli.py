@@ -210,7 +210,11 @@ def _progress() -> Callable[[str, int, int], None]:
 
 
 def _print_diagnostics(
-    diagnostics: list[Diagnostic], strict: bool, as_json: bool, said: tuple[str, ...] = ()
+    diagnostics: list[Diagnostic],
+    strict: bool,
+    as_json: bool,
+    said: tuple[str, ...] = (),
+    flags: list[dict[str, object]] | None = None,
 ) -> None:
     """Each diagnostic on a line, what the command says of its work, then the count last."""
     errors = sum(1 for d in diagnostics if d.fails(strict))
@@ -221,6 +225,8 @@ def _print_diagnostics(
             "warnings": warnings,
             "diagnostics": [d.as_dict() for d in diagnostics],
         }
+        if flags is not None:  # check's outliers across estates: information, never a failure
+            payload["flags"] = flags
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for d in diagnostics:
@@ -390,7 +396,8 @@ def check(
                 kept=len(checked.kept),
             )
         )
-    _print_diagnostics(diagnostics, strict, fmt == "json", tuple(said))
+    flags = [f.as_json() for f in checked.flags]
+    _print_diagnostics(diagnostics, strict, fmt == "json", tuple(said), flags)
     failed = any(d.fails(strict) for d in diagnostics)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 

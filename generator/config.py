@@ -3,6 +3,7 @@ defaults, validation, the JSON Schema and the docs (docs/content.*.md, 3.11) all
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -27,6 +28,38 @@ class Paper(StrEnum):
 class Language(StrEnum):
     ZH = "zh-CN"
     EN = "en"
+
+
+class Comparison(Base):
+    """How estates are compared and which outliers are flagged (see generator/peers.py)."""
+
+    min_peers: int = Field(
+        default=5,
+        ge=1,
+        description="至少要有几个可比的小区（不含本小区）才比较 / fewest other estates to compare with",
+    )
+    fence: Decimal = Field(
+        default=Decimal(3),
+        gt=0,
+        description="四分位围栏的倍数：高于 Q3 + 倍数×四分位距或低于 Q1 − 倍数×四分位距即标出；3 是“极端”值（1.5 标出的太多，街道看不过来）/ the quartile fence's multiple of the interquartile range; 3 marks far-out values",
+    )
+    fund_share_below: Decimal | None = Field(
+        default=None,
+        description="维修资金余额低于首期归集额的百分之几即标出；不填按规则配置的续筹线（全国基线 30）/ flag a fund below this percent of its first deposit; empty: the rule profile's top-up line",
+    )
+    collection_below: Decimal = Field(
+        default=Decimal(80),
+        description="物业费收缴率低于百分之几即标出 / flag a collection rate below this percent",
+    )
+    late_days_over: Decimal = Field(
+        default=Decimal(30),
+        description="报表平均比期限晚几天以上即标出 / flag statements released this many days late on average",
+    )
+    distributed_months: int = Field(
+        default=12,
+        ge=1,
+        description="公示公共收益满几个月仍从未分配或转入维修资金即标出 / flag revenue never distributed after this many months of statements",
+    )
 
 
 class Limits(Base):
@@ -91,6 +124,10 @@ class SiteConfig(Base):
     limits: Limits = Field(
         default=Limits(),
         description="文件大小和条目数的上限 / how much one file may hold",
+    )
+    compare: Comparison = Field(
+        default=Comparison(),
+        description="小区之间的比较和异常标记 / comparing estates and flagging outliers",
     )
     cluster: str | None = Field(
         default=None,

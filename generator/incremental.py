@@ -59,6 +59,7 @@ from .errors import (
 from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
+from .peers import Figures
 from .render import pdf
 from .render.feeds import FeedEntry
 from .render.html import DEFAULT_THEME
@@ -68,7 +69,8 @@ from .site import Site, estate_folders, published_estate
 from .write import Patch, Writer, folder_of, link, put
 
 NESTED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)  # languages in a folder of their own
-for _kind in (EstateSummary, OverviewRow, FeedEntry):  # what a summary is made of, kept as data
+# what a summary is made of, kept as data
+for _kind in (EstateSummary, OverviewRow, FeedEntry, Figures):
     state.register(_kind)
 
 

@@ -14,7 +14,7 @@ from . import fonts
 from .errors import Severity
 from .i18n import _
 from .render import pdf, qr
-from .views import View, Words, release_words
+from .views import View, Words, release_words, street_page
 
 if TYPE_CHECKING:
     from .build import EstatePages, EstateSummary, Output
@@ -188,11 +188,7 @@ def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[Estate
 
 def street_file(city: str, district: str, street: str) -> str:
     """The combined sheet's file name: the street's full name in letters and digits only."""
-    full = f"{city}{district}{street}"
-    name = "".join(ch for ch in full if ch.isalnum())
-    if len(name) > 40 or not name:  # names are data: keep them short and distinct
-        name = f"{name[:32]}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
-    return name + ".pdf"
+    return street_page(city, district, street) + ".pdf"
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ one JSON file per estate and one for the site: loading one estate's record
 does not load the others', and nothing in it is executed when read.
 
 The JSON is tagged where plain JSON would lose a type (a date, an exact
-amount, a tuple, a summary's own classes), and only the classes named in
-``KINDS`` can be made from it.
+amount, bytes (in base64), a tuple, a summary's own classes), and only the
+classes named in ``KINDS`` can be made from it.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -35,11 +36,14 @@ def register(kind: type) -> type:
 
 
 def encode(value: Any) -> Any:
-    """A value as tagged JSON: dates, amounts, tuples and registered dataclasses keep their type."""
+    """A value as tagged JSON: dates, amounts, bytes, tuples and registered dataclasses keep
+    their type."""
     if value is None or isinstance(value, bool | int | str) and not hasattr(value, "value"):
         return value
     if isinstance(value, Decimal):
         return {"$d": str(value)}
+    if isinstance(value, bytes):
+        return {"$b": base64.b64encode(value).decode("ascii")}
     if isinstance(value, dt.date):
         return {"$t": value.isoformat()}
     if isinstance(value, tuple):
@@ -64,6 +68,8 @@ def decode(value: Any) -> Any:
         return value
     if "$d" in value:
         return Decimal(value["$d"])
+    if "$b" in value:
+        return base64.b64decode(value["$b"], validate=True)
     if "$t" in value:
         return dt.date.fromisoformat(value["$t"])
     if "$u" in value:

@@ -6,6 +6,7 @@ Pure functions over the model; templates call them by name.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
@@ -603,7 +604,18 @@ def breakpoints(data: EstateData, release: Release | None) -> list[dt.date]:
     return sorted(days)
 
 
+def street_page(city: str, district: str, street: str) -> str:
+    """A street's file name: its full name in letters and digits only (the same for its
+    comparison page, its list of estates, its print file and its overview)."""
+    full = f"{city}{district}{street}"
+    name = "".join(ch for ch in full if ch.isalnum())
+    if len(name) > 40 or not name:  # names are data: keep them short and distinct
+        name = f"{name[:32]}-{hashlib.sha256(full.encode()).hexdigest()[:8]}"
+    return name
+
+
 TEMPLATE_GLOBALS = {
+    "street_page": street_page,
     "correction_words": lambda line, fix: correction_words(line, fix),
     "fee_now": fee_now,
     "contract_now": contract_now,

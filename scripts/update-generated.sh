@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate the committed files that are made from the code: the JSON Schemas
 # in schemas/, the message catalogs in generator/locale/ (new messages arrive
-# untranslated) and the code table in docs/diagnostics.md. The tests fail
+# untranslated), the code table in docs/diagnostics.md and the open data
+# tables in docs/data.md. The tests fail
 # until these match the code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +17,14 @@ start, end = "<!-- codes:start -->\n", "<!-- codes:end -->"
 head, rest = text.split(start)
 _, tail = rest.split(end)
 path.write_text(head + start + code_table() + end + tail, encoding="utf-8")
+PY
+.venv/bin/python - <<'PY'
+from pathlib import Path
+from generator.render.citydata import schema_markdown
+path = Path("docs/data.md")
+text = path.read_text(encoding="utf-8")
+start, end = "<!-- tables:start -->\n", "<!-- tables:end -->"
+head, rest = text.split(start)
+_, tail = rest.split(end)
+path.write_text(head + start + schema_markdown() + end + tail, encoding="utf-8")
 PY

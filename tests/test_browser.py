@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from generator.pipeline import build, load_site
 from generator.serve import Preview, make_server
+from generator.views import street_page
 
 from .conftest import REPO, Site
 
@@ -74,6 +75,9 @@ PAGES = {
     "index": "index.html",
     "print": "print.html",
     "street": "street.html",
+    "compare": "compare/嘉兴市南湖区城南街道.html",
+    "street-estates": "streets/嘉兴市南湖区城南街道.html",
+    "en-compare": "en/compare/嘉兴市南湖区城南街道.html",
     "contracts": f"{ESTATE}/contracts.html",
     "services": f"{ESTATE}/services.html",
     "revenue": f"{ESTATE}/revenue.html",
@@ -198,28 +202,70 @@ def test_resident_sees_fees_balance_and_who_to_call(served: str, phone: Page) ->
 def test_every_page_reads_without_javascript(served: str, browser: Browser) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
-    page.goto(served + "index.html")
-    names = [e.releases[-1].data.estate.name for e in load_site(REPO).estates]
-    for name in names:
-        assert page.get_by_role("link", name=name).is_visible()
+    for e in load_site(REPO).estates:
+        estate = e.releases[-1].data.estate
+        page.goto(
+            served + f"streets/{street_page(estate.city, estate.district, estate.street)}.html"
+        )
+        assert page.get_by_role("link", name=estate.name).is_visible()
     page.goto(served + f"{ESTATE}/fund.html")
     assert page.locator("table.totals").first.is_visible()
     context.close()
 
 
-def test_search_finds_an_estate_by_street(served: str, phone: Page) -> None:
-    phone.goto(served + "index.html")
-    estates = load_site(REPO).estates
-    target = next(e for e in estates if e.id == "yun-lian-xin-cun").releases[-1].data.estate
-    phone.get_by_label("按小区名称、街道或地址查找").fill(target.street)
-    visible = phone.locator(".estates li:visible")
-    assert visible.count() == sum(
-        1 for e in estates if e.releases[-1].data.estate.street == target.street
-    )
-    assert target.name in visible.first.inner_text()
-    phone.get_by_label("按小区名称、街道或地址查找").fill("没有这个小区")
-    assert phone.locator(".estates li:visible").count() == 0
-    assert phone.get_by_text("没有找到，请换个关键词。").is_visible()
+SEARCHES = {  # what a resident types -> the estates (or the notice) it must find, and only those
+    "上海": ["云莲新村"],
+    "嘉兴市": ["嘉禾锦园"],
+    "景阳 花园": ["景阳花园"],
+    "jyhy": ["景阳花园"],
+    "jingyang": ["景阳花园"],
+    "JiaHe": ["嘉禾锦园"],
+}
+
+
+@pytest.mark.parametrize("index", ["index.html", "en/index.html"])
+def test_search_finds_by_city_spaces_pinyin_and_notice_title(
+    served: str, phone: Page, index: str
+) -> None:
+    phone.goto(served + index)
+    box = phone.locator("#q")
+    for typed, wanted in SEARCHES.items():
+        box.fill(typed)
+        found = phone.locator("#found li.estate")
+        found.first.wait_for()
+        names = [found.nth(i).locator("a").inner_text() for i in range(found.count())]
+        assert names == wanted, typed
+    estate = next(e for e in load_site(REPO).estates if e.id == "jing-yang-hua-yuan")
+    notice = max(estate.releases[-1].data.notices.values(), key=lambda n: n.date)
+    box.fill(notice.title[2:9])  # a piece of the title, as remembered
+    hit = phone.locator("#found li.notice", has_text=notice.title)
+    hit.wait_for()
+    assert "景阳花园" in hit.inner_text()
+    hit.locator("a").click()
+    assert phone.locator("h1").inner_text() == notice.title
+    phone.goto(served + index)
+    box.fill("没有这个小区")
+    phone.locator("#none").wait_for()
+    assert phone.locator("#found li").count() == 0
+
+
+def test_without_script_the_index_lists_streets_and_each_street_its_estates(
+    browser: Browser, served: str
+) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "index.html")
+    assert not page.locator("#q").is_visible()
+    page.get_by_role("link", name="城南街道").click()
+    page.get_by_role("link", name="嘉禾锦园").click()
+    assert page.locator("h1").inner_text() == "嘉禾锦园"
+    page.get_by_role("link", name="与同街道、同城市的小区比较物业费、公共收益和维修资金").click()
+    section = page.locator("section#jia-he-jin-yuan")
+    assert "住宅物业费：2.10 元/㎡·月" in section.inner_text()
+    assert (
+        "同街道可比的小区不足 6 个，不作比较" in section.inner_text()
+    )  # the demo's streets hold one
+    context.close()
 
 
 def test_release_qr_code_decodes_to_its_url(served: str, browser: Browser, tmp_path: Path) -> None:

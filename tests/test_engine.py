@@ -10,6 +10,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,64 @@ def test_an_estate_record_that_names_a_class_not_kept_is_refused(site: Site) -> 
         "d": dt.date(2025, 1, 1),
         "t": (1, "a"),
     }
+
+
+def test_bytes_and_a_summarys_figures_and_tables_are_kept_as_tagged_json(site: Site) -> None:
+    """An estate's data tables are packed bytes: base64 under "$b", and back the same bytes."""
+    from generator import state
+    from generator.build import EstateSummary
+    from generator.peers import Figures
+
+    packed = b"\x00\x80\xffzlib"
+    assert state.encode(packed) == {"$b": "AID/emxpYg=="}
+    assert state.loads(state.dumps({"t": packed, "s": "AID/emxpYg=="})) == {
+        "t": packed,
+        "s": "AID/emxpYg==",
+    }
+    with pytest.raises(ValueError):
+        state.loads(b'{"$b":"not base64!"}')
+    out = two_estates_one_rise(site)
+    build(site.root, out, None, DAY, with_pdf=False)
+    record = state_of(site.root, out).estate("x")
+    assert record is not None
+    summary = record["summary"]
+    assert isinstance(summary, EstateSummary) and isinstance(summary.figures, Figures)
+    assert summary.figures.values["fee_residential"] == Decimal("1.00")
+    assert summary.tables and all(isinstance(v, bytes) for v in summary.tables.values())
+    assert state.loads(state.dumps(summary)) == summary
+
+
+PROPERTY_RISE = """\
+        posted: 2025-05-25           # 调价公示日期：须在执行前公示
+      - from: 2026-01-01
+        amount: 1.20
+        regime: 市场调节价
+        basis: {kind: 业主大会决议, ref: 2025 年第一次业主大会决议, date: 2025-05-20, vote: vote-2025-fee}
+        posted: 2025-11-20
+"""
+
+
+def test_the_comparable_fee_follows_the_day_it_comes_into_force(site: Site) -> None:
+    """The figures are as of the build's day: the day a fee rises, that estate is rendered and
+    data/ and the comparison show the new fee; the day before, the old one."""
+    fees = site.estate / "fees.yaml"
+    text = fees.read_text(encoding="utf-8")
+    old = "        amount: 1.00\n"
+    assert text.count(old) == 1
+    text = text.replace(old, "        to: 2025-12-31\n" + old)
+    fees.write_text(text.replace(PROPERTY_RISE.splitlines(True)[0], PROPERTY_RISE), "utf-8")
+    out = two_estates_one_rise(site)
+
+    def fee_on(day: dt.date) -> tuple[list[str], str]:
+        made = build(site.root, out, None, day, with_pdf=False)
+        listed = json.loads((out / "data" / "estates.json").read_bytes())["estates"]
+        shown = {e["id"]: e["figures"].get("fee_residential") for e in listed}
+        compared = "".join(p.read_text("utf-8") for p in (out / "compare").glob("*.html"))
+        assert f"住宅物业费：{shown['x']} 元/㎡·月" in compared
+        return made.rendered, shown["x"]
+
+    assert fee_on(dt.date(2025, 12, 31)) == (["x", "y"], "1.00")
+    assert fee_on(dt.date(2026, 1, 1)) == (["x"], "1.20")
 
 
 # -- on a Dask cluster ----------------------------------------------------------------------------

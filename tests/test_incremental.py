@@ -31,6 +31,7 @@ SITE_WIDE = {
     "feed.xml",
     "sitemap.xml",
     "manifest.json",
+    "search.json",
 }
 
 
@@ -110,7 +111,10 @@ def test_one_estate_changed_renders_that_estate_and_the_site_wide_pages(site: Si
         "y/releases/2025-h1b/index.html" in touched and "y/releases/2025-h1b/sheet.pdf" in touched
     )
     assert touched - owned(touched, "y") <= SITE_WIDE | {
-        p for p in touched if p.startswith(("print/", "overview/", "assets/"))
+        p
+        for p in touched
+        if p.startswith(("print/", "overview/", "assets/", "data/", "compare/", "streets/"))
+        or p.startswith(("en/compare/", "en/streets/"))
     }
     assert "2025-h1b" in (out / "feed.xml").read_text(encoding="utf-8")
 

@@ -168,6 +168,8 @@ def test_payload_in_every_field_never_survives_as_markup(site: Site) -> None:
         if path.suffix == ".pdf":
             assert _pdf_links(path) == [], path
             continue
+        if path.suffix in (".db", ".zip"):  # data/: the CSVs' rows, for programs (test_citydata)
+            continue
         data = path.read_text(encoding="utf-8-sig")
         seen_payload += "alert(" in data
         if path.suffix == ".html":

@@ -9,6 +9,7 @@ equivalent.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .text import wan, yuan
@@ -57,3 +58,26 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Decimal]]) -> str
 def _wrap(label: str) -> list[str]:
     """A label in lines that fit the chart's width (a long one is never cut short)."""
     return [label[i : i + _CHARS] for i in range(0, len(label), _CHARS)] or [""]
+
+
+def strip_chart(chart_id: str, title: str, placed: Any) -> str:
+    """Where one value stands among its peers': a dot each, the median a tick, its own a large dot.
+
+    ``placed`` is a compare.Standing; the title says it in words.
+    """
+    values = [*placed.values, placed.value]
+    low, high = min(values), max(values)
+    span = (high - low) or Decimal(1)
+
+    def x(value: Decimal) -> int:
+        return 10 + int((_WIDTH - 20) * (value - low) / span)
+
+    dots = "".join(f'<circle cx="{x(v)}" cy="20" r="4" class="p"/>' for v in placed.values)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} 40" role="img" class="strip"'
+        f" aria-labelledby={quoteattr(chart_id + '-t')}>"
+        f"<title id={quoteattr(chart_id + '-t')}>{escape(title)}</title>"
+        f'<line x1="10" y1="20" x2="{_WIDTH - 10}" y2="20" class="a"/>{dots}'
+        f'<line x1="{x(placed.median)}" y1="6" x2="{x(placed.median)}" y2="34" class="m"/>'
+        f'<circle cx="{x(placed.value)}" cy="20" r="9" class="o"/></svg>\n'
+    )

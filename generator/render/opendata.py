@@ -1,16 +1,19 @@
-"""Open data: a release as JSON, each statement as CSV, the manifest of every file."""
+"""Open data: a release as JSON, each of its tables as CSV, the manifest of every file."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from typing import Any
 
-from ..model.accounts import ComplaintStatement, FeeStatement, FundStatement, RevenueStatement
 from ..views import View, public_data
+from .tables import Table
 
 BOM = "\ufeff"
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")  # a negative amount is a number, not a formula
 
 
 def release_json(view: View) -> bytes:
@@ -37,7 +40,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and text[:1] in _FORMULA and not _NUMBER.match(text):
         return "'" + text
     return text
 
@@ -50,63 +53,9 @@ def _csv(rows: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def statement_csv(
-    statement: FundStatement | RevenueStatement | FeeStatement | ComplaintStatement,
-    buildings: dict[str, str],
-) -> bytes:
-    """One statement as CSV: its lines, then its totals; buildings by name (id -> name)."""
-    if isinstance(statement, FeeStatement):
-        return _fee_csv(statement)
-    if isinstance(statement, ComplaintStatement):
-        return _complaint_csv(statement)
-    rows: list[list[Any]] = [["类型", "编号", "日期", "类别", "摘要", "金额（元）"]]
-    rows.append(["期初余额", "", statement.period.start, "", "", statement.opening])
-    rows += [["收入", e.id, e.date, e.category, e.summary, e.amount] for e in statement.income]
-    rows += [["支出", e.id, e.date, e.category, e.summary, e.amount] for e in statement.expenditure]
-    rows.append(["期末余额", "", statement.period.end, "", "", statement.closing])
-    if isinstance(statement, FundStatement) and statement.buildings:
-        rows.append([])
-        rows.append(["楼幢", "期初余额", "本期收入", "本期支出", "期末余额"])
-        rows += [
-            [buildings.get(b.building, b.building), b.opening, b.income, b.expenditure, b.closing]
-            for b in statement.buildings
-        ]
-    return _csv(rows)
-
-
-def _fee_csv(statement: FeeStatement) -> bytes:
-    rows: list[list[Any]] = [
-        ["物业类型", "计费面积（㎡）", "应收（元）", "实收（元）", "收缴率（%）"]
-    ]
-    rows += [[c.label, c.area, c.receivable, c.received, c.rate] for c in statement.collection]
-    rows.append([])
-    rows.append(["项目", "金额（元）", "预算（元）"])
-    rows.append(["追缴以前年度欠费", statement.arrears_recovered, ""])
-    rows += [[f"其他收入：{e.summary}", e.amount, ""] for e in statement.other_income]
-    rows += [[c.category, c.amount, c.budget] for c in statement.expenditure]
-    if statement.commission:
-        rows.append(["酬金", statement.commission.amount, ""])
-    rows.append(["结余", statement.surplus, ""])
-    return _csv(rows)
-
-
-def _complaint_csv(statement: ComplaintStatement) -> bytes:
-    """A complaint statement: its totals, then its categories (counts of cases)."""
-    st = statement
-    rows: list[list[Any]] = [
-        ["期间", "上期未办结（件）", "本期受理（件）", "本期办结（件）", "期末仍在办理（件）"]
-    ]
-    rows.append(
-        [f"{st.period.start}至{st.period.end}", st.opening, st.received, st.resolved, st.closing]
-    )
-    rows.append([])
-    rows.append(["办结用时中位数（天）", "按时办结（件）", "回访满意（件）"])
-    rows.append([st.median_days, st.in_time, st.satisfied])
-    if st.by_category:
-        rows.append([])
-        rows.append(["类别", "受理（件）", "办结（件）"])
-        rows += [[c.category, c.received, c.resolved] for c in st.by_category]
-    return _csv(rows)
+def table_csv(table: Table, rows: list[list[str]], header: str = "labels") -> bytes:
+    """One table as CSV: a header (Chinese labels, or the column ids), then its rows."""
+    return _csv([table.labels if header == "labels" else table.ids, *rows])
 
 
 def manifest(blocks: list[tuple[str, str]]) -> bytes:

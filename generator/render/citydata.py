@@ -1,0 +1,177 @@
+"""The city's open data, data/: every estate's latest release as tidy tables, in CSV and SQLite.
+
+Made from the estates' summaries alone: each summary carries its latest
+release's rows (pack), so an unchanged estate is not read again. The
+same input gives the same bytes: rows in estate order, a SQLite file
+written afresh and vacuumed, a zip whose members carry one fixed time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin
+
+from .opendata import table_csv
+from .tables import TABLES, Rows
+
+FOLDER = "data/"
+DATABASE = "sunshine.db"
+ARCHIVE = "sunshine-data.zip"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's first day: no build's clock in the archive
+
+
+def pinyin(text: str) -> tuple[str, str]:
+    """Text in pinyin without tones, whole and by initials: 景阳花园 -> (jingyanghuayuan, jyhy)."""
+    words = [w for w in text.split() if w]
+    whole = " ".join("".join(lazy_pinyin(w)) for w in words)
+    initials = " ".join("".join(lazy_pinyin(w, style=Style.FIRST_LETTER)) for w in words)
+    return whole.lower(), initials.lower()
+
+
+def pack(rows: Rows) -> dict[str, bytes]:
+    """An estate's rows, table by table, small enough to keep in its summary."""
+    return {
+        name: zlib.compress(json.dumps(table, ensure_ascii=False).encode("utf-8"))
+        for name, table in rows.items()
+        if table
+    }
+
+
+def unpack(packed: bytes) -> list[list[str]]:
+    rows: list[list[str]] = json.loads(zlib.decompress(packed))
+    return rows
+
+
+def city_rows(packs: Iterable[dict[str, bytes]]) -> Rows:
+    """Every estate's rows joined, table by table, in the order given."""
+    joined: Rows = {name: [] for name in TABLES}
+    for packed in packs:
+        for name, table in packed.items():
+            joined[name] += unpack(table)
+    return joined
+
+
+def database(rows: Rows) -> bytes:
+    """The tables as one SQLite file (sqlite-utils): every column TEXT, exact as published;
+    notices searchable by title and body (FTS5, trigram: any three characters)."""
+    import sqlite_utils  # here, not at the top: it brings click, which importing the library must not
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / DATABASE
+        db = sqlite_utils.Database(path)
+        for name, table in TABLES.items():
+            columns = dict.fromkeys(table.ids, str)
+            db[name].create(columns)  # type: ignore[union-attr]
+            records = (dict(zip(table.ids, row, strict=True)) for row in rows[name])
+            db[name].insert_all(records, batch_size=2000)  # type: ignore[union-attr]
+            if table.text_search:
+                db[name].enable_fts(list(table.text_search), tokenize="trigram")  # type: ignore[union-attr]
+        db.vacuum()
+        db.close()
+        return path.read_bytes()
+
+
+def metadata(title: str, base: str) -> dict[str, Any]:
+    """Datasette's metadata.json: each table and column described, in Chinese."""
+    return {
+        "title": f"{title} · 开放数据",
+        "source": title,
+        "source_url": base,
+        "databases": {
+            DATABASE.removesuffix(".db"): {
+                "tables": {
+                    name: {
+                        "description": f"{t.title}：每行是{t.row}",
+                        "columns": dict(t.columns),
+                        **({"fts_table": f"{name}_fts"} if t.text_search else {}),
+                    }
+                    for name, t in TABLES.items()
+                }
+            }
+        },
+    }
+
+
+def estates_json(summaries: list[Any], base: str) -> dict[str, Any]:
+    """The machine-readable list of estates: where each is, its latest release, its figures."""
+    listed = []
+    for s in summaries:
+        f = s.figures
+        listed.append(
+            {
+                "id": s.id, "name": s.name, "city": s.city, "district": s.district,
+                "street": s.street, "community": s.community, "address": s.address,
+                "latest_release_date": s.latest_day.isoformat() if s.latest_day else None,
+                "url": f"{base}{s.id}/", "figures": {k: str(v) for k, v in f.values.items()} if f else {},
+            }
+        )  # fmt: skip
+    return {"format": "sunshine.estates/1", "estates": listed}
+
+
+def _json(document: Any) -> bytes:
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+def city_files(summaries: list[Any], title: str, base: str, schema: str) -> dict[str, bytes]:
+    """data/: a CSV a table, the SQLite file and its metadata.json, estates.json, and a zip of all."""
+    rows = city_rows(s.tables for s in summaries)
+    files = {
+        f"{FOLDER}{name}.csv": table_csv(TABLES[name], table, header="ids")
+        for name, table in rows.items()
+    }
+    files[f"{FOLDER}{DATABASE}"] = database(rows)
+    files[f"{FOLDER}metadata.json"] = _json(metadata(title, base))
+    files[f"{FOLDER}estates.json"] = _json(estates_json(summaries, base))
+    files[f"{FOLDER}README.md"] = schema.encode("utf-8")
+    files[f"{FOLDER}{ARCHIVE}"] = archive(files)
+    return files
+
+
+def archive(files: dict[str, bytes]) -> bytes:
+    """One zip of the files, in name order, each stamped with the same time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(files):
+            member = zipfile.ZipInfo(path.removeprefix(FOLDER), date_time=ZIP_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            zipped.writestr(member, files[path])
+    return out.getvalue()
+
+
+def schema_markdown() -> str:
+    """Each table's columns, as docs/data.md and data/README.md list them."""
+    parts = []
+    for name, t in TABLES.items():
+        parts.append(f"### `{name}` · {t.title}\n\n每行是{t.row}。\n")
+        parts.append("| column | 含义 |\n|---|---|")
+        parts += [f"| `{c}` | {label} |" for c, label in t.columns]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def search_index(summaries: list[Any]) -> bytes:
+    """What the index's search looks in, loaded when a resident starts typing.
+
+    Each estate: its id, name, where it is (city, district, street, community,
+    address) and its name, street and community in pinyin, whole and by initials;
+    each notice of its latest release: the estate's place in that list, its id, its title.
+    """
+    estates = [
+        [s.id, s.name, f"{s.city}{s.district}{s.street}{s.community}{s.address}", *s.pinyin]
+        for s in summaries
+    ]
+    notices = [[i, nid, title] for i, s in enumerate(summaries) for nid, title in s.notices]
+    text = json.dumps(
+        {"estates": estates, "notices": notices}, ensure_ascii=False, separators=(",", ":")
+    )
+    return text.encode("utf-8")
