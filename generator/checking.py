@@ -3,9 +3,9 @@
 An estate's findings are a function of its folder, the site's settings and
 rule profiles, the generator and the language of the messages, and of the
 day only through its rule profile's deadlines (profiles.valid_between),
-the dates in its data, and its comparable figures' lateness while a
-statement waits to be released (peers.figure_turns). So a check keeps them in the cache, by the estate's fingerprint, with the
-span of days they hold for; the next check reads and validates only the
+and the dates in its data (its comparable figures' lateness counts its
+releases alone). So a check keeps them in the cache, by the estate's
+fingerprint, with the span of days they hold for; the next check reads and validates only the
 estates whose fingerprint changed or whose span the day has left, in
 worker processes that hold one estate at a time, and prints exactly what a
 check of every estate would.
@@ -232,16 +232,21 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
 
 
 def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> tuple[Figures | None, set[dt.date]]:
-    """The estate's figures as its next release would show them on ``day``, and the days on
-    which they may read differently (peers.figure_turns)."""
-    published = [(s.release.date, s.data) for s in estate.releases]
-    if estate.data is not None:
-        published.append((day, estate.data))
-    if not published:
+    """The estate's figures from its working copy, its lateness from its releases alone, and
+    the days on which they may read differently (peers.figure_turns).
+
+    A statement no release holds yet counts for lateness when it is released: counted as
+    if released today, its lateness would grow a day a day, and every estate with next
+    period's statements in its working copy would be checked again every night.
+    """
+    released = [(s.release.date, s.data) for s in estate.releases]
+    data = estate.data if estate.data is not None else (released[-1][1] if released else None)
+    if data is None:
         return None, set()
     try:
         profile = estate_profile(site, estate)
     except ProfileError:
         return None, set()  # check reports it (K001)
-    figures = peers.estate_figures(estate.id, published[-1][1], published, profile, day)
-    return figures, peers.figure_turns(published, profile, day)
+    figures = peers.estate_figures(estate.id, data, released, profile, day)
+    turns = peers.figure_turns(released, profile, day) if released else set()
+    return figures, turns | data_turns(data)

@@ -66,6 +66,27 @@ def test_a_day_that_crosses_a_deadline_reads_the_estates_again(demo: Path) -> No
     assert "P002 警告:" in late[1] and "截至 2026-09-30 的一期应于 2026-10-30 前公布" in late[1]
 
 
+def test_a_statement_waiting_in_the_working_copy_does_not_read_the_estates_again_each_day(
+    demo: Path,
+) -> None:
+    """Lateness is counted when a statement is released, so a quiet night re-reads nothing."""
+    revenue = demo / "content" / "yun-lian-xin-cun" / "accounts" / "public-revenue"
+    closing = next(
+        line.split(":")[1].strip()
+        for line in (revenue / "2026-q2.yaml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("closing:")
+    )
+    (revenue / "2026-q3.yaml").write_text(  # the next quarter's, after its deadline, unreleased
+        "period: {from: 2026-07-01, to: 2026-09-30}\n"
+        f"opening: {closing}\nincome: []\nexpenditure: []\nclosing: {closing}\n",
+        encoding="utf-8",
+    )
+    check(demo, "--as-of", "2026-11-17")
+    quiet = check(demo, "--as-of", "2026-11-18")
+    assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in quiet[2]
+    assert quiet[1] == check(demo, "--as-of", "2026-11-18", "--no-cache")[1]
+
+
 def test_named_estates_alone(demo: Path) -> None:
     code, out, err = check(demo, "jing-yang-hua-yuan", "--as-of", "2026-08-20", "--no-cache")
     assert code == 0, out + err
