@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,14 +317,34 @@ def render_site_pages(
         write(f"assets/{name}", static.read_bytes())
     base = config.base_url.rstrip("/") + "/"
     write("search.json", citydata.search_index(ordered))
-    for path, data in citydata.city_files(ordered, config.title, base, DATA_SCHEMA).items():
-        write(path, data)
     everything = [entry for s in ordered for entry in s.feed_entries]
     write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything, SITE_FEED))
     pages = out.pages + [p for s in ordered for p in s.pages]
     urls = [(base + p.removesuffix("index.html"), d) for p, d in pages]
     for name, data in feeds.sitemaps(base, urls).items():
         write(name, data)
+
+
+@dataclass(frozen=True)
+class CityData:
+    """data/ over every estate: a digest of what it is made of, and how to make it."""
+
+    made_of: str
+    make: Callable[[], dict[str, bytes]]
+
+
+def city_data(config: SiteConfig, summaries: list[EstateSummary]) -> CityData:
+    """data/ of these estates; made again only when an estate's tables or listing change
+    (at 1,000 estates it is 95 MiB, a minute to make)."""
+    ordered = sorted(summaries, key=lambda s: s.sort_key)
+    base = config.base_url.rstrip("/") + "/"
+    listed = json.dumps(citydata.estates_json(ordered, base), sort_keys=True, default=str)
+    digest = hashlib.sha256("\0".join((config.title, base, DATA_SCHEMA, listed)).encode())
+    for summary in ordered:
+        for name, packed in sorted(summary.tables.items()):
+            digest.update(f"\0{summary.id}\0{name}\0".encode() + hashlib.sha256(packed).digest())
+    make = functools.partial(citydata.city_files, ordered, config.title, base, DATA_SCHEMA)
+    return CityData(digest.hexdigest(), make)
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,11 @@ from typing import Any
 
 from . import __version__, chars, fonts, state, write
 from .build import (
+    CityData,
     EstateSummary,
     Rendered,
     SitePdf,
+    city_data,
     print_files,
     render_estate,
     render_site_pages,
@@ -60,7 +62,7 @@ from .fingerprint import Stats, content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
 from .peers import Figures
-from .render import pdf
+from .render import citydata, pdf
 from .render.feeds import FeedEntry
 from .render.html import DEFAULT_THEME
 from .render.opendata import manifest, manifest_block
@@ -664,6 +666,7 @@ def publish(
     render_site_pages(
         inputs.root, inputs.config, shown, writer.write, inputs.as_of, with_pdf, built.unpublished
     )
+    _city_data(city_data(inputs.config, shown), inputs, previous, writer, cache, carried)
     for count, laid in enumerate(as_completed(built.laying), start=1):
         relative, digest = laid.result()
         writer.adopt(relative, digest)
@@ -686,6 +689,34 @@ def publish(
     listed += [manifest_block({p: d}) for p, d in writer.digests.items() if p not in owned]
     writer.write("manifest.json", manifest(listed))
     return carried
+
+
+def _city_data(
+    data: CityData,
+    inputs: Inputs,
+    previous: Previous,
+    writer: Writer,
+    cache: Cache | None,
+    carried: dict[str, tuple[Any, Digest]],
+) -> None:
+    """data/ as the previous build published it when made of the same, else made again."""
+    before = {p: made for p, made in previous.carried.items() if p.startswith(citydata.FOLDER)}
+    if (
+        before
+        and previous.site == inputs.site
+        and all(
+            m == data.made_of and writer.out.joinpath(p).is_file() for p, (m, _d) in before.items()
+        )
+    ):
+        for relative, (made_of, digest) in before.items():
+            writer.keep(relative, digest)
+            carried[relative] = (made_of, digest)
+        return
+    for relative, content in data.make().items():
+        writer.write(relative, content)
+        carried[relative] = (data.made_of, writer.digests[relative])
+        if cache:
+            cache.keep_file(writer.locate(relative), writer.digests[relative][1])
 
 
 def site_key(site: str, relative: str, made_of: Any) -> str:

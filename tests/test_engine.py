@@ -161,14 +161,25 @@ def estate_files(found: dict[str, tuple[int, bytes]]) -> dict[str, tuple[int, by
     }
 
 
-def test_builds_on_consecutive_days_render_only_what_the_day_changes(site: Site) -> None:
+def test_builds_on_consecutive_days_render_only_what_the_day_changes(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import citydata
+
+    made: list[int] = []
+    city_files = citydata.city_files
+    monkeypatch.setattr(citydata, "city_files", lambda *a: made.append(1) or city_files(*a))
     out = two_estates_one_rise(site)
     first = build(site.root, out, None, DAY, with_pdf=False)
     assert first.rendered == ["x", "y"]
     before = files(out)
+    data = {p.name: p.stat().st_ino for p in (out / "data").iterdir()}
+    assert "sunshine.db" in data
 
     next_day = build(site.root, out, None, DAY + dt.timedelta(days=1), with_pdf=False)
     assert next_day.rendered == [] and next_day.carried == ["x", "y"] and not next_day.up_to_date
+    assert {p.name: p.stat().st_ino for p in (out / "data").iterdir()} == data
+    assert made == [1]  # data/ made once: the next day's is the same, carried
     after = files(out)
     assert estate_files(after) == estate_files(before)  # every page and sheet the same file
     changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
