@@ -62,6 +62,25 @@ def edit(site: Site, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def tally_rewritten(site: Site) -> None:
+    """A published vote's approving area rewritten in the working copy: 12,100.00 -> 12,010.00."""
+    edit(
+        published(site),
+        "votes.yaml",
+        "approving: {area: 12100.00, headcount: 182}",
+        "approving: {area: 12010.00, headcount: 182}",
+    )
+
+
+def corrected(site: Site, reason: str) -> None:
+    """The rewrite put right in the open: its correction record and the notice announcing it."""
+    site.write("notices/2025-12-20-correction.md", CORRECTION_NOTICE)
+    site.write(
+        "corrections.yaml",
+        f"corrections:\n  - {{id: fix-1, date: 2025-12-20, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: {reason}, notice: 2025-12-20-correction}}\n",
+    )
+
+
 def published(site: Site) -> Site:
     """Release the template through the command line and commit it, as a firm would."""
     code, output = cli(site, "release", "x", *FIRST)
@@ -415,12 +434,7 @@ def test_a_new_record_dated_after_its_release_is_refused(site: Site) -> None:
 
 
 def test_a_correction_puts_a_change_right_in_the_open(site: Site) -> None:
-    edit(
-        published(site),
-        "votes.yaml",
-        "approving: {area: 12100.00, headcount: 182}",
-        "approving: {area: 12010.00, headcount: 182}",
-    )
+    tally_rewritten(site)
     place = "votes.votes.vote-2025-fee.approving.area"
     (finding,) = findings(site, "H008")
     assert f"path: {place}，old: 12100.00，new: 12010.00" in finding  # what to write, spelt out
@@ -444,17 +458,8 @@ def test_a_correction_puts_a_change_right_in_the_open(site: Site) -> None:
 
 
 def test_a_published_correction_cannot_itself_be_rewritten(site: Site) -> None:
-    edit(
-        published(site),
-        "votes.yaml",
-        "approving: {area: 12100.00, headcount: 182}",
-        "approving: {area: 12010.00, headcount: 182}",
-    )
-    site.write("notices/2025-12-20-correction.md", CORRECTION_NOTICE)
-    site.write(
-        "corrections.yaml",
-        "corrections:\n  - {id: fix-1, date: 2025-12-20, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: 抄录错误, notice: 2025-12-20-correction}\n",
-    )
+    tally_rewritten(site)
+    corrected(site, "抄录错误")
     assert cli(site, "release", "x", *NEXT)[0] == 0
     edit(site, "corrections.yaml", "reason: 抄录错误", "reason: 其他原因")
     (finding,) = findings(site, "H008")
@@ -701,12 +706,7 @@ def test_h011_only_a_releases_own_corrections_put_it_right(site: Site) -> None:
 
 
 def test_corrections_are_announced_by_a_correction_notice_after_the_fact(site: Site) -> None:
-    edit(
-        published(site),
-        "votes.yaml",
-        "approving: {area: 12100.00, headcount: 182}",
-        "approving: {area: 12010.00, headcount: 182}",
-    )
+    tally_rewritten(site)
     record = "corrections:\n  - {{id: fix-1, date: {date}, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: 抄录错误, notice: {notice}}}\n"
     site.write("corrections.yaml", record.format(date="2025-12-20", notice="no-such-notice"))
     assert "更正 fix-1 写的公告 no-such-notice 不存在" in "".join(findings(site, "I003"))
@@ -919,17 +919,8 @@ def test_a_correction_is_shown_wherever_residents_look(site: Site) -> None:
 
     from generator.pipeline import build
 
-    edit(
-        published(site),
-        "votes.yaml",
-        "approving: {area: 12100.00, headcount: 182}",
-        "approving: {area: 12010.00, headcount: 182}",
-    )
-    site.write("notices/2025-12-20-correction.md", CORRECTION_NOTICE)
-    site.write(
-        "corrections.yaml",
-        "corrections:\n  - {id: fix-1, date: 2025-12-20, path: votes.votes.vote-2025-fee.approving.area, old: 12100.00, new: 12010.00, reason: 统计表抄录错误, notice: 2025-12-20-correction}\n",
-    )
+    tally_rewritten(site)
+    corrected(site, "统计表抄录错误")
     assert cli(site, "release", "x", *NEXT)[0] == 0
     out = build(site.root).out
     said = "由 12,100.00 改为 12,010.00；原因：统计表抄录错误"
