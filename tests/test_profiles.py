@@ -16,6 +16,7 @@ from generator.model import EstateData
 from generator.pipeline import check, load_site
 from generator.profiles import (
     Published,
+    RuleProfile,
     available,
     evaluate,
     load_profile,
@@ -416,11 +417,10 @@ def test_a_building_scoped_fund_vote_is_judged_on_its_own_owners(
         assert "支出 mf-2025-002" in found[0].message and "没有通过" in found[0].message
 
 
-def test_findings_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
-    """Every day of a year: the findings are those of any other day of the same span."""
-    estate = without_earlier_disclosures(data(site))
-    releases = [published(estate, D(2025, 7, 10)), published(estate, D(2026, 1, 20), rid="r2")]
-    rules = load_profile("shanghai-2020")  # quarterly and half-yearly, over the national yearly
+def spans_of_a_year(
+    rules: RuleProfile, releases: list[Published]
+) -> dict[tuple[dt.date, dt.date], list[str]]:
+    """Each span valid_between gives over a year, day by day, each day's findings the span's."""
     seen: dict[tuple[dt.date, dt.date], list[str]] = {}
     day = D(2025, 7, 1)
     while day < D(2026, 7, 1):
@@ -429,7 +429,15 @@ def test_findings_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
         found = [d.format() for d in evaluate(rules, releases, day, HERE)]
         assert seen.setdefault((since, until), found) == found, (day, since, until)
         day += dt.timedelta(days=1)
-    assert len(seen) > 4  # the spans are real: deadlines fall within two years
+    return seen
+
+
+def test_findings_hold_between_the_days_a_profile_turns_on(site: Site) -> None:
+    """Every day of a year: the findings are those of any other day of the same span."""
+    estate = without_earlier_disclosures(data(site))
+    releases = [published(estate, D(2025, 7, 10)), published(estate, D(2026, 1, 20), rid="r2")]
+    rules = load_profile("shanghai-2020")  # quarterly and half-yearly, over the national yearly
+    assert len(spans_of_a_year(rules, releases)) > 4  # real spans: deadlines fall in the year
 
 
 def test_a_fee_rise_is_judged_in_the_release_that_first_showed_it(site: Site) -> None:
@@ -631,15 +639,7 @@ def test_findings_on_the_new_sections_hold_between_the_days_a_profile_turns_on(s
     rules = load_profile("county-2024", site.root)
     estate = without_surveys(without_earlier_disclosures(data(site)))
     releases = [published(estate, D(2025, 7, 10)), published(estate, D(2026, 1, 20), rid="r2")]
-    seen: dict[tuple[dt.date, dt.date], list[str]] = {}
-    day = D(2025, 7, 1)
-    while day < D(2026, 7, 1):
-        since, until = valid_between(rules, releases, day)
-        assert since <= day < until
-        found = [d.format() for d in evaluate(rules, releases, day, HERE)]
-        assert seen.setdefault((since, until), found) == found, (day, since, until)
-        day += dt.timedelta(days=1)
-    assert len(seen) > 4
+    assert len(spans_of_a_year(rules, releases)) > 4
 
 
 def test_the_street_overview_counts_a_missing_survey(site: Site, tmp_path: Path) -> None:
