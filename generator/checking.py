@@ -223,17 +223,19 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])
     found, (since, until) = profile_check(site, estate, job.as_of, with_working_copy=True)
-    turns = data_turns(estate.data) if estate.data is not None else set()
-    figures, figures_turn = _figures(site, estate, job.as_of)
-    turns |= figures_turn
+    releases = estate.releases
+    shown = estate.data if estate.data is not None else (releases[-1].data if releases else None)
+    turns = data_turns(shown) if shown is not None else set()  # the figures' fee in force too
     since = max([since, *(d for d in turns if d <= job.as_of)])
     until = min([until, *(d for d in turns if d > job.as_of)])
-    return estate_id, Findings(always, dated + found, since, until, figures)
+    return estate_id, Findings(
+        always, dated + found, since, until, _figures(site, estate, job.as_of)
+    )
 
 
-def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> tuple[Figures | None, set[dt.date]]:
-    """The estate's figures from its working copy, its lateness from its releases alone, and
-    the days on which they may read differently (peers.figure_turns).
+def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> Figures | None:
+    """The estate's figures from its working copy as of ``day``, its lateness from its
+    releases alone; they turn only on its data's dates, as its findings do.
 
     A statement no release holds yet counts for lateness when it is released: counted as
     if released today, its lateness would grow a day a day, and every estate with next
@@ -242,11 +244,9 @@ def _figures(site: Site, estate: LoadedEstate, day: dt.date) -> tuple[Figures | 
     released = [(s.release.date, s.data) for s in estate.releases]
     data = estate.data if estate.data is not None else (released[-1][1] if released else None)
     if data is None:
-        return None, set()
+        return None
     try:
         profile = estate_profile(site, estate)
     except ProfileError:
-        return None, set()  # check reports it (K001)
-    figures = peers.estate_figures(estate.id, data, released, profile, day)
-    turns = peers.figure_turns(released, profile, day) if released else set()
-    return figures, turns | data_turns(data)
+        return None  # check reports it (K001)
+    return peers.estate_figures(estate.id, data, released, profile, day)

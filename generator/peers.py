@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from .config import Comparison
-from .fingerprint import data_turns
 from .model import Accounts, EstateData
 from .model.accounts import ComplaintStatement, FundStatement, RevenueStatement
 from .profiles import Frequency, Requirement, RuleProfile
@@ -280,21 +279,6 @@ def _deadlines(
             rule = rules[section]
             due = _deadline_period_end(rule.frequency, statement.period.end)
             found.append((day, due + dt.timedelta(days=rule.due_days)))
-    return found
-
-
-def figure_turns(
-    published: list[tuple[dt.date, EstateData]], profile: RuleProfile, day: dt.date
-) -> set[dt.date]:
-    """The days on which the figures of ``published`` as of ``day`` may read differently: the
-    dates of its latest data (the fees in force), and the next day while a statement counts as
-    first released on ``day`` itself (check's working copy, released that day: its lateness
-    grows a day a day)."""
-    if not published:
-        return set()
-    found = data_turns(published[-1][1])
-    if any(first == day for first, _due in _deadlines(published, profile)):
-        found |= {day, day + dt.timedelta(days=1)}
     return found
 
 
