@@ -106,10 +106,12 @@ def check(
     jobs: int = 1,
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
+    with_flags: bool = False,
 ) -> Checked:
     """Check the site (or the estates ``only`` names) as of a day; every problem, in file order.
 
-    With a cache, an estate whose findings it holds for this day is not read.
+    With a cache, an estate whose findings it holds for this day is not read. ``with_flags``:
+    the outliers among every estate too (check's JSON; a build finds its own when it renders).
     """
     config, found = load_config(root)
     if config is None:
@@ -154,7 +156,7 @@ def check(
     for findings in results.values():
         found += findings.always + findings.dated
     checked.diagnostics = sorted(found, key=Diagnostic.sort_key)
-    if not only:  # among every estate: a few named ones are no street's peers
+    if with_flags and not only:  # among every estate: a few named ones are no street's peers
         every = [f.figures for f in results.values() if f.figures is not None]
         checked.flags = peers.flags(peers.group(every, config.compare))
     return checked

@@ -187,6 +187,17 @@ def test_a_built_site_compares_a_street_and_flags_its_outlier(tmp_path: Path) ->
     assert overview.count("高于同街道") + overview.count("低于同街道") == 1  # the others are not
     estate = (out / made[0].estate_id / "index.html").read_text(encoding="utf-8")
     assert f'href="../compare/{page}.html#{made[0].estate_id}"' in estate
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    said = CliRunner().invoke(
+        main, ["-C", str(tmp_path), "check", "--as-of", DAY.isoformat(), "--format", "json"]
+    )
+    (flag,) = json.loads(said.stdout)["flags"]  # the same outlier, with its figures
+    assert flag["estate"] == made[0].estate_id and flag["figure"] == "fee_residential"
+    text = CliRunner().invoke(main, ["-C", str(tmp_path), "check", "--as-of", DAY.isoformat()])
+    assert "flags" not in text.stdout
 
 
 def test_a_statement_first_released_a_day_later_is_a_day_later() -> None:
