@@ -509,9 +509,8 @@ def _load_markdown_folder(
         if item is not None:
             items[item.id] = item
             below = located.text.count("\n") + 3  # the front matter and its two --- lines
-            # its body too, for the glyph check (notices keep their key of old)
-            body_key = ("body", path.stem) if key == "notices" else ("body", key, path.stem)
-            source.files[body_key] = Located(shown, None, text=item.body, line_offset=below)
+            body = Located(shown, None, text=item.body, line_offset=below)
+            source.files[("body", key, path.stem)] = body  # its body too, for the glyph check
     return items, failed
 
 
