@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from .config import Comparison
-from .model import Accounts, EstateData
+from .model import EstateData
 from .model.accounts import ComplaintStatement, FundStatement, RevenueStatement
-from .profiles import Frequency, Requirement, RuleProfile
+from .profiles import STATEMENTS, Frequency, Requirement, RuleProfile
 from .views import P_, Words, fee_totals
 
 CENT = Decimal("0.01")
@@ -262,7 +262,7 @@ def _deadlines(
     ] = {  # the statements under accounts/ (a survey or meeting is no statement of a period)
         r.section.value: r
         for r in profile.requirements
-        if r.frequency is not Frequency.CONTINUOUS and r.section.value in Accounts.model_fields
+        if r.frequency is not Frequency.CONTINUOUS and r.section in STATEMENTS
     }
     if not published:
         return []
