@@ -338,12 +338,13 @@ def city_data(config: SiteConfig, summaries: list[EstateSummary]) -> CityData:
     (at 1,000 estates it is 95 MiB, a minute to make)."""
     ordered = sorted(summaries, key=lambda s: s.sort_key)
     base = config.base_url.rstrip("/") + "/"
-    listed = json.dumps(citydata.estates_json(ordered, base), sort_keys=True, default=str)
-    digest = hashlib.sha256("\0".join((config.title, base, DATA_SCHEMA, listed)).encode())
+    listed = citydata.estates_json(ordered, base)
+    text = json.dumps(listed, sort_keys=True, default=str)
+    digest = hashlib.sha256("\0".join((config.title, base, DATA_SCHEMA, text)).encode())
     for summary in ordered:
         for name, packed in sorted(summary.tables.items()):
             digest.update(f"\0{summary.id}\0{name}\0".encode() + hashlib.sha256(packed).digest())
-    make = functools.partial(citydata.city_files, ordered, config.title, base, DATA_SCHEMA)
+    make = functools.partial(citydata.city_files, ordered, config.title, base, DATA_SCHEMA, listed)
     return CityData(digest.hexdigest(), make)
 
 

@@ -121,8 +121,11 @@ def _json(document: Any) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def city_files(summaries: list[Any], title: str, base: str, schema: str) -> dict[str, bytes]:
-    """data/: a CSV a table, the SQLite file and its metadata.json, estates.json, and a zip of all."""
+def city_files(
+    summaries: list[Any], title: str, base: str, schema: str, listed: dict[str, Any]
+) -> dict[str, bytes]:
+    """data/: a CSV a table, the SQLite file and its metadata.json, estates.json (``listed``,
+    see estates_json), and a zip of all."""
     rows = city_rows(s.tables for s in summaries)
     files = {
         f"{FOLDER}{name}.csv": table_csv(TABLES[name], table, header="ids")
@@ -130,7 +133,7 @@ def city_files(summaries: list[Any], title: str, base: str, schema: str) -> dict
     }
     files[f"{FOLDER}{DATABASE}"] = database(rows)
     files[f"{FOLDER}metadata.json"] = _json(metadata(title, base))
-    files[f"{FOLDER}estates.json"] = _json(estates_json(summaries, base))
+    files[f"{FOLDER}estates.json"] = _json(listed)
     files[f"{FOLDER}README.md"] = schema.encode("utf-8")
     files[f"{FOLDER}{ARCHIVE}"] = archive(files)
     return files
