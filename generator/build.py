@@ -173,6 +173,7 @@ class EstateSummary:
     notices: list[tuple[str, str]] = field(default_factory=list)  # its latest notices: (id, title)
     pinyin: tuple[str, str] = ("", "")  # name, street and community in pinyin: whole, initials
     tables: dict[str, bytes] = field(default_factory=dict)  # its latest release's rows (citydata)
+    lines: dict[str, bytes] = field(default_factory=dict)  # and as CSV lines (citydata.pack_lines)
 
     @property
     def find_text(self) -> str:
@@ -217,6 +218,7 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
         turns = {*views.breakpoints(latest.data, latest.release), *data_turns(latest.data)}
         since, until = max(since, span(turns, as_of)[0]), min(until, span(turns, as_of)[1])
     figures = _figures(pages, profile, as_of)
+    rows = tables.release_rows(latest, _figure_rows(figures)) if latest else {}
     summary = EstateSummary(
         id=estate.id, sort_key=pages.sort_key, name=e.name if e else estate.id, city=e.city if e else "",
         district=e.district if e else "", street=e.street if e else "", community=e.community if e else "",
@@ -229,7 +231,7 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
         figures=figures,
         notices=[(n.id, n.title) for n in notices_in_posting(latest.data.notices, None)] if latest else [],
         pinyin=citydata.pinyin(f"{e.name} {e.street} {e.community}") if e else ("", ""),
-        tables=citydata.pack(tables.release_rows(latest, _figure_rows(figures))) if latest else {},
+        tables=citydata.pack(rows), lines=citydata.pack_lines(rows),
     )  # fmt: skip
     return Rendered(summary, out.files, out.sheets)
 

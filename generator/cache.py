@@ -17,9 +17,10 @@ render every estate again:
   (the digest of its HTML and of the PDF engine), and so each street
   overview's and print file's, named by the digest of what it is made of;
 - checks/  each estate's findings as ``check`` made them (JSON, see
-  checking.Findings), named by the estate's fingerprint, and the size,
-  time and digest of each content file a check read (stats.json), so the
-  next check reads only what changed.
+  checking.Findings), named by the estate's fingerprint, and per estate
+  the signature of its files' names, sizes and times with the digest of
+  their contents that a check read (index.json), so the next check reads
+  only the estates whose files changed.
 
 An estate whose fingerprint is here is put together from files/ instead
 of rendered. The cache trusts its files as a build trusts its own output:
@@ -45,11 +46,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .fingerprint import Stats
 from .write import link, no_link
 
 CACHE_FOLDER = ".sunshine-cache"
-STATS = "stats.json"
+INDEX = "index.json"
 
 Digest = tuple[int, str]  # (size, sha256)
 
@@ -135,21 +135,22 @@ class Cache:
 
     def keep_only_findings(self, fingerprints: set[str]) -> None:
         """Forget the findings of every fingerprint not named (after a check of every estate)."""
-        keep = {f"{fp}.json" for fp in fingerprints} | {STATS}
+        keep = {f"{fp}.json" for fp in fingerprints} | {INDEX}
         for entry in _entries(self.checks):
             if entry.name not in keep:
                 os.unlink(entry.path)
 
-    def check_stats(self) -> Stats:
-        """The size, time and digest of each content file the last check read."""
+    def check_index(self) -> dict[str, tuple[str, str]]:
+        """Per estate folder, the signature of its files (fingerprint.signature) and the
+        digest of their contents when the last check read them."""
         try:
-            stats = json.loads((self.checks / STATS).read_bytes())
+            index = json.loads((self.checks / INDEX).read_bytes())
         except (FileNotFoundError, ValueError):
             return {}
-        return {path: (size, mtime, sha) for path, (size, mtime, sha) in stats.items()}
+        return {folder: (signature, digest) for folder, (signature, digest) in index.items()}
 
-    def keep_check_stats(self, stats: Stats) -> None:
-        self._write(self.checks / STATS, _json(stats))
+    def keep_check_index(self, index: dict[str, tuple[str, str]]) -> None:
+        self._write(self.checks / INDEX, _json(index))
 
     # -- what the last build no longer publishes ---------------------------------------------------
 

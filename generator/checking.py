@@ -26,7 +26,7 @@ from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
-from .fingerprint import Stats, content_digest, data_turns, digest_tree, files_of
+from .fingerprint import code_digest, content_digest, data_turns, digest_tree, files_of, signature
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
@@ -42,8 +42,6 @@ from .site import (
     profile_check,
     read_estate,
 )
-
-GENERATOR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -121,15 +119,10 @@ def check(
     content = root / config.content_dir
     for estate_id in sorted(only) or ["*"]:
         found += git_witness(root, content, estate_id)
-    known = cache.check_stats() if cache else {}
-    seen: Stats = {}
+    known = cache.check_index() if cache else {}
+    seen = {i: _contents(content / i, known.get(i)) for i in ids}
     common = _common(root, config)
-    prints = {
-        i: hashlib.sha256(
-            f"{common}|{i}|{content_digest(list(files_of(content / i)), known, seen)}".encode()
-        ).hexdigest()
-        for i in ids
-    }
+    prints = {i: hashlib.sha256(f"{common}|{i}|{seen[i][1]}".encode()).hexdigest() for i in ids}
     checked = Checked([])
     results: dict[str, Findings] = {}
     for estate_id in ids:
@@ -150,7 +143,7 @@ def check(
                 progress(done, len(todo))
     checked.checked = sorted(todo)
     if cache:
-        cache.keep_check_stats(known | seen if only else seen)
+        cache.keep_check_index(known | seen if only else seen)
         if not only:
             cache.keep_only_findings(set(prints.values()))
     for findings in results.values():
@@ -160,6 +153,16 @@ def check(
         every = [f.figures for f in results.values() if f.figures is not None]
         checked.flags = peers.flags(peers.group(every, config.compare))
     return checked
+
+
+def _contents(folder: Path, known: tuple[str, str] | None) -> tuple[str, str]:
+    """The folder's signature and the digest of its contents, read again only when the
+    signature is not the one ``known``."""
+    found = list(files_of(folder))
+    mark = signature(found)
+    if known is not None and known[0] == mark:
+        return known
+    return mark, content_digest(found, {}, {})
 
 
 def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str], list[Diagnostic]]:
@@ -184,7 +187,7 @@ def _common(root: Path, config: SiteConfig) -> str:
         __version__,
         i18n.current(),
         digest_tree([p for p in (root / "site.yaml", root / "profiles") if p.exists()]),
-        digest_tree([GENERATOR]),
+        code_digest(),
         fonts.installed_digest(),  # the glyph check's findings are the fonts'
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

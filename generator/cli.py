@@ -23,7 +23,7 @@ from typing import Any
 
 import click
 
-from . import i18n, pipeline, scaffold
+from . import i18n, scaffold
 from .cache import CACHE_FOLDER, Cache
 from .ci import PIPELINES, write_pipelines
 from .errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
@@ -598,7 +598,9 @@ def release(
     例：sunshine release yun-tai-yi-cun --id 2025-q3 --date 2025-10-10 --posting-from 2025-10-10 --posting-to 2025-10-24
     """
     warned: list[Diagnostic] = []
-    path = pipeline.release(
+    from .pipeline import release as release_estate
+
+    path = release_estate(
         _site(ctx),
         estate_id,
         release_date.date(),
@@ -635,7 +637,9 @@ def diff(ctx: click.Context, estate_id: str, old_id: str, new_id: str, fmt: str)
     from .render.changes import describe_all
 
     root = _site(ctx)
-    step, old, new = pipeline.diff_data(root, estate_id, old_id, new_id)
+    from .pipeline import diff_data
+
+    step, old, new = diff_data(root, estate_id, old_id, new_id)
     lines = describe_all(step.changes, tree(old), tree(new))
     if fmt == "json":
         payload = {

@@ -42,7 +42,7 @@ from distributed import Future as TaskFuture
 
 from . import build, fonts, incremental
 from .errors import UsageError
-from .fingerprint import digest_tree, files_of
+from .fingerprint import code_digest, files_of
 from .i18n import _
 from .sheets import Sheet
 
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 CONNECT_SECONDS = 20
-GENERATOR = Path(__file__).resolve().parent
 
 
 @dataclasses.dataclass
@@ -112,7 +111,7 @@ def bundle(root: Path, config: Any) -> dict[str, bytes]:
 @functools.cache
 def _code() -> str:
     """The generator's code and the fonts here: a worker must have the same to make the same bytes."""
-    return f"{digest_tree([GENERATOR])}|{fonts.installed_digest()}"
+    return f"{code_digest()}|{fonts.installed_digest()}"
 
 
 class Told(WorkerPlugin):

@@ -26,6 +26,20 @@ def digest_tree(paths: list[Path]) -> str:
     return sha.hexdigest()
 
 
+GENERATOR = Path(__file__).resolve().parent
+
+
+def code_digest() -> str:
+    """The generator's own files (code, catalogs, templates, profiles) by content; the bytecode
+    Python writes beside them as it first imports a module is not code that changed."""
+    sha = hashlib.sha256()
+    for name, file, stat in sorted(files_of(GENERATOR)):
+        if "__pycache__" not in name.split("/"):
+            sha.update(name.encode())
+            sha.update(bytes.fromhex(_file_digest(file, stat)))
+    return sha.hexdigest()
+
+
 def _file_digest(path: str, stat: os.stat_result) -> str:
     """A file's SHA-256; a link's, of its target's name: no content is read through it."""
     if S_ISLNK(stat.st_mode):
@@ -49,6 +63,15 @@ def content_digest(found: list[tuple[str, str, os.stat_result]], known: Stats, s
         sha.update(name.encode())
         sha.update(digest.encode())
     return sha.hexdigest()
+
+
+def signature(found: list[tuple[str, str, os.stat_result]]) -> str:
+    """The names, sizes, times (stamp_of) and kinds of files, without reading them: while a
+    folder's signature is as it was, so are its contents (the index git keeps works so)."""
+    listed = sorted(
+        f"{name}\0{stat.st_size}\0{stamp_of(stat)}\0{stat.st_mode}" for name, _path, stat in found
+    )
+    return hashlib.sha256("\n".join(listed).encode()).hexdigest()
 
 
 def stamp_of(stat: os.stat_result) -> int:

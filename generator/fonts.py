@@ -50,7 +50,7 @@ def missing(text: str) -> list[str]:
     """Characters of ``text`` (spaces and controls aside) no installed font can draw."""
     covered = coverage()
     return sorted(
-        {ch for ch in text if ord(ch) > 0x20 and not ch.isspace() and ord(ch) not in covered}
+        {ch for ch in set(text) if ord(ch) > 0x20 and not ch.isspace() and ord(ch) not in covered}
     )
 
 

@@ -58,7 +58,7 @@ from .errors import (
     failed_estate,
     no_chinese_font,
 )
-from .fingerprint import Stats, content_digest, digest_tree, files_of
+from .fingerprint import Stats, code_digest, content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES
 from .load import load_text, read_text
 from .peers import Figures
@@ -155,13 +155,12 @@ def site_fingerprint(root: Path, config: SiteConfig, paper: str, fonts_digest: s
     """Everything every estate's outputs are made from besides the estate itself (not the day:
     each estate's outputs hold for days of their own, see EstateSummary.since/until)."""
     themes = [DEFAULT_THEME, root / "themes" / config.theme, root / "profiles"]
-    generator = Path(__file__).resolve().parent
     parts = [
         __version__,
         paper,
         config.model_dump_json(exclude={"cluster"}),  # a preview's are not site.yaml's
         digest_tree([root / "site.yaml", *[t for t in themes if t.exists()]]),
-        digest_tree([generator]),  # a changed generator renders anew
+        code_digest(),  # a changed generator renders anew
         fonts_digest,  # other fonts, other sheets (or a missing glyph)
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

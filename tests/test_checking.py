@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import fingerprint
 from generator.cli import main
 
 from .conftest import REPO, run_git
@@ -125,3 +126,30 @@ def test_an_edit_of_the_same_size_with_its_time_set_back_is_still_seen(demo: Pat
     code, out, err = check(demo, "--as-of", "2026-08-20")
     assert "重新核对了 1 个有改动的小区" in err
     assert code == 1 and " H008 错误: " in out
+
+
+def test_bytecode_written_beside_the_generator_is_not_a_changed_generator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "generator"
+    (code / "render").mkdir(parents=True)
+    (code / "cli.py").write_text("print('sunshine')\n", encoding="utf-8")
+    (code / "render" / "html.py").write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(fingerprint, "GENERATOR", code)
+    before = fingerprint.code_digest()
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__" / "cli.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    (code / "render" / "__pycache__").mkdir()
+    (code / "render" / "__pycache__" / "html.cpython-311.pyc").write_bytes(b"\x01")
+    assert fingerprint.code_digest() == before
+    (code / "render" / "html.py").write_text("X = 2\n", encoding="utf-8")
+    assert fingerprint.code_digest() != before
+
+
+def test_an_estate_whose_files_are_touched_but_not_changed_keeps_its_findings(demo: Path) -> None:
+    first = check(demo, "--as-of", "2026-08-20")
+    fees = demo / "content" / "jing-yang-hua-yuan" / "fees.yaml"
+    fees.write_bytes(fees.read_bytes())  # a new time, the same bytes
+    again = check(demo, "--as-of", "2026-08-20")
+    assert again[:2] == first[:2]
+    assert "重新核对了 0 个有改动的小区" in again[2]

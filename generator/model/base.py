@@ -23,7 +23,11 @@ class Base(BaseModel):
     """Immutable, strict about unknown keys, fields named by their YAML key."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, use_enum_values=False
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        use_enum_values=False,
+        defer_build=True,  # validators are built on first use: a check that reads nothing builds none
     )
 
 

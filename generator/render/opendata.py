@@ -45,17 +45,23 @@ def _cell(value: Any) -> str:
     return text
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
+def csv_lines(rows: list[list[Any]]) -> bytes:
+    """Rows as CSV lines, with no byte-order mark: a file's part (see table_csv)."""
     out = io.StringIO()
-    out.write(BOM)  # so Excel and WPS read the Chinese as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([[_cell(v) for v in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 
+def csv_head(table: Table, header: str = "labels") -> bytes:
+    """A CSV file's start: the byte-order mark, so Excel and WPS read the Chinese as UTF-8, and
+    the header (Chinese labels, or the column ids)."""
+    return BOM.encode("utf-8") + csv_lines([table.labels if header == "labels" else table.ids])
+
+
 def table_csv(table: Table, rows: list[list[str]], header: str = "labels") -> bytes:
     """One table as CSV: a header (Chinese labels, or the column ids), then its rows."""
-    return _csv([table.labels if header == "labels" else table.ids, *rows])
+    return csv_head(table, header) + csv_lines(rows)
 
 
 def manifest(blocks: list[tuple[str, str]]) -> bytes:
