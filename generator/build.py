@@ -332,7 +332,7 @@ class CityData:
     """data/ over every estate: a digest of what it is made of, and how to make it."""
 
     made_of: str
-    make: Callable[[], dict[str, bytes]]
+    make: Callable[[Path], dict[str, Path]]  # data/'s files written into a folder
 
 
 def city_data(config: SiteConfig, summaries: list[EstateSummary]) -> CityData:

@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
@@ -711,11 +712,14 @@ def _city_data(
             writer.keep(relative, digest)
             carried[relative] = (made_of, digest)
         return
-    for relative, content in data.make().items():
-        writer.write(relative, content)
-        carried[relative] = (data.made_of, writer.digests[relative])
-        if cache:
-            cache.keep_file(writer.locate(relative), writer.digests[relative][1])
+    with tempfile.TemporaryDirectory(dir=writer.out.parent) as scratch:  # beside the output
+        for relative, path in data.make(Path(scratch)).items():
+            with path.open("rb") as made:
+                digest = (path.stat().st_size, hashlib.file_digest(made, "sha256").hexdigest())
+            writer.link(relative, path, digest)
+            carried[relative] = (data.made_of, writer.digests[relative])
+            if cache:
+                cache.keep_file(writer.locate(relative), digest[1])
 
 
 def site_key(site: str, relative: str, made_of: Any) -> str:

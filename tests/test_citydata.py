@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render.citydata import DATABASE, archive, database, schema_markdown
+from generator.render.citydata import DATABASE, archive, database, pack, schema_markdown
 from generator.render.tables import TABLES
 
 from .conftest import REPO
@@ -93,11 +93,22 @@ def test_the_zip_holds_every_data_file_and_the_manifest_lists_them(demo_build: P
     assert {f"data/{n}" for n in names} | {"data/sunshine-data.zip"} <= set(manifest)
 
 
-def test_the_same_rows_give_the_same_database_and_zip_bytes() -> None:
-    rows = {name: [] for name in TABLES}
-    rows["notices"] = [["x", "r1", "n1", "2026-01-01", "其他", "标题", "", "", "正文 =1+1"]]
-    assert database(rows) == database(rows)
-    assert archive({"data/a.csv": b"1"}) == archive({"data/a.csv": b"1"})
+def test_the_same_rows_give_the_same_database_and_zip_bytes(tmp_path: Path) -> None:
+    notice = ["x", "r1", "n1", "2026-01-01", "其他", "标题", "", "", "正文 =1+1"]
+    packs = [pack({"notices": [notice]}), {}, pack({"notices": [[*notice[:2], "n2", *notice[3:]]]})]
+    made = []
+    for twice in ("a", "b"):
+        (tmp_path / twice).mkdir()
+        database(packs, tmp_path / twice / DATABASE)
+        (tmp_path / twice / "a.csv").write_bytes(b"1")
+        files = {"data/a.csv": tmp_path / twice / "a.csv", DATABASE: tmp_path / twice / DATABASE}
+        archive(files, tmp_path / twice / "all.zip")
+        made.append([(tmp_path / twice / n).read_bytes() for n in (DATABASE, "all.zip")])
+    assert made[0] == made[1]
+    with sqlite3.connect(tmp_path / "a" / DATABASE) as db:
+        assert [r[0] for r in db.execute("SELECT notice FROM notices")] == ["n1", "n2"]
+    zipped = zipfile.ZipFile(tmp_path / "a" / "all.zip")
+    assert zipped.read("a.csv") == b"1" and zipped.read(DATABASE) == made[0][0]
 
 
 def test_the_schema_of_every_table_is_documented() -> None:

@@ -8,12 +8,10 @@ written afresh and vacuumed, a zip whose members carry one fixed time.
 
 from __future__ import annotations
 
-import io
 import json
-import tempfile
+import shutil
 import zipfile
 import zlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,37 +54,27 @@ def unpack(packed: bytes) -> list[list[str]]:
     return rows
 
 
-def city_rows(packs: Iterable[dict[str, bytes]]) -> Rows:
-    """Every estate's rows joined, table by table, in the order given."""
-    joined: Rows = {name: [] for name in TABLES}
-    for packed in packs:
-        for name, table in packed.items():
-            joined[name] += unpack(table)
-    return joined
-
-
-def database(rows: Rows) -> bytes:
-    """The tables as one SQLite file (sqlite-utils): every column TEXT, exact as published;
-    notices searchable by title and body (FTS5, trigram: any three characters)."""
+def database(packs: list[dict[str, bytes]], path: Path) -> None:
+    """The tables as one SQLite file at ``path`` (sqlite-utils): every column TEXT, exact as
+    published; notices searchable by title and body (FTS5, trigram: any three characters).
+    ``packs``: each estate's tables (see pack), in order, put in one estate at a time."""
     import sqlite_utils  # here, not at the top: it brings click, which importing the library must not
 
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / DATABASE
-        db = sqlite_utils.Database(path)
-        for name, table in TABLES.items():
-            columns = dict.fromkeys(table.ids, str)
-            db[name].create(columns)  # type: ignore[union-attr]
-            # the rows as they are, in one statement: insert_all makes a dict of each of a
-            # city's half a million rows and takes ten times as long
-            names = ", ".join(f"[{c}]" for c in table.ids)
-            marks = ", ".join("?" * len(table.ids))
-            with db.conn:
-                db.conn.executemany(f"INSERT INTO [{name}] ({names}) VALUES ({marks})", rows[name])
-            if table.text_search:
-                db[name].enable_fts(list(table.text_search), tokenize="trigram")  # type: ignore[union-attr]
-        db.vacuum()
-        db.close()
-        return path.read_bytes()
+    db = sqlite_utils.Database(path)
+    for name, table in TABLES.items():
+        db[name].create(dict.fromkeys(table.ids, str))  # type: ignore[union-attr]
+        # the rows as they are, in one statement an estate: insert_all makes a dict of
+        # each of a city's half a million rows and takes ten times as long
+        names = ", ".join(f"[{c}]" for c in table.ids)
+        insert = f"INSERT INTO [{name}] ({names}) VALUES ({', '.join('?' * len(table.ids))})"
+        with db.conn:
+            for packed in packs:
+                if name in packed:
+                    db.conn.executemany(insert, unpack(packed[name]))
+        if table.text_search:
+            db[name].enable_fts(list(table.text_search), tokenize="trigram")  # type: ignore[union-attr]
+    db.vacuum()
+    db.close()
 
 
 def metadata(title: str, base: str) -> dict[str, Any]:
@@ -132,33 +120,43 @@ def _json(document: Any) -> bytes:
 
 
 def city_files(
-    summaries: list[Any], title: str, base: str, schema: str, listed: dict[str, Any]
-) -> dict[str, bytes]:
-    """data/: a CSV a table, the SQLite file and its metadata.json, estates.json (``listed``,
-    see estates_json), and a zip of all."""
-    files = {
-        f"{FOLDER}{name}.csv": csv_head(table, header="ids")
-        + b"".join(zlib.decompress(s.lines[name]) for s in summaries if name in s.lines)
-        for name, table in TABLES.items()
-    }
-    files[f"{FOLDER}{DATABASE}"] = database(city_rows(s.tables for s in summaries))
-    files[f"{FOLDER}metadata.json"] = _json(metadata(title, base))
-    files[f"{FOLDER}estates.json"] = _json(listed)
-    files[f"{FOLDER}README.md"] = schema.encode("utf-8")
-    files[f"{FOLDER}{ARCHIVE}"] = archive(files)
-    return files
+    summaries: list[Any], title: str, base: str, schema: str, listed: dict[str, Any], folder: Path
+) -> dict[str, Path]:
+    """data/, written into ``folder`` a file at a time (at 10,000 estates it is about a
+    gigabyte, more than a build may hold): a CSV a table, the SQLite file and its
+    metadata.json, estates.json (``listed``, see estates_json), and a zip of all."""
+    made = {}
+    for name, table in TABLES.items():
+        made[f"{FOLDER}{name}.csv"] = path = folder / f"{name}.csv"
+        with path.open("wb") as out:
+            out.write(csv_head(table, header="ids"))
+            for s in summaries:
+                if name in s.lines:
+                    out.write(zlib.decompress(s.lines[name]))
+    made[f"{FOLDER}{DATABASE}"] = folder / DATABASE
+    database([s.tables for s in summaries], folder / DATABASE)
+    small = {"metadata.json": _json(metadata(title, base)), "estates.json": _json(listed)}
+    for name, data in {**small, "README.md": schema.encode("utf-8")}.items():
+        made[f"{FOLDER}{name}"] = folder / name
+        (folder / name).write_bytes(data)
+    made[f"{FOLDER}{ARCHIVE}"] = folder / ARCHIVE
+    archive(made, folder / ARCHIVE)
+    return made
 
 
-def archive(files: dict[str, bytes]) -> bytes:
-    """One zip of the files, in name order, each stamped with the same time."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped:
-        for path in sorted(files):
-            member = zipfile.ZipInfo(path.removeprefix(FOLDER), date_time=ZIP_TIME)
+def archive(files: dict[str, Path], target: Path) -> None:
+    """One zip of the files (by their names in data/, but ``target`` itself), in name
+    order, each stamped with the same time, copied in a megabyte at a time."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, path in sorted(files.items()):
+            if path == target:
+                continue
+            member = zipfile.ZipInfo(name.removeprefix(FOLDER), date_time=ZIP_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            zipped.writestr(member, files[path])
-    return out.getvalue()
+            member.file_size = path.stat().st_size  # zipfile marks a large one Zip64 from it
+            with path.open("rb") as source, zipped.open(member, "w") as into:
+                shutil.copyfileobj(source, into, 1 << 20)
 
 
 def schema_markdown() -> str:
