@@ -300,21 +300,22 @@ def render_site_pages(
         path = f"{prefix}print.html"
         page = theme.render("print.html", path, streets=streets, papers=papers, **common)
         out.page(path, page, None)
+        held = [row for _street, _pdf, rows in overview for row in rows if row.held]
+        overviews = {
+            street: f"{sheet.removesuffix('.pdf')}.html" for street, sheet, _rows in overview
+        }
+        said = {
+            "as_of": as_of, "with_pdf": with_pdf, "flags": _by_street(flagged),
+            "compare_page": _compare_pages(places), "street_page": overviews, **common,
+        }  # fmt: skip
         path = f"{prefix}street.html"
-        out.page(
-            path,
-            theme.render(
-                "street.html",
-                path,
-                streets=overview,
-                as_of=as_of,
-                with_pdf=with_pdf,
-                flags=_by_street(flagged),
-                compare_page=_compare_pages(places),
-                **common,
-            ),  # fmt: skip
-            None,
-        )
+        out.page(path, theme.render("street.html", path, streets=overview, held=held, **said), None)
+        for street, sheet, rows in overview:  # a street's estates: a page each, light at any size
+            path = f"{prefix}{overviews[street]}"
+            page = theme.render(
+                "street_overview.html", path, streets=[(street, sheet, rows)], **said
+            )
+            out.page(path, page, None)
     for name, static in themes[DEFAULT].static_files():
         write(f"assets/{name}", static.read_bytes())
     base = config.base_url.rstrip("/") + "/"

@@ -75,6 +75,7 @@ PAGES = {
     "index": "index.html",
     "print": "print.html",
     "street": "street.html",
+    "street-overview": "overview/上海市浦东新区周家渡街道.html",
     "compare": "compare/嘉兴市南湖区城南街道.html",
     "street-estates": "streets/嘉兴市南湖区城南街道.html",
     "en-compare": "en/compare/嘉兴市南湖区城南街道.html",

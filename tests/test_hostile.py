@@ -229,7 +229,7 @@ def test_a_held_back_estate_keeps_its_release_online_and_the_others_update(demo:
     replace(demo / "content" / C / "fees.yaml", "amount: abc", "amount: ")
     status, output = run(demo, "build", "--no-pdf")
     assert status == 0, output
-    assert "数据有误" not in (out / "street.html").read_text(encoding="utf-8")
+    assert "数据有误，本期未更新" not in (out / "street.html").read_text(encoding="utf-8")
     assert "云莲新村新名" in (out / C / "index.html").read_text(encoding="utf-8")
 
 

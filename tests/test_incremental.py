@@ -114,7 +114,7 @@ def test_one_estate_changed_renders_that_estate_and_the_site_wide_pages(site: Si
         p
         for p in touched
         if p.startswith(("print/", "overview/", "assets/", "data/", "compare/", "streets/"))
-        or p.startswith(("en/compare/", "en/streets/"))
+        or p.startswith(("en/compare/", "en/streets/", "en/overview/"))
     }
     assert "2025-h1b" in (out / "feed.xml").read_text(encoding="utf-8")
 
@@ -172,7 +172,8 @@ def test_a_working_copy_edit_of_a_published_estate_changes_nothing(site: Site) -
     report = build(site.root, out, None, today(), jobs=2)
     assert list(report.held) == ["x"]  # its working copy is broken: flagged, exit code 4
     assert report.rendered == []  # the site shows releases, and x's has not changed
-    assert {p for p in changed(before, snapshot(out)) if not p.startswith("overview/")} == {
+    overviews = ("overview/", "en/overview/")  # the street's printed and online overviews
+    assert {p for p in changed(before, snapshot(out)) if not p.startswith(overviews)} == {
         "street.html",
         "en/street.html",
         "manifest.json",
@@ -181,12 +182,12 @@ def test_a_working_copy_edit_of_a_published_estate_changes_nothing(site: Site) -
 
 def test_a_new_rule_profile_in_the_working_copy_rebuilds_its_estate(site: Site) -> None:
     out = two_estates(site)
-    before = (out / "street.html").read_text(encoding="utf-8")
+    before = street_overviews(out)
     estate = site.root / "content" / "x" / "estate.yaml"
     estate.write_text(estate.read_text(encoding="utf-8") + "rule_profile: beijing-2024\n", "utf-8")
     report = build(site.root, out, None, today(), jobs=2)
     assert report.rendered == ["x"]  # which regulation applies is a setting, not a disclosure
-    after = (out / "street.html").read_text(encoding="utf-8")
+    after = street_overviews(out)
     assert "北京市物业管理条例" not in before and "北京市物业管理条例" in after
 
 
@@ -397,3 +398,8 @@ def test_a_city_sized_sitemap_is_split_and_the_site_feed_keeps_the_newest(
     left = sorted(p.name for p in out.glob("sitemap-*.xml"))
     assert left == sorted(parts) and len(parts) == -(-len(urls) // 25)
     assert not any("/y/" in url for url in urls)
+
+
+def street_overviews(out: Path) -> str:
+    """Every street's overview page (overview/<street>.html), one after another."""
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((out / "overview").glob("*.html")))

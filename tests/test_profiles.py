@@ -282,7 +282,7 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
         env=env,
         capture_output=True,
     )
-    page = (out / "street.html").read_text(encoding="utf-8")
+    page = "".join(p.read_text(encoding="utf-8") for p in (out / "overview").glob("*.html"))
     assert "统计日期 2026-11-24" in page
     assert (
         "公共收益收支情况（按季度）：截至 2026-09-30 的一期应于 2026-10-30 前公布，至今仍未公布"
@@ -290,12 +290,16 @@ def test_street_overview_from_the_demo_shows_the_late_estate(tmp_path: Path) -> 
     )
     assert page.count('class="late"') == 1  # the other estates are on time
     assert 'href="street.html"' in (out / "index.html").read_text(encoding="utf-8")
+    streets = (out / "street.html").read_text(encoding="utf-8")  # a row a street, linked
+    assert streets.count('class="late"') == 1
+    assert 'href="overview/上海市浦东新区周家渡街道.html"' in streets
     from pypdf import PdfReader
 
     street = out / "overview" / "上海市浦东新区周家渡街道.pdf"  # a PDF per street office
     text = "".join(p.extract_text() for p in PdfReader(street).pages)
     assert "共 1 个小区，其中 1 个有逾期或缺失" in text and "云莲新村" in text
-    assert 'href="overview/上海市浦东新区周家渡街道.pdf"' in page
+    own = (out / "overview" / "上海市浦东新区周家渡街道.html").read_text(encoding="utf-8")
+    assert 'href="上海市浦东新区周家渡街道.pdf"' in own  # beside it in overview/
 
 
 # The law, written out independently of the profile file: for each matter, before 2021 (物权法 art. 76,
@@ -651,7 +655,7 @@ def test_the_street_overview_counts_a_missing_survey(site: Site, tmp_path: Path)
     release(site.root, "x", D(2025, 7, 10), "2025-h1", (D(2025, 7, 10), D(2025, 7, 24)))
     out = tmp_path / "out"
     build_site(site.root, out, None, D(2026, 3, 2), with_pdf=False)
-    page = (out / "street.html").read_text(encoding="utf-8")
+    page = "".join(p.read_text(encoding="utf-8") for p in (out / "overview").glob("*.html"))
     assert (
         "业主满意度调查（每年）：截至 2025-12-31 的一期应于 2026-03-01 前公布，至今仍未公布" in page
     )

@@ -72,7 +72,10 @@ def strip_chart(chart_id: str, title: str, placed: Any) -> str:
     def x(value: Decimal) -> int:
         return 10 + int((_WIDTH - 20) * (value - low) / span)
 
-    dots = "".join(f'<circle cx="{x(v)}" cy="20" r="4" class="p"/>' for v in placed.values)
+    # every peer's dot in one path, a zero-length stroke with round ends each: a street of
+    # fifty estates draws nine of these a page, at a tenth of the bytes of a circle apiece
+    moves = "".join(f"M{x(v)} 20h0" for v in placed.values)
+    dots = f'<path d="{moves}" class="p"/>' if moves else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} 40" role="img" class="strip"'
         f" aria-labelledby={quoteattr(chart_id + '-t')}>"
