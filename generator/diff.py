@@ -110,6 +110,8 @@ def _walk(
     at_old: tuple[str | int, ...],
     at_new: tuple[str | int, ...],
 ) -> Any:
+    if old == new:  # most of a release is as the last one was: compared whole, in C
+        return
     if isinstance(old, dict) and isinstance(new, dict):
         for key in [*old, *(k for k in new if k not in old)]:
             if key not in new:

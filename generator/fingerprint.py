@@ -107,16 +107,20 @@ def _tree(folder: str, name: str) -> Iterator[tuple[str, str, os.stat_result]]:
 
 
 def days_in(value: object) -> set[dt.date]:
-    """Every date a model holds, at any depth."""
-    if isinstance(value, dt.date):
-        return {value}
-    if isinstance(value, BaseModel):
-        return set().union(*(days_in(getattr(value, name)) for name in type(value).model_fields))
-    if isinstance(value, dict):
-        return set().union(*(days_in(v) for v in value.values()))
-    if isinstance(value, list | tuple):
-        return set().union(*(days_in(v) for v in value))
-    return set()
+    """Every date a model holds, at any depth (walked with a list, not a set made a node)."""
+    found: set[dt.date] = set()
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dt.date):
+            found.add(item)
+        elif isinstance(item, BaseModel):
+            todo += [getattr(item, name) for name in type(item).model_fields]
+        elif isinstance(item, dict):
+            todo += item.values()
+        elif isinstance(item, list | tuple):
+            todo += item
+    return found
 
 
 def span(turns: Iterable[dt.date], day: dt.date) -> tuple[dt.date, dt.date]:
