@@ -26,7 +26,7 @@ from .cache import Cache
 from .config import SiteConfig, load_config
 from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
-from .fingerprint import code_digest, content_digest, data_turns, digest_tree, files_of, signature
+from .fingerprint import code_digest, data_turns, digest_files, digest_tree, files_of, signature
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
@@ -162,7 +162,7 @@ def _contents(folder: Path, known: tuple[str, str] | None) -> tuple[str, str]:
     mark = signature(found)
     if known is not None and known[0] == mark:
         return known
-    return mark, content_digest(found, {}, {})
+    return mark, digest_files(sorted(found))
 
 
 def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str], list[Diagnostic]]:

@@ -18,11 +18,15 @@ Stats = dict[str, tuple[int, int, str]]  # path -> (size, mtime_ns, sha256)
 def digest_tree(paths: list[Path]) -> str:
     """SHA-256 over the names (relative to each given path's parent) and contents of files;
     a link is digested by its name and target, never read through (see files_of)."""
+    return digest_files([found for path in paths for found in sorted(files_of(path))])
+
+
+def digest_files(found: list[tuple[str, str, os.stat_result]]) -> str:
+    """SHA-256 over the names and contents of files as listed by files_of, in the order given."""
     sha = hashlib.sha256()
-    for path in paths:
-        for name, file, stat in sorted(files_of(path)):
-            sha.update(name.encode())
-            sha.update(bytes.fromhex(_file_digest(file, stat)))
+    for name, file, stat in found:
+        sha.update(name.encode())
+        sha.update(bytes.fromhex(_file_digest(file, stat)))
     return sha.hexdigest()
 
 
@@ -32,12 +36,8 @@ GENERATOR = Path(__file__).resolve().parent
 def code_digest() -> str:
     """The generator's own files (code, catalogs, templates, profiles) by content; the bytecode
     Python writes beside them as it first imports a module is not code that changed."""
-    sha = hashlib.sha256()
-    for name, file, stat in sorted(files_of(GENERATOR)):
-        if "__pycache__" not in name.split("/"):
-            sha.update(name.encode())
-            sha.update(bytes.fromhex(_file_digest(file, stat)))
-    return sha.hexdigest()
+    found = sorted(files_of(GENERATOR))
+    return digest_files([f for f in found if "__pycache__" not in f[0].split("/")])
 
 
 def _file_digest(path: str, stat: os.stat_result) -> str:

@@ -171,25 +171,25 @@ def _price(value: Any) -> Decimal:
     return _decimal(value, 4, _("单价（最多 4 位小数，如 0.85）"))
 
 
+def _not_negative(number: Decimal, message: str) -> Decimal:
+    if number < 0:
+        raise _fail("S003", message)
+    return number
+
+
 def _area(value: Any) -> Decimal:
     number = _decimal(value, 2, _("面积（平方米，最多 2 位小数，如 8600.50）"))
-    if number < 0:
-        raise _fail("S003", _("面积不能是负数"))
-    return number
+    return _not_negative(number, _("面积不能是负数"))
 
 
 def _score(value: Any) -> Decimal:
     number = _decimal(value, 2, _("分数（最多 2 位小数，如 92.5）"))
-    if number < 0:
-        raise _fail("S003", _("分数不能是负数"))
-    return number
+    return _not_negative(number, _("分数不能是负数"))
 
 
 def _days(value: Any) -> Decimal:
     number = _decimal(value, 2, _("天数（最多 2 位小数，如 2.5）"))
-    if number < 0:
-        raise _fail("S003", _("天数不能是负数"))
-    return number
+    return _not_negative(number, _("天数不能是负数"))
 
 
 def _percent(value: Any) -> Decimal:

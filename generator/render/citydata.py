@@ -135,8 +135,11 @@ def city_files(
                     out.write(zlib.decompress(s.lines[name]))
     made[f"{FOLDER}{DATABASE}"] = folder / DATABASE
     database([s.tables for s in summaries], folder / DATABASE)
-    small = {"metadata.json": _json(metadata(title, base)), "estates.json": _json(listed)}
-    for name, data in {**small, "README.md": schema.encode("utf-8")}.items():
+    for name, data in (
+        ("metadata.json", _json(metadata(title, base))),
+        ("estates.json", _json(listed)),
+        ("README.md", schema.encode("utf-8")),
+    ):
         made[f"{FOLDER}{name}"] = folder / name
         (folder / name).write_bytes(data)
     made[f"{FOLDER}{ARCHIVE}"] = folder / ARCHIVE
