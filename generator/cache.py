@@ -17,10 +17,11 @@ render every estate again:
   (the digest of its HTML and of the PDF engine), and so each street
   overview's and print file's, named by the digest of what it is made of;
 - checks/  each estate's findings as ``check`` made them (JSON, see
-  checking.Findings), named by the estate's fingerprint, and per estate
-  the signature of its files' names, sizes and times with the digest of
-  their contents that a check read (index.json), so the next check reads
-  only the estates whose files changed.
+  checking.Findings), named by the estate's fingerprint as each is
+  checked, and per estate the signature of its files' names, sizes and
+  times, the digest of their contents and the findings that a check read
+  (index.json, written when the check ends), so the next check reads only
+  the estates whose files changed, and one file for all the others.
 
 An estate whose fingerprint is here is put together from files/ instead
 of rendered. The cache trusts its files as a build trusts its own output:
@@ -44,7 +45,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .write import link, no_link
 
@@ -52,6 +53,15 @@ CACHE_FOLDER = ".sunshine-cache"
 INDEX = "index.json"
 
 Digest = tuple[int, str]  # (size, sha256)
+
+
+class Indexed(NamedTuple):
+    """An estate folder as the last check read it (see Cache.check_index)."""
+
+    signature: str
+    digest: str
+    fingerprint: str
+    findings: dict[str, Any] | None
 
 
 class Cache:
@@ -140,17 +150,25 @@ class Cache:
             if entry.name not in keep:
                 os.unlink(entry.path)
 
-    def check_index(self) -> dict[str, tuple[str, str]]:
-        """Per estate folder, the signature of its files (fingerprint.signature) and the
-        digest of their contents when the last check read them."""
+    def check_index(self) -> dict[str, Indexed]:
+        """Per estate folder, as the last check left it: the signature of its files
+        (fingerprint.signature), the digest of their contents, and the fingerprint and
+        findings (checking.Findings.as_json) of that check. One file: a check that finds
+        nothing changed reads it alone, not a file per estate."""
         try:
             index = json.loads((self.checks / INDEX).read_bytes())
         except (FileNotFoundError, ValueError):
             return {}
-        return {folder: (signature, digest) for folder, (signature, digest) in index.items()}
+        if not isinstance(index, dict):
+            return {}
+        return {
+            folder: Indexed(*entry)
+            for folder, entry in index.items()
+            if isinstance(entry, list) and len(entry) == 4
+        }
 
-    def keep_check_index(self, index: dict[str, tuple[str, str]]) -> None:
-        self._write(self.checks / INDEX, _json(index))
+    def keep_check_index(self, index: dict[str, Indexed]) -> None:
+        self._write(self.checks / INDEX, _json({folder: list(e) for folder, e in index.items()}))
 
     # -- what the last build no longer publishes ---------------------------------------------------
 

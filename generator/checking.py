@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, fonts, i18n, peers
-from .cache import Cache
+from .cache import Cache, Indexed
 from .config import SiteConfig, load_config
 from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
@@ -125,10 +125,12 @@ def check(
     prints = {i: hashlib.sha256(f"{common}|{i}|{seen[i][1]}".encode()).hexdigest() for i in ids}
     checked = Checked([])
     results: dict[str, Findings] = {}
+    plain: dict[str, dict[str, Any]] = {}  # as the index keeps them
     for estate_id in ids:
-        kept = cache.findings(prints[estate_id]) if cache else None
-        if kept is not None and Findings.from_json(kept).holds(as_of):
-            results[estate_id] = Findings.from_json(kept)
+        kept = _kept(cache, known.get(estate_id), prints[estate_id]) if cache else None
+        findings = Findings.from_json(kept) if kept is not None else None
+        if kept is not None and findings is not None and findings.holds(as_of):
+            results[estate_id], plain[estate_id] = findings, kept
             checked.kept.append(estate_id)
     todo = [i for i in ids if i not in results]
     count = min(jobs, len(todo)) or 1
@@ -136,14 +138,15 @@ def check(
         futures = [pool.submit(_check_one, estate_id) for estate_id in todo]
         for done, future in enumerate(as_completed(futures), start=1):
             estate_id, findings = future.result()
-            results[estate_id] = findings
-            if cache:
-                cache.keep_findings(prints[estate_id], findings.as_json())
+            results[estate_id], plain[estate_id] = findings, findings.as_json()
+            if cache:  # kept at once too: a check stopped midway need not start again
+                cache.keep_findings(prints[estate_id], plain[estate_id])
             if progress:
                 progress(done, len(todo))
     checked.checked = sorted(todo)
     if cache:
-        cache.keep_check_index(known | seen if only else seen)
+        index = {i: Indexed(*seen[i], prints[i], plain[i]) for i in ids}
+        cache.keep_check_index(known | index if only else index)
         if not only:
             cache.keep_only_findings(set(prints.values()))
     for findings in results.values():
@@ -155,14 +158,23 @@ def check(
     return checked
 
 
-def _contents(folder: Path, known: tuple[str, str] | None) -> tuple[str, str]:
+def _contents(folder: Path, known: Indexed | None) -> tuple[str, str]:
     """The folder's signature and the digest of its contents, read again only when the
     signature is not the one ``known``."""
     found = list(files_of(folder))
     mark = signature(found)
-    if known is not None and known[0] == mark:
-        return known
+    if known is not None and known.signature == mark:
+        return mark, known.digest
     return mark, digest_files(sorted(found))
+
+
+def _kept(cache: Cache, known: Indexed | None, fingerprint: str) -> dict[str, Any] | None:
+    """The findings a check kept for this fingerprint (Findings.as_json): from the index,
+    else from the file each estate's findings are kept in as it is checked (a check
+    stopped midway)."""
+    if known is not None and known.fingerprint == fingerprint and known.findings is not None:
+        return known.findings
+    return cache.findings(fingerprint)
 
 
 def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str], list[Diagnostic]]:

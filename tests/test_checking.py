@@ -153,3 +153,25 @@ def test_an_estate_whose_files_are_touched_but_not_changed_keeps_its_findings(de
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
     assert "重新核对了 0 个有改动的小区" in again[2]
+
+
+def test_a_check_that_finds_nothing_changed_reads_the_index_alone(demo: Path) -> None:
+    """The findings of every estate are in one index: the per-estate files, kept as each
+    estate is checked so that a check stopped midway need not start again, are not read."""
+    first = check(demo, "--as-of", "2026-08-20")
+    checks = demo / ".sunshine-cache" / "checks"
+    each = sorted(p for p in checks.iterdir() if p.name != "index.json")
+    assert len(each) == 3
+    for kept in each:
+        kept.unlink()
+    again = check(demo, "--as-of", "2026-08-20")
+    assert again[:2] == first[:2]
+    assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
+
+
+def test_a_check_stopped_midway_resumes_from_the_findings_kept_so_far(demo: Path) -> None:
+    first = check(demo, "--as-of", "2026-08-20")
+    (demo / ".sunshine-cache" / "checks" / "index.json").unlink()  # as if stopped before the end
+    again = check(demo, "--as-of", "2026-08-20")
+    assert again[:2] == first[:2]
+    assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
