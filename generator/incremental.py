@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -66,7 +67,7 @@ from .peers import Figures
 from .render import citydata, pdf
 from .render.feeds import FeedEntry
 from .render.html import DEFAULT_THEME
-from .render.opendata import manifest, manifest_block
+from .render.opendata import manifest_block, write_manifest
 from .sheets import OverviewRow, Sheet
 from .site import Site, estate_folders, published_estate
 from .write import Patch, Writer, folder_of, link, put
@@ -687,7 +688,7 @@ def publish(
     owned = {p for s in built.summaries.values() for p in s.files}
     listed = [block for summary in built.summaries.values() for block in summary.manifest]
     listed += [manifest_block({p: d}) for p, d in writer.digests.items() if p not in owned]
-    writer.write("manifest.json", manifest(listed))
+    writer.stream("manifest.json", functools.partial(write_manifest, listed))
     return carried
 
 
