@@ -403,3 +403,34 @@ def test_a_city_sized_sitemap_is_split_and_the_site_feed_keeps_the_newest(
 def street_overviews(out: Path) -> str:
     """Every street's overview page (overview/<street>.html), one after another."""
     return "".join(p.read_text(encoding="utf-8") for p in sorted((out / "overview").glob("*.html")))
+
+
+def test_the_previous_manifest_is_read_as_written_but_the_carried_folders(tmp_path: Path) -> None:
+    """published() reads manifest.json a megabyte at a time: every path as json.loads would
+    read it (quotes, backslashes, Chinese, entries across the megabyte boundaries), and none
+    of the folders it is told to skip (carried estates, which a Patch leaves as they are)."""
+    import json
+
+    from generator.render.opendata import manifest_block, write_manifest
+
+    files = {
+        f"estate-{n:05d}/releases/2025-h{n % 2 + 1}/index.html": (n, f"{n:064x}")
+        for n in range(30_000)  # about 3 MB: the entries straddle the reads
+    }
+    files['compare/上海市 "第1" 街道\\.html'] = (7, "a" * 64)
+    files["en/estate-00001/index.html"] = (8, "b" * 64)
+    files["index.html"] = (9, "c" * 64)
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / "manifest.json").open("wb") as target:
+        write_manifest([manifest_block({p: d}) for p, d in files.items()], target.write)
+    raw = (out / "manifest.json").read_bytes()
+    listed = json.loads(raw)["files"]
+    assert {p: (e["bytes"], e["sha256"]) for p, e in listed.items()} == files
+    read = incremental.published(out)
+    assert read.pop("manifest.json") == (len(raw), hashlib.sha256(raw).hexdigest())
+    assert read == files
+    skipped = incremental.published(out, {"estate-00001", "en/estate-00001", "estate-29999"})
+    gone = ("estate-00001/", "en/estate-00001/", "estate-29999/")
+    assert skipped.keys() == {p for p in files if not p.startswith(gone)} | {"manifest.json"}
+    assert len(files) - len(skipped) == 3 - 1

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from typing import Any, BinaryIO
+from collections.abc import Callable
+from typing import Any
 
 from ..views import View, public_data
 from .tables import Table
@@ -64,7 +65,7 @@ def table_csv(table: Table, rows: list[list[str]], header: str = "labels") -> by
     return csv_head(table, header) + csv_lines(rows)
 
 
-def write_manifest(blocks: list[tuple[str, str]], target: BinaryIO) -> None:
+def write_manifest(blocks: list[tuple[str, str]], write: Callable[[bytes], object]) -> None:
     """Every published file with its size and SHA-256, sorted by path, written a block at a
     time: never joined in memory (at 10,000 estates the manifest is 120 MB).
 
@@ -73,10 +74,10 @@ def write_manifest(blocks: list[tuple[str, str]], target: BinaryIO) -> None:
     build of one changed estate joins the rest as they were. Bytes as
     ``json.dumps`` sorted and compact would give them; a test holds that.
     """
-    target.write(b'{"files":{')
+    write(b'{"files":{')
     for number, (_first, text) in enumerate(sorted(blocks)):
-        target.write(("," + text if number else text).encode())
-    target.write(b"}}\n")
+        write(("," + text if number else text).encode())
+    write(b"}}\n")
 
 
 def manifest_block(digests: dict[str, tuple[int, str]]) -> tuple[str, str]:
