@@ -1,21 +1,24 @@
 """YAML -> plain data plus the source location of every value.
 
-PyYAML's C parser composes the node tree (with marks); the values are built
-here so that duplicate keys are errors, numbers with a fraction become exact
-``Decimal`` from their source text (never ``float``), and anchors, aliases and
-custom tags, which make a ledger hard to read, are refused.
+The values are built here from the events of PyYAML's C parser, in one pass
+that also counts the file's bounds, so that duplicate keys are errors, numbers
+with a fraction become exact ``Decimal`` from their source text (never
+``float``), and anchors, aliases and custom tags, which make a ledger hard to
+read, are refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 
 from . import chars, mistakes, tree
 from .errors import Diagnostic, Location
@@ -38,7 +41,8 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 @dataclass(frozen=True)
 class Bounds:
-    """How much one file may hold, checked before it is parsed (site.yaml's limits)."""
+    """How much one file may hold, checked as it is parsed, before any of it is kept
+    (site.yaml's limits)."""
 
     size: int = 5 * 1024 * 1024  # bytes
     entries: int | None = 20_000  # list items and key-value pairs; None: not counted
@@ -49,14 +53,57 @@ BOUNDS = Bounds()
 SNAPSHOT_BOUNDS = Bounds(size=20 * 1024 * 1024, entries=None)  # machine-written JSON
 
 
+class Places(MutableMapping[DataPath, Location]):
+    """Where each value (or each key) of one file is written, by its path.
+
+    The loader notes a place as a (line, column) pair, and its ``Location`` is made when
+    it is first asked for: a file has thousands of values, and few of their places are
+    ever shown. A ``Location`` may be stored directly too (a Markdown file's body).
+    """
+
+    __slots__ = ("file", "noted")
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.noted: dict[DataPath, Location | tuple[int, int]] = {}  # the loader writes here
+
+    def __getitem__(self, path: DataPath) -> Location:
+        place = self.noted[path]
+        if isinstance(place, tuple):
+            place = self.noted[path] = Location(self.file, *place)
+        return place
+
+    def get(self, path: DataPath, default: Any = None) -> Any:
+        """The location at ``path``, or ``default``; without the exception ``Mapping.get`` uses."""
+        return self[path] if path in self.noted else default
+
+    def __setitem__(self, path: DataPath, location: Location) -> None:
+        self.noted[path] = location
+
+    def __delitem__(self, path: DataPath) -> None:
+        del self.noted[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.noted
+
+    def __iter__(self) -> Iterator[DataPath]:
+        return iter(self.noted)
+
+    def __len__(self) -> int:
+        return len(self.noted)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
 @dataclass
 class Located:
     """Data read from one file, with the location of each value and each key."""
 
     file: str
     data: Any
-    values: dict[DataPath, Location] = field(default_factory=dict)
-    keys: dict[DataPath, Location] = field(default_factory=dict)
+    values: MutableMapping[DataPath, Location] = field(default_factory=dict)
+    keys: MutableMapping[DataPath, Location] = field(default_factory=dict)
     spans: dict[DataPath, tuple[int, int]] = field(default_factory=dict)  # of scalars, in text
     text: str = ""
     line_offset: int = 0
@@ -94,11 +141,277 @@ class Located:
         return Location(self.file, line, index - start + 1)
 
 
+_STR = _TAG + "str"
+_MERGE = _TAG + "merge"
+_UNTAGGED = (None, "!")  # no tag, or "!" alone: the composer resolves these
+_COLLECTION_TAGS = (*_UNTAGGED, _TAG + "map", _TAG + "seq")  # a list or mapping left as it is
+_REFUSED = object()  # a scalar whose tag the loader does not read
+
+
+# the SafeLoader's implicit resolvers (both loaders' resolver is yaml.resolver.Resolver), by
+# the first character of a plain scalar ('' for an empty one), each list followed by the
+# rules for any first character, in the order PyYAML tries them
+_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = (
+    yaml.resolver.Resolver.yaml_implicit_resolvers
+)
+_ANYWHERE = _RESOLVERS.get(None, [])
+_IMPLICIT = {first: [*rules, *_ANYWHERE] for first, rules in _RESOLVERS.items() if first}
+_IMPLICIT[""] = [*_RESOLVERS.get("", []), *_ANYWHERE]
+
+
+def _scalar_tag(event: yaml.ScalarEvent) -> str:
+    """The tag PyYAML's composer gives a scalar: its own tag, else what the SafeLoader's
+    resolver reads a plain one as (int, float, bool, null, timestamp ...); a quoted one is str."""
+    tag = event.tag
+    if tag not in _UNTAGGED:
+        return tag
+    if not event.implicit[0]:
+        return _STR
+    text = event.value
+    for resolved, pattern in _IMPLICIT.get(text[:1], _ANYWHERE):
+        if pattern.match(text):
+            return resolved
+    return _STR
+
+
+def _typed(tag: str, text: str) -> Any:
+    """A scalar's value by its tag, or _REFUSED for a tag the loader does not read."""
+    if tag == _STR:
+        return text
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == _TAG + "int":  # past 4,300 digits Python refuses; such a "number" stays text
+        return int(text) if _PLAIN_INT.match(text) and len(text) < 4000 else text
+    if tag == _TAG + "float":
+        return _decimal(text)
+    if tag == _TAG + "timestamp":
+        return _date(text)
+    return _REFUSED
+
+
+def _alias_refused(path: DataPath) -> str:
+    return _("{path}：不能用别名（*名称）引用别处的值：请把值完整地写出来", path=dotted(path))
+
+
+def _key_refused(path: DataPath) -> str:
+    return _(
+        "{path}：键只能是普通的名字（不能用 << 合并键，也不能用列表或“? ”作键）",
+        path=dotted(path),
+    )
+
+
+def _key_twice(path: DataPath, key: str, first: Location) -> str:
+    return _(
+        "{path}：“{key}”写了两次（第一次在第 {line} 行）：同一级里每个键只能写一次，请删掉一个或合并成一个",
+        path=dotted(path),
+        key=key,
+        line=first.line,
+    )
+
+
+def _tag_refused(path: DataPath, tag: str) -> str:
+    """A tag (!name, !!python/…) is refused; the value it marks is not judged again."""
+    return _(
+        "{path}：不能用 {tag} 这样的类型标签：直接写值",
+        path=dotted(path),
+        tag=tag.replace(_TAG, "!!"),
+    )
+
+
+def _located(file: str, text: str, line_offset: int) -> Located:
+    """An empty ``Located`` for the loader to fill, its places noted as they come."""
+    return Located(file, None, Places(file), Places(file), text=text, line_offset=line_offset)
+
+
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NODE_EVENTS = (_SCALAR, _MAPPING, _SEQUENCE, yaml.AliasEvent)
+
+
+class _Open:
+    """A list or mapping whose end has not come yet: what the bounds count in it, and
+    where its values go."""
+
+    __slots__ = ("container", "path", "mapping", "children", "key")
+
+    def __init__(self, container: dict[str, Any] | list[Any] | None, path: DataPath, mapping: bool):
+        self.container: Any = container  # the dict or list being filled; None: not built
+        self.path = path
+        self.mapping = mapping
+        self.children = 0  # nodes so far; in a mapping a key and its value are two
+        self.key: str | None = None  # the key of the value to come; None: that value is skipped
+
+
+class _Reader:
+    """One pass over the C parser's events: the bounds are counted, and the plain data,
+    its locations and the loader's refusals are built, as the events come.
+
+    The outcomes are those of counting the bounds over the whole stream first and then
+    composing it with PyYAML: a bound reached before a syntax error is what is reported;
+    else the first error the composer would meet (a syntax error, or a second document).
+    A file with an anchor or an alias is read by the node path (``_compose``) once its
+    bounds are counted: there an alias is the very node its anchor marks, which decides
+    what is refused where; these are refused anyway, so they need not be fast.
+    """
+
+    def __init__(self, text: str, file: str, line_offset: int, bounds: Bounds):
+        self.text = text
+        self.file = file
+        self.line_offset = line_offset
+        self.bounds = bounds
+        values, keys = Places(file), Places(file)
+        self.located = Located(file, None, values, keys, text=text, line_offset=line_offset)
+        self.values, self.keys = values.noted, keys.noted  # (line, column) pairs, noted fast
+        self.spans = self.located.spans
+        self.diagnostics: list[Diagnostic] = []
+        self.building = True  # False past the first document, and once an anchor is met
+        self.anchored = False  # an anchor or an alias: the node path reads the file
+
+    def read(self) -> tuple[Located, list[Diagnostic]]:
+        loader = _Loader(self.text)
+        try:
+            outcome = self.walk(loader)
+        finally:
+            loader.dispose()
+        if isinstance(outcome, Diagnostic):  # over a bound: not kept either
+            return _located(self.file, "", self.line_offset), [outcome]
+        if self.anchored:
+            return _compose(self.text, self.file, self.line_offset)
+        if outcome is not None:
+            return _unread(outcome, self.text, self.file, self.line_offset)
+        return self.located, self.diagnostics
+
+    def walk(self, loader: Any) -> Diagnostic | yaml.YAMLError | None:
+        """Every event in turn: L009 at the first bound reached, else the error composing
+        the text would raise, else None (the data is built)."""
+        bounds, depth = self.bounds, self.bounds.depth
+        most = bounds.entries or 0  # 0: entries are not counted
+        open_: list[_Open] = []
+        entries = documents = 0
+        second: yaml.YAMLError | None = None  # the composer's error for a second document
+        root: Any = None  # where the first document's value starts
+        next_event, place = loader.get_event, self.place
+        while True:
+            try:
+                event = next_event()
+            except yaml.YAMLError as exc:
+                return exc if second is None else second
+            kind = type(event)
+            if kind in _ENDS:
+                open_.pop()
+                continue
+            if kind not in _NODE_EVENTS:
+                if kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents == 2:
+                        self.building = False
+                        second = ComposerError(
+                            "expected a single document in the stream",
+                            root,
+                            "but found another document",
+                            event.start_mark,
+                        )
+                elif kind is yaml.StreamEndEvent:
+                    return second
+                continue
+            parent = open_[-1] if open_ else None
+            if parent is not None:  # list items and keys are entries
+                entries += not parent.mapping or parent.children % 2 == 0
+                parent.children += 1
+            elif root is None:
+                root = event.start_mark
+            opened = place(event, kind, parent)
+            if opened is not None:
+                open_.append(opened)
+            if len(open_) > depth or (most and entries > most):
+                return _bound_hit(event, self.file, self.line_offset, bounds, len(open_) > depth)
+
+    def location(self, mark: Any) -> Location:
+        return Location(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def place(self, event: Any, kind: type, parent: _Open | None) -> _Open | None:
+        """Build one node into its parent; return the frame of the list or mapping it opens."""
+        path: DataPath
+        if event.anchor is not None or not self.building:  # an alias's anchor is its name
+            self.anchored = self.anchored or self.building
+            self.building = False
+            return _skipped(kind)
+        if parent is None:
+            path = ()
+        elif parent.container is None:
+            return _skipped(kind)
+        elif not parent.mapping:
+            path = (*parent.path, parent.children - 1)
+        elif parent.children % 2:
+            return self.key(event, kind, parent)
+        elif parent.key is None:  # the value of a refused or repeated key
+            return _skipped(kind)
+        else:
+            path = (*parent.path, parent.key)
+        mark = event.start_mark
+        self.values[path] = (mark.line + self.line_offset + 1, mark.column + 1)
+        opened = None
+        if kind is _SCALAR:
+            self.spans[path] = (mark.index, event.end_mark.index)
+            tag = _scalar_tag(event)
+            value = event.value if tag == _STR else _typed(tag, event.value)
+            if value is _REFUSED:
+                self.refuse_tag(tag, mark, path)
+                value = event.value
+        else:
+            if event.tag not in _COLLECTION_TAGS:
+                self.refuse_tag(event.tag, mark, path)
+            value = {} if kind is _MAPPING else []
+            opened = _Open(value, path, kind is _MAPPING)
+        if parent is None:
+            self.located.data = value
+        elif parent.mapping:
+            parent.container[parent.key] = value
+        else:
+            parent.container.append(value)
+        return opened
+
+    def key(self, event: Any, kind: type, parent: _Open) -> _Open | None:
+        """A key of the mapping ``parent``: a plain name, once; a merge key (<<) or a list
+        or mapping as a key is refused, and so is the value that follows a refused key."""
+        parent.key = None
+        if kind is _SCALAR and _scalar_tag(event) != _MERGE:
+            key, path, mark = event.value, (*parent.path, event.value), event.start_mark
+            if key in parent.container:
+                first = self.located.keys[path]
+                where = self.location(mark)
+                self.diagnostics.append(Diagnostic("L002", where, _key_twice(path, key, first)))
+                return None
+            self.keys[path] = (mark.line + self.line_offset + 1, mark.column + 1)
+            parent.key = key
+            return None
+        where = self.location(event.start_mark)
+        self.diagnostics.append(Diagnostic("L004", where, _key_refused(parent.path)))
+        return _skipped(kind)
+
+    def refuse_tag(self, tag: str, mark: Any, path: DataPath) -> None:
+        where = self.location(mark)
+        self.diagnostics.append(Diagnostic("L004", where, _tag_refused(path, tag)))
+        self.located.refused.add(path)
+
+
+def _skipped(kind: type) -> _Open | None:
+    """The frame of a list or mapping that is counted but not built; None for a scalar."""
+    if kind is _MAPPING or kind is _SEQUENCE:
+        return _Open(None, (), kind is _MAPPING)
+    return None
+
+
 class _Builder:
+    """The node path: values built from PyYAML's composed nodes, for a file with anchors or
+    aliases, where an alias is the anchored node itself (refused where it is met again)."""
+
     def __init__(self, file: str, line_offset: int):
         self.file = file
         self.line_offset = line_offset
-        self.located = Located(file, None, line_offset=line_offset)
+        self.located = _located(file, "", line_offset)
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
 
@@ -112,10 +425,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         if id(node) in self._seen:  # an alias: the composer hands back the anchored node
             where = self.located.where(path, key=True)
-            message = _(
-                "{path}：不能用别名（*名称）引用别处的值：请把值完整地写出来", path=dotted(path)
-            )
-            self.diagnostics.append(Diagnostic("L004", where, message))
+            self.diagnostics.append(Diagnostic("L004", where, _alias_refused(path)))
             return None
         self.located.values[path] = self.loc(node)
         self._seen.add(id(node))
@@ -131,61 +441,29 @@ class _Builder:
     def mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
-                self.problem(
-                    "L004",
-                    key_node,
-                    _(
-                        "{path}：键只能是普通的名字（不能用 << 合并键，也不能用列表或“? ”作键）",
-                        path=dotted(path),
-                    ),
-                )
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                self.problem("L004", key_node, _key_refused(path))
                 continue
             key = str(key_node.value)
             if key in result:
                 first = self.located.keys[(*path, key)]
-                self.problem(
-                    "L002",
-                    key_node,
-                    _(
-                        "{path}：“{key}”写了两次（第一次在第 {line} 行）：同一级里每个键只能写一次，请删掉一个或合并成一个",
-                        path=dotted((*path, key)),
-                        key=key,
-                        line=first.line,
-                    ),
-                )
+                self.problem("L002", key_node, _key_twice((*path, key), key, first))
                 continue
             self.located.keys[(*path, key)] = self.loc(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
 
     def refuse_tag(self, node: yaml.Node, path: DataPath) -> None:
-        """A tag (!name, !!python/…) is refused; the value it marks is not judged again."""
-        message = _(
-            "{path}：不能用 {tag} 这样的类型标签：直接写值",
-            path=dotted(path),
-            tag=node.tag.replace(_TAG, "!!"),
-        )
-        self.problem("L004", node, message)
+        self.problem("L004", node, _tag_refused(path, node.tag))
         self.located.refused.add(path)
 
     def scalar(self, node: yaml.ScalarNode, path: DataPath) -> Any:
-        tag, text = node.tag, node.value
         self.located.spans[path] = (node.start_mark.index, node.end_mark.index)
-        if tag == _TAG + "str":
-            return text
-        if tag == _TAG + "null":
-            return None
-        if tag == _TAG + "bool":
-            return text.lower() in ("true", "yes", "on", "y")
-        if tag == _TAG + "int":  # past 4,300 digits Python refuses; such a "number" stays text
-            return int(text) if _PLAIN_INT.match(text) and len(text) < 4000 else text
-        if tag == _TAG + "float":
-            return _decimal(text)
-        if tag == _TAG + "timestamp":
-            return _date(text)
-        self.refuse_tag(node, path)
-        return text
+        value = _typed(node.tag, node.value)
+        if value is _REFUSED:
+            self.refuse_tag(node, path)
+            return node.value
+        return value
 
 
 def _decimal(text: str) -> Decimal | str:
@@ -219,15 +497,33 @@ def dotted(path: DataPath) -> str:
 def load_text(
     text: str, file: str, line_offset: int = 0, bounds: Bounds = BOUNDS
 ) -> tuple[Located, list[Diagnostic]]:
-    """Parse YAML text within the bounds; return the located data and every problem found."""
+    """Parse YAML text within the bounds; return the located data and every problem found.
+
+    The text is parsed once (see ``_Reader``); the outcomes are those of counting the
+    bounds first and composing after."""
+    return _Reader(text, file, line_offset, bounds).read()
+
+
+def _compose(text: str, file: str, line_offset: int) -> tuple[Located, list[Diagnostic]]:
+    """The node path: compose the text with PyYAML, then build the values from its nodes."""
     builder = _Builder(file, line_offset)
-    over = _over(text, file, line_offset, bounds)
-    if over is not None:  # not kept either: nothing more is asked of it
-        return builder.located, [over]
     builder.located.text = text
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
+        return _unread(exc, text, file, line_offset)
+    if node is not None:
+        builder.located.data = builder.build(node, ())
+    return builder.located, builder.diagnostics
+
+
+def _unread(
+    exc: yaml.YAMLError, text: str, file: str, line_offset: int
+) -> tuple[Located, list[Diagnostic]]:
+    """L001 for text YAML cannot read, placed at the slip that probably caused it; for
+    characters YAML does not allow (a reader error), each of them."""
+    located = _located(file, text, line_offset)
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1) if mark else 1
         column = (mark.column + 1) if mark else 1
@@ -237,41 +533,11 @@ def load_text(
         else:
             message = _syntax_message(exc)
         where = Location(file, line + line_offset, column)
-        return builder.located, [Diagnostic("L001", where, message)]
-    except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
-        found = _refused_characters(builder.located)
-        return builder.located, found or [
-            Diagnostic("L001", Location(file, 1 + line_offset, 1), _syntax_message(exc))
-        ]
-    if node is not None:
-        builder.located.data = builder.build(node, ())
-    return builder.located, builder.diagnostics
-
-
-def _over(text: str, file: str, line_offset: int, bounds: Bounds) -> Diagnostic | None:
-    """L009 when the text holds more entries or deeper nesting than the bounds allow,
-    found from the parser's events before anything is built; a syntax error is left to
-    the parse that follows."""
-    entries = 0
-    open_: list[list[int]] = []  # per open list or mapping: [is a mapping, children so far]
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionEndEvent):
-                open_.pop()
-                continue
-            if not isinstance(event, yaml.NodeEvent):
-                continue
-            if open_:
-                parent = open_[-1]
-                entries += not parent[0] or parent[1] % 2 == 0
-                parent[1] += 1
-            if isinstance(event, yaml.CollectionStartEvent):
-                open_.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
-            if len(open_) > bounds.depth or (bounds.entries and entries > bounds.entries):
-                return _bound_hit(event, file, line_offset, bounds, len(open_) > bounds.depth)
-    except yaml.YAMLError:
-        return None
-    return None
+        return located, [Diagnostic("L001", where, message)]
+    found = _refused_characters(located)
+    return located, found or [
+        Diagnostic("L001", Location(file, 1 + line_offset, 1), _syntax_message(exc))
+    ]
 
 
 def _bound_hit(

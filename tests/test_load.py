@@ -5,7 +5,7 @@ import json
 from decimal import Decimal
 
 from generator.errors import Diagnostic, Location
-from generator.load import load_text
+from generator.load import Bounds, load_text
 from generator.model.notices import Release
 from generator.releases import snapshot_text
 
@@ -130,3 +130,129 @@ def test_unknown_key_deep_in_a_list_suggests_the_field(site: Site) -> None:
         problem.message
         == "standards[0].periods[0].amuont：没有“amuont”这个字段，是不是“amount”（收费标准）？"
     )
+
+
+# -- one pass over the parser's events: the same outcomes as bounding first, composing after
+
+
+def test_quoted_values_stay_text_and_plain_ones_are_typed() -> None:
+    text = (
+        "a: '123'\nb: \"2025-01-01\"\nc: 2025-01-01\nd: 123\ne: !!str 123\nf: ~\ng: yes\nh: 1.50\n"
+    )
+    located, problems = load_text(text, "t.yaml")
+    assert problems == []
+    assert located.data == {
+        "a": "123",
+        "b": "2025-01-01",
+        "c": dt.date(2025, 1, 1),
+        "d": 123,
+        "e": "123",
+        "f": None,
+        "g": True,
+        "h": Decimal("1.50"),
+    }
+    assert [type(v) for v in located.data.values()][:4] == [str, str, dt.date, int]
+
+
+def test_a_bound_reached_before_a_later_syntax_error_is_what_is_reported() -> None:
+    text = "votes:\n" + "".join(f"  - v{i}\n" for i in range(6)) + "bad: [\n"
+    located, problems = load_text(text, "t.yaml", bounds=Bounds(entries=5))
+    assert problems == [
+        Diagnostic(
+            "L009",
+            Location("t.yaml", 6, 5),
+            "这个文件的条目（列表项和“键: 值”）超过 5 个，到这里为止，文件没有读取：请把内容拆到几个文件里（如按期次分开报表），上限在 site.yaml 的 limits 里设置",
+        )
+    ]
+    assert located.data is None and dict(located.values) == {}
+
+
+def test_a_syntax_error_before_the_bound_is_what_is_reported() -> None:
+    text = "bad: [\nvotes:\n" + "".join(f"  - v{i}\n" for i in range(6))
+    located, problems = load_text(text, "t.yaml", bounds=Bounds(entries=5))
+    assert problems == [
+        Diagnostic(
+            "L001",
+            Location("t.yaml", 3, 3),
+            "YAML 写法有误：请检查这一行和上一行的缩进（只用空格）、英文冒号和引号",
+        )
+    ]
+    assert located.data is None and located.text == text
+
+
+def test_a_second_document_is_a_syntax_error_unless_a_bound_is_reached_in_it() -> None:
+    _, problems = load_text("a: 1\n---\nb: [\n", "t.yaml")
+    assert [(p.code, p.location.line, p.location.column) for p in problems] == [("L001", 2, 1)]
+    _, problems = load_text("a: 1\n--- " + "[" * 40 + "\n", "t.yaml")
+    assert problems == [
+        Diagnostic(
+            "L009",
+            Location("t.yaml", 2, 37),
+            "这里嵌套超过 32 层，文件没有读取：公示数据用不到这么多层，请检查缩进和括号",
+        )
+    ]
+
+
+def test_an_alias_is_refused_where_it_is_used() -> None:
+    located, problems = load_text("a: &x {k: 1}\nb: *x\n", "t.yaml")
+    assert located.data == {"a": {"k": 1}, "b": None}
+    assert problems == [
+        Diagnostic(
+            "L004",
+            Location("t.yaml", 2, 1),
+            "b：不能用别名（*名称）引用别处的值：请把值完整地写出来",
+        )
+    ]
+
+
+def test_an_undefined_alias_is_a_syntax_error() -> None:
+    _, problems = load_text("a: *nowhere\n", "t.yaml")
+    assert problems == [
+        Diagnostic(
+            "L001", Location("t.yaml", 1, 4), "不能用 * 开头的别名：以 * 开头的值请加英文双引号"
+        )
+    ]
+
+
+def test_merge_and_complex_keys_are_refused_and_their_values_skipped() -> None:
+    message = "（整个文件）：键只能是普通的名字（不能用 << 合并键，也不能用列表或“? ”作键）"
+    located, problems = load_text("a: 1\n<<: {k: 2}\n", "t.yaml")
+    assert located.data == {"a": 1}
+    assert problems == [Diagnostic("L004", Location("t.yaml", 2, 1), message)]
+    located, problems = load_text("? [x]\n: 1\nb: 2\n", "t.yaml")
+    assert located.data == {"b": 2}
+    assert problems == [Diagnostic("L004", Location("t.yaml", 1, 3), message)]
+    # an anchor under a refused key was never used: its alias reads as the value itself
+    located, problems = load_text("<<: &x {k: 1}\nb: *x\n", "t.yaml")
+    assert located.data == {"b": {"k": 1}}
+    assert problems == [Diagnostic("L004", Location("t.yaml", 1, 1), message)]
+
+
+def test_a_tag_on_a_list_is_refused_and_its_items_are_still_read() -> None:
+    located, problems = load_text("a: !!seq [1]\nb: !t [2]\n", "t.yaml")
+    assert located.data == {"a": [1], "b": [2]}
+    assert located.refused == {("b",)}
+    assert problems == [
+        Diagnostic("L004", Location("t.yaml", 2, 4), "b：不能用 !t 这样的类型标签：直接写值")
+    ]
+
+
+def test_places_are_a_mapping_of_locations_made_when_asked_for() -> None:
+    located, _ = load_text("a:\n  b: 1\n", "t.yaml", line_offset=2)
+    assert located.values.get(("a", "b")) == Location("t.yaml", 4, 6)
+    assert located.values.get(("c",)) is None and ("a",) in located.values
+    assert dict(located.keys) == {
+        ("a",): Location("t.yaml", 3, 1),
+        ("a", "b"): Location("t.yaml", 4, 3),
+    }
+    located.values[("body",)] = Location("t.yaml", 9, 1)
+    assert located.values.setdefault(("body",), Location("t.yaml", 1, 1)) == Location(
+        "t.yaml", 9, 1
+    )
+    assert located.values == {
+        (): Location("t.yaml", 3, 1),
+        ("a",): Location("t.yaml", 4, 3),
+        ("a", "b"): Location("t.yaml", 4, 6),
+        ("body",): Location("t.yaml", 9, 1),
+    }
+    assert located.where(("a", "b", "x")) == Location("t.yaml", 4, 6)

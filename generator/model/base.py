@@ -88,6 +88,8 @@ def _flaw(flaw: chars.Flaw) -> PydanticCustomError:
 
 
 def _written(value: Any) -> str:
+    if type(value) is str and value and not value.isspace():  # the usual case, first
+        return value
     if isinstance(value, bool):
         raise _fail(
             "S003",
@@ -120,19 +122,12 @@ def _one_line(value: Any) -> None:
 
 
 def _decimal(value: Any, places: int, what: str) -> Decimal:
-    _one_line(value)
-    if isinstance(value, str) and (slip := mistakes.number(value, places)) is not None:
-        raise _fail("S004", slip)
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        raise _fail("S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value))
-    try:
-        number = Decimal(value) if not isinstance(value, Decimal) else value
-    except InvalidOperation:
-        raise _fail(
-            "S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value)
-        ) from None
-    if not number.is_finite():
-        raise _fail("S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value))
+    if type(value) is Decimal and value.is_finite():  # as the loader reads 12.50
+        number = value
+    elif isinstance(value, str) and mistakes.PLAIN_NUMBER.match(value):
+        number = Decimal(value)  # "12.50", as a snapshot holds it: nothing to explain
+    else:
+        number = _number(value, places, what)
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     if exponent < -places:
@@ -149,6 +144,24 @@ def _decimal(value: Any, places: int, what: str) -> Decimal:
             number = number.quantize(Decimal("0.01"))
         except InvalidOperation:
             raise _fail("S004", _("{value} 太大了，请检查位数"), value=str(value)) from None
+    return number
+
+
+def _number(value: Any, places: int, what: str) -> Decimal:
+    """Any other value as a number, or the error that explains what is wrong with it."""
+    _one_line(value)
+    if isinstance(value, str) and (slip := mistakes.number(value, places)) is not None:
+        raise _fail("S004", slip)
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise _fail("S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value))
+    try:
+        number = Decimal(value) if not isinstance(value, Decimal) else value
+    except InvalidOperation:
+        raise _fail(
+            "S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value)
+        ) from None
+    if not number.is_finite():
+        raise _fail("S004", _("这里要写{what}，现在写的是 {got}"), what=what, got=_shown(value))
     return number
 
 
@@ -210,6 +223,8 @@ def _positive(value: Decimal) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
+    if type(value) is dt.date:  # as the loader reads 2025-07-01: nothing to explain
+        return value
     _one_line(value)
     if isinstance(value, dt.datetime):
         raise _fail("S005", _("日期不要带时间：只写 {day}"), day=value.date().isoformat())
