@@ -6,7 +6,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,83 @@ class EstateSummary:
             f"{self.name} {self.city}{self.district} {self.street} {self.community} {self.address}"
         )
 
+    def brief(self) -> Brief:
+        """What the pages over all estates need of it (see Brief)."""
+        pages = [(path, day.isoformat() if day else None) for path, day in self.pages]
+        sheet_files = {
+            p: self.files[p] for p in [*self.sheets, self.latest_sheet] if p in self.files
+        }
+        tables = hashlib.sha256()
+        for name, packed in sorted(self.tables.items()):
+            tables.update(f"\0{name}\0".encode() + hashlib.sha256(packed).digest())
+        return Brief(
+            id=self.id, sort_key=self.sort_key, name=self.name, city=self.city,
+            district=self.district, street=self.street, community=self.community,
+            address=self.address, latest_day=self.latest_day, overview=self.overview,
+            latest_sheet=self.latest_sheet, sheet_paper=self.sheet_paper, since=self.since,
+            until=self.until, figures=self.figures, notices=self.notices, pinyin=self.pinyin,
+            sheets=self.sheets, sheet_files=sheet_files,
+            feed_entries=feeds.newest(self.feed_entries, SITE_FEED),
+            packed_pages=zlib.compress(json.dumps(pages, ensure_ascii=False).encode()),
+            packed_manifest=[opendata.pack_block(block) for block in self.manifest],
+            tables_digest=tables.digest(), file_count=len(self.files),
+        )  # fmt: skip
+
+
+@dataclass
+class Brief:
+    """What the pages over all estates need of an estate's summary, and no more.
+
+    A build holds one of these an estate while the summaries themselves stay
+    in its state, one file an estate (state.Store): at 10,000 estates the
+    summaries are some 800 MB in memory, their briefs a tenth of that. The
+    manifest's blocks and the pages for the sitemap are kept compressed, the
+    site's feed only the newest entries, the tables only their digest (data/
+    reads each estate's summary again when it is made).
+    """
+
+    id: str
+    sort_key: tuple[str, ...]
+    name: str
+    city: str
+    district: str
+    street: str
+    community: str
+    address: str
+    latest_day: dt.date | None
+    overview: sheets.OverviewRow | None
+    latest_sheet: str | None
+    sheet_paper: str | None
+    since: dt.date
+    until: dt.date
+    figures: peers.Figures | None
+    notices: list[tuple[str, str]]
+    pinyin: tuple[str, str]
+    sheets: dict[str, str]  # sheet path -> its HTML's digest
+    sheet_files: dict[str, tuple[int, str]]  # those of its files that are sheets
+    feed_entries: list[feeds.FeedEntry]  # its newest, as many as the site's feed shows
+    packed_pages: bytes  # its pages and their days, for the sitemap
+    packed_manifest: list[tuple[str, bytes]]  # its blocks of manifest.json
+    tables_digest: bytes  # of its tables, for what data/ is made of
+    file_count: int
+
+    @property
+    def find_text(self) -> str:
+        return (
+            f"{self.name} {self.city}{self.district} {self.street} {self.community} {self.address}"
+        )
+
+    def shas(self) -> Iterator[str]:
+        """The SHA-256 of each of its files, from its blocks of the manifest."""
+        for _first, packed in self.packed_manifest:
+            yield from opendata.manifest_shas(zlib.decompress(packed))
+
+    def site_pages(self) -> list[tuple[str, dt.date | None]]:
+        return [
+            (path, dt.date.fromisoformat(day) if day else None)
+            for path, day in json.loads(zlib.decompress(self.packed_pages))
+        ]
+
 
 @dataclass
 class Rendered:
@@ -265,11 +343,11 @@ def _themes(root: Path, name: str) -> dict[str, Theme]:
 def render_site_pages(
     root: Path,
     config: SiteConfig,
-    summaries: list[EstateSummary],
+    summaries: list[Brief],
     write: Callable[[str, bytes], None],
     as_of: dt.date,
     with_pdf: bool,
-    unpublished: tuple[EstateSummary, ...] = (),
+    unpublished: tuple[Brief, ...] = (),
 ) -> None:
     """The pages over all estates: index, street overview, print lists, feeds, sitemap;
     ``unpublished`` estates (held back, nothing online) show on the overview only.
@@ -322,10 +400,18 @@ def render_site_pages(
     write("search.json", citydata.search_index(ordered))
     everything = [entry for s in ordered for entry in s.feed_entries]
     write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything, SITE_FEED))
-    pages = out.pages + [p for s in ordered for p in s.pages]
-    urls = [(base + p.removesuffix("index.html"), d) for p, d in pages]
-    for name, data in feeds.sitemaps(base, urls).items():
+    for name, data in feeds.sitemaps(base, _sitemap_urls(base, out.pages, ordered)):
         write(name, data)
+
+
+def _sitemap_urls(
+    base: str, pages: list[tuple[str, dt.date | None]], briefs: list[Brief]
+) -> Iterator[tuple[str, dt.date | None]]:
+    """Every page's URL and day: the site's own pages, then each estate's, each sorted; an
+    estate's pages are unpacked one estate at a time (430,000 at 10,000 estates)."""
+    yield from sorted((base + p.removesuffix("index.html"), d) for p, d in pages)
+    for brief in briefs:
+        yield from sorted((base + p.removesuffix("index.html"), d) for p, d in brief.site_pages())
 
 
 @dataclass(frozen=True)
@@ -336,19 +422,30 @@ class CityData:
     make: Callable[[Path], dict[str, Path]]  # data/'s files written into a folder
 
 
-def city_data(config: SiteConfig, summaries: list[EstateSummary]) -> CityData:
+def city_data(
+    config: SiteConfig, briefs: list[Brief], summary: Callable[[str], EstateSummary]
+) -> CityData:
     """data/ of these estates; made again only when an estate's tables or listing change
-    (at 1,000 estates it is 95 MiB, a minute to make)."""
-    ordered = sorted(summaries, key=lambda s: s.sort_key)
+    (at 1,000 estates it is 95 MiB, a minute to make), from each estate's ``summary``
+    read one at a time."""
+    ordered = sorted(briefs, key=lambda s: s.sort_key)
     base = config.base_url.rstrip("/") + "/"
     listed = citydata.estates_json(ordered, base)
     text = json.dumps(listed, sort_keys=True, default=str)
     digest = hashlib.sha256("\0".join((config.title, base, DATA_SCHEMA, text)).encode())
-    for summary in ordered:
-        for name, packed in sorted(summary.tables.items()):
-            digest.update(f"\0{summary.id}\0{name}\0".encode() + hashlib.sha256(packed).digest())
-    make = functools.partial(citydata.city_files, ordered, config.title, base, DATA_SCHEMA, listed)
+    for brief in ordered:
+        digest.update(f"\0{brief.id}\0".encode() + brief.tables_digest)
+    packs = functools.partial(_packs, [b.id for b in ordered], summary)
+    make = functools.partial(citydata.city_files, packs, config.title, base, DATA_SCHEMA, listed)
     return CityData(digest.hexdigest(), make)
+
+
+def _packs(
+    ids: list[str], summary: Callable[[str], EstateSummary]
+) -> Iterator[tuple[dict[str, bytes], dict[str, bytes]]]:
+    for estate_id in ids:
+        read = summary(estate_id)
+        yield read.lines, read.tables
 
 
 @dataclass(frozen=True)
@@ -359,12 +456,12 @@ class Street:
     district: str
     street: str
     page: str  # its file name, without suffix (see sheets.street_file)
-    estates: list[EstateSummary]
+    estates: list[Brief]
 
 
-def site_streets(ordered: list[EstateSummary]) -> list[Street]:
+def site_streets(ordered: list[Brief]) -> list[Street]:
     """Every street with its estates, in the index's order."""
-    grouped: dict[tuple[str, str, str], list[EstateSummary]] = {}
+    grouped: dict[tuple[str, str, str], list[Brief]] = {}
     for s in ordered:
         grouped.setdefault((s.city, s.district, s.street), []).append(s)
     return [Street(*key, street_page(*key), estates) for key, estates in grouped.items()]
@@ -409,7 +506,7 @@ def _street_pages(
 
 
 def _strip_charts(
-    theme: Theme, rows: list[tuple[EstateSummary, list[Any]]], settings: peers.Settings
+    theme: Theme, rows: list[tuple[Brief, list[Any]]], settings: peers.Settings
 ) -> dict[tuple[str, str], str]:
     """A small chart a figure: where the estate stands among its street's (else its city's) peers."""
     drawn = {}
@@ -428,7 +525,7 @@ SitePdf = tuple[str, object, Callable[[], bytes]]
 
 
 def street_overviews(
-    root: Path, config: SiteConfig, summaries: list[EstateSummary], as_of: dt.date
+    root: Path, config: SiteConfig, summaries: list[Brief], as_of: dt.date
 ) -> list[SitePdf]:
     """The street office's overview, a PDF per street; made from the estates' summaries alone."""
     ordered = sorted(summaries, key=lambda s: s.sort_key)
@@ -444,7 +541,7 @@ def street_overview(
     return sheets.overview_pdf(_themes(root, config.theme)[DEFAULT], config, street, rows, as_of)
 
 
-def print_files(summaries: list[EstateSummary], locate: Callable[[str], Path]) -> list[SitePdf]:
+def print_files(summaries: list[Brief], locate: Callable[[str], Path]) -> list[SitePdf]:
     """Each street's latest sheets in one file, to print at once, on A4 and on A3.
 
     The sheets are laid out on the site's paper; the file on the other paper
@@ -455,7 +552,7 @@ def print_files(summaries: list[EstateSummary], locate: Callable[[str], Path]) -
     made: list[SitePdf] = []
     for name, group in sheets.group_streets(ordered):
         sheets_of = [s.latest_sheet for s in group if s.latest_sheet]
-        inputs = tuple(s.files[p][1] for s, p in zip(group, sheets_of, strict=True))
+        inputs = tuple(s.sheet_files[p][1] for s, p in zip(group, sheets_of, strict=True))
         files = [locate(p) for p in sheets_of]
         paper = next((s.sheet_paper for s in group if s.sheet_paper), sheets.PAPERS[0])
         made.append((f"print/{name}", inputs, functools.partial(_merge, files)))

@@ -24,14 +24,14 @@ files back as bytes, which this process writes.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import json
+import itertools
 import os
-import re
 import tempfile
 from collections.abc import Callable, Container
 from concurrent.futures import Executor, Future, as_completed
@@ -41,6 +41,7 @@ from typing import Any
 
 from . import __version__, chars, fonts, state, write
 from .build import (
+    Brief,
     CityData,
     EstateSummary,
     Rendered,
@@ -51,24 +52,25 @@ from .build import (
     render_site_pages,
     street_overviews,
 )
-from .cache import CACHE_FOLDER, Cache, Digest
+from .cache import CACHE_FOLDER, Cache, Digest, Shas
 from .config import SiteConfig, require_config
 from .errors import (
     ContentError,
     Diagnostic,
+    GeneratorError,
     Location,
     Severity,
     failed_estate,
     no_chinese_font,
 )
 from .fingerprint import Stats, code_digest, content_digest, digest_tree, files_of
-from .i18n import DEFAULT, LANGUAGES
+from .i18n import DEFAULT, LANGUAGES, _
 from .load import load_text, read_text
 from .peers import Figures
 from .render import citydata, pdf
 from .render.feeds import FeedEntry
 from .render.html import DEFAULT_THEME
-from .render.opendata import manifest_block, write_manifest
+from .render.opendata import manifest_block, manifest_entries, pack_block, write_manifest
 from .sheets import OverviewRow, Sheet
 from .site import Site, estate_folders, published_estate
 from .write import Patch, Writer, folder_of, link, put
@@ -472,13 +474,17 @@ def blocks(files: dict[str, Digest]) -> list[tuple[str, str]]:
 
 @dataclass
 class Built:
-    """What render made of every estate, for publish and record."""
+    """What render made of every estate, for publish and record: a brief of each estate
+    (build.Brief), its summary in the state (state.Store) once its sheets are in."""
 
-    summaries: dict[str, EstateSummary]
+    briefs: dict[str, Brief]
     report: Report
     laying: dict[Future[tuple[str, Digest]], str]  # sheets being laid out -> their estate
     frozen: set[str]  # held back and not published anew (with those B001 added)
-    unpublished: tuple[EstateSummary, ...]  # of those, the ones with nothing online
+    unpublished: tuple[Brief, ...]  # of those, the ones with nothing online
+    waiting: dict[str, EstateSummary] = field(default_factory=dict)  # rendered, sheets to come
+    made: set[str] = field(default_factory=set)  # the SHA-256 of the files rendered anew
+    dropped: set[str] = field(default_factory=set)  # and of those their previous records named
 
 
 def render(
@@ -488,69 +494,98 @@ def render(
     store: state.Store,
     pool: Executor,
     writer: Writer,
+    cache: Cache | None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Built:
     """Render (or restore) the estates the plan names; carry the others and keep online
-    the held-back ones the last build published. Their sheets start laying out."""
+    the held-back ones the last build published. Their sheets start laying out.
+
+    A summary is read, used and let go one estate at a time: the build keeps its brief,
+    and the state keeps it (see finish)."""
     report = Report(writer.out, held=inputs.held)
     rendering = [pool.submit(render_one, i, inputs.prints[i]) for i in plan.render]
-    kept = {i: s for i in [*plan.carry, *plan.online] if (s := _summary(store, i)) is not None}
-    # an estate whose record is gone or damaged is rendered, never left out
-    rendering += [pool.submit(render_one, i, inputs.prints[i]) for i in plan.carry if i not in kept]
-    if isinstance(writer, Patch):  # the carried estates' folders stay as they are, unread
-        carried = [kept[i] for i in plan.carry if i in kept]
-        writer.previous = published(
-            writer.out, {folder_of(p, NESTED) for s in carried for p in s.files}
-        )
-    summaries: dict[str, EstateSummary] = {}
+    built = Built({}, report, {}, set(inputs.frozen), ())
     for estate_id in plan.carry:
-        if estate_id in kept:
-            _keep(writer, kept[estate_id])
-            summaries[estate_id] = kept[estate_id]
-            report.carried.append(estate_id)
-    frozen = set(inputs.frozen)
-    laying: dict[Future[tuple[str, Digest]], str] = {}
+        summary = _summary(store, estate_id)
+        if summary is None:  # its record is gone or damaged: rendered, never left out
+            rendering.append(pool.submit(render_one, estate_id, inputs.prints[estate_id]))
+            continue
+        writer.keep_estate(estate_id, summary.files)
+        built.briefs[estate_id] = summary.brief()
+        report.carried.append(estate_id)
+    if isinstance(writer, Patch):  # the carried estates' folders stay as they are, unread
+        writer.previous = published(writer.out, writer.owners)
     for count, finished in enumerate(as_completed(rendering), start=1):
         done = finished.result()
         if done.summary is None:
             inputs.held.setdefault(done.estate_id, []).extend(done.problems)
-            frozen.add(done.estate_id)
+            built.frozen.add(done.estate_id)
             continue
-        summaries[done.estate_id] = done.summary
+        writer.adopt_estate(done.estate_id, done.summary.files)
         report.rendered.append(done.estate_id)
         if done.restored:
             report.restored.append(done.estate_id)
-        for relative, digest in done.summary.files.items():
-            writer.adopt(relative, digest)
         for sheet in done.layouts:
-            laying[pool.submit(lay_out, sheet.path, sheet.html, sheet.digest)] = done.estate_id
+            laying = pool.submit(lay_out, sheet.path, sheet.html, sheet.digest)
+            built.laying[laying] = done.estate_id
+        if done.layouts:  # its brief for the site's pages now, again when its sheets are in
+            built.waiting[done.estate_id] = done.summary
+            built.briefs[done.estate_id] = done.summary.brief()
+        else:
+            finish(done.summary, done.restored, inputs, plan, previous, store, cache, built)
+        done.summary = None  # its future holds it to the end: the brief is what stays
         if progress:
             progress("estates", count, len(rendering))
-    online = {i: kept.get(i) or _summary(store, i) for i in sorted(frozen) if i in previous.made}
-    for estate_id, summary in online.items():
+    for estate_id in sorted(built.frozen):
+        summary = _summary(store, estate_id) if estate_id in previous.made else None
         if summary is not None and all((writer.out / r).is_file() for r in summary.files):
-            _keep(writer, summary)
-            summaries[estate_id] = summary
-    codes = {i: tuple(sorted({d.code for d in found})) for i, found in inputs.held.items()}
-    unpublished = tuple(
-        _unlisted(inputs.root, inputs.config, i, codes[i])
-        for i in sorted(frozen - summaries.keys())
+            writer.keep_estate(estate_id, summary.files)
+            built.briefs[estate_id] = summary.brief()
+    codes = inputs.codes
+    built.unpublished = tuple(
+        _unlisted(inputs.root, inputs.config, i, codes[i]).brief()
+        for i in sorted(built.frozen - built.briefs.keys())
     )
+    built.briefs = dict(sorted(built.briefs.items()))
     report.rendered.sort()
     report.restored.sort()
     report.carried.sort()
-    return Built(dict(sorted(summaries.items())), report, laying, frozen, unpublished)
+    return built
 
 
-_ENTRY = re.compile(rb'"((?:[^"\\]|\\.)*)":\{"bytes":([0-9]+),"sha256":"([0-9a-f]{64})"\}')
+def finish(
+    summary: EstateSummary,
+    restored: bool,
+    inputs: Inputs,
+    plan: Plan,
+    previous: Previous,
+    store: state.Store,
+    cache: Cache | None,
+    built: Built,
+) -> None:
+    """A rendered estate whose files are all in (its sheets too): its summary kept in the
+    state (no record describes the output until the build's own, see pipeline) and the
+    cache, the SHA-256 of its files and of those its previous record named noted for the
+    cache, and its brief taken."""
+    estate_id = summary.id
+    summary.manifest = blocks(summary.files)
+    if plan.in_place and cache and estate_id in previous.made:  # read before it is replaced
+        old = _summary(store, estate_id)
+        built.dropped |= {sha for _size, sha in old.files.values()} if old else set()
+    store.keep_estate(estate_id, {"summary": summary})
+    if cache and not restored:
+        cache.keep_estate(inputs.prints[estate_id], state.dumps(summary))
+    if plan.in_place:
+        built.made |= {sha for _size, sha in summary.files.values()}
+    built.briefs[estate_id] = summary.brief()
 
 
 def published(out: Path, skip: Container[str] = ()) -> dict[str, Digest]:
     """Every file of the output by its manifest (which the state's site record vouches for),
-    but those in the top folders ``skip`` names (estates carried whole, see write.Patch).
+    but those in the top folders ``skip`` names (estates kept whole, see write.Patch).
 
-    Read a megabyte at a time, as write_manifest wrote it: at 10,000 estates the manifest
-    is 120 MB, and whole in json.loads it would be a dict a file of 930,000.
+    Read a megabyte at a time: at 10,000 estates the manifest is 120 MB, and whole
+    in json.loads it would be a dict a file of 930,000.
     """
     files: dict[str, Digest] = {}
     sha, size, rest = hashlib.sha256(), 0, b""
@@ -558,13 +593,15 @@ def published(out: Path, skip: Container[str] = ()) -> dict[str, Digest]:
         while chunk := manifest_file.read(1 << 20):
             sha.update(chunk)
             size += len(chunk)
-            buffer, end = rest + chunk, 0
-            for entry in _ENTRY.finditer(buffer):
-                raw, end = entry[1], entry.end()
-                path = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
+            buffer = rest + chunk
+            end = buffer.rfind(b'"},"') + 3  # the last whole entry's end: the rest waits
+            for path, length, digest in manifest_entries(buffer[:end] if end > 2 else b""):
                 if folder_of(path, NESTED) not in skip:
-                    files[path] = (int(entry[2]), entry[3].decode())
-            rest = buffer[end:]
+                    files[path] = (length, digest)
+            rest = buffer[end:] if end > 2 else buffer
+    for path, length, digest in manifest_entries(rest):
+        if folder_of(path, NESTED) not in skip:
+            files[path] = (length, digest)
     files["manifest.json"] = (size, sha.hexdigest())
     return files
 
@@ -573,11 +610,6 @@ def _summary(store: state.Store, estate_id: str) -> EstateSummary | None:
     record = store.estate(estate_id)
     summary = record.get("summary") if record else None
     return summary if isinstance(summary, EstateSummary) else None
-
-
-def _keep(writer: Writer, summary: EstateSummary) -> None:
-    for relative, digest in summary.files.items():
-        writer.keep(relative, digest)
 
 
 # -- held back: one estate never blocks the others ---------------------------------------------
@@ -605,12 +637,12 @@ def _in_releases(found: list[Diagnostic]) -> bool:
     return any(PurePosixPath(d.location.file).parent.name == "releases" for d in found)
 
 
-def _flagged(summary: EstateSummary, codes: tuple[str, ...] | None) -> EstateSummary:
-    """The summary as the overview shows it: a held-back estate marked with its codes."""
-    row = summary.overview
+def _flagged(brief: Brief, codes: tuple[str, ...] | None) -> Brief:
+    """The brief as the overview shows it: a held-back estate marked with its codes."""
+    row = brief.overview
     if not codes or row is None:
-        return summary
-    return dataclasses.replace(summary, overview=dataclasses.replace(row, held=codes))
+        return brief
+    return dataclasses.replace(brief, overview=dataclasses.replace(row, held=codes))
 
 
 def _unlisted(
@@ -649,8 +681,10 @@ def _named(folder: Path, config: SiteConfig) -> dict[str, str]:
 
 def publish(
     inputs: Inputs,
+    plan: Plan,
     built: Built,
     previous: Previous,
+    store: state.Store,
     cache: Cache | None,
     pool: Executor,
     writer: Writer,
@@ -660,7 +694,7 @@ def publish(
     are made of changed), and the manifest; the sheets laid out meanwhile are adopted.
     Returns the site's PDFs by path: what each is made of, and its digest."""
     codes = inputs.codes
-    shown = [_flagged(s, codes.get(i)) for i, s in built.summaries.items()]
+    shown = [_flagged(s, codes.get(i)) for i, s in built.briefs.items()]
     carried: dict[str, tuple[Any, Digest]] = {}
     making: dict[Future[bytes], tuple[str, Any]] = {}
     with_pdf = inputs.paper is not None
@@ -683,23 +717,33 @@ def publish(
             else:
                 making[pool.submit(make)] = (relative, made_of)
 
+    def summary(estate_id: str) -> EstateSummary:  # one at a time, for data/
+        read = built.waiting.get(estate_id) or _summary(store, estate_id)
+        if read is None:  # read a moment ago: the state was removed while the build ran
+            raise GeneratorError(_("生成过程中 {folder} 被删除了：请重新生成", folder=store.folder))
+        return read
+
     everyone = [*shown, *built.unpublished]
     if with_pdf:  # while the sheets are laid out
         carry(street_overviews(inputs.root, inputs.config, everyone, inputs.as_of))
     render_site_pages(
         inputs.root, inputs.config, shown, writer.write, inputs.as_of, with_pdf, built.unpublished
     )
-    _city_data(city_data(inputs.config, shown), inputs, previous, writer, cache, carried)
+    _city_data(city_data(inputs.config, shown, summary), inputs, previous, writer, cache, carried)
+    to_lay = collections.Counter(built.laying.values())
     for count, laid in enumerate(as_completed(built.laying), start=1):
         relative, digest = laid.result()
-        writer.adopt(relative, digest)
-        built.summaries[built.laying[laid]].files[relative] = digest
+        estate_id = built.laying[laid]
+        writer.adopt_estate(estate_id, {relative: digest})
+        built.waiting[estate_id].files[relative] = digest
+        to_lay[estate_id] -= 1
+        if not to_lay[estate_id]:
+            done = built.waiting.pop(estate_id)
+            finish(done, False, inputs, plan, previous, store, cache, built)
         if progress:
             progress("sheets", count, len(built.laying))
-    for estate_id in set(built.laying.values()):
-        built.summaries[estate_id].manifest = blocks(built.summaries[estate_id].files)
     if with_pdf:
-        carry(print_files(list(built.summaries.values()), writer.locate))
+        carry(print_files(list(built.briefs.values()), writer.locate))
     for made_here in as_completed(making):  # written as they come: a print file is megabytes
         relative, made_of = making.pop(made_here)
         writer.write(relative, made_here.result())
@@ -707,9 +751,8 @@ def publish(
         if cache:
             cache.keep_file(writer.locate(relative), writer.digests[relative][1])
             cache.keep_sheet(site_key(inputs.site, relative, made_of), writer.digests[relative])
-    owned = {p for s in built.summaries.values() for p in s.files}
-    listed = [block for summary in built.summaries.values() for block in summary.manifest]
-    listed += [manifest_block({p: d}) for p, d in writer.digests.items() if p not in owned]
+    listed = [block for brief in built.briefs.values() for block in brief.packed_manifest]
+    listed += [pack_block(manifest_block({p: d})) for p, d in writer.digests.items()]
     writer.stream("manifest.json", functools.partial(write_manifest, listed))
     return carried
 
@@ -783,28 +826,26 @@ def record(
     store: state.Store,
     cache: Cache | None,
 ) -> Report:
-    """Keep what the next build starts from: each changed estate's record, then the site's
-    (which names this output by its manifest); in the cache, drop what is no longer
-    published."""
-    summaries = built.summaries
-    report = built.report
-    gone = [i for i in previous.made if i not in summaries or i in report.rendered]
-    old = {  # what the cache may drop, read before the records are replaced
-        i: s for i in gone if plan.in_place and cache and (s := _summary(store, i)) is not None
-    }
-    for estate_id in report.rendered:
-        store.keep_estate(estate_id, {"summary": summaries[estate_id]})
-    for estate_id in set(store.estates()) - summaries.keys():
+    """Keep what the next build starts from: the records of estates no longer published
+    dropped (each rendered one is kept as it is finished), then the site's record (which
+    names this output by its manifest); in the cache, drop what is no longer published."""
+    briefs, report = built.briefs, built.report
+    gone = [i for i in previous.made if i not in briefs]
+    if plan.in_place and cache:  # what the cache may drop, read before the records go
+        for estate_id in gone:
+            old = _summary(store, estate_id)
+            built.dropped |= {sha for _size, sha in old.files.values()} if old else set()
+    for estate_id in set(store.estates()) - briefs.keys():
         store.drop_estate(estate_id)
     made = {
         i: (inputs.prints[i] if i not in built.frozen else "held", s.since, s.until)
-        for i, s in summaries.items()
+        for i, s in briefs.items()
     }
     sheets = {
-        path: (sheet_key(inputs.engine, digest), summary.files[path])
-        for summary in summaries.values()
-        for path, digest in summary.sheets.items()
-        if path in summary.files
+        path: (sheet_key(inputs.engine, digest), brief.sheet_files[path])
+        for brief in briefs.values()
+        for path, digest in brief.sheets.items()
+        if path in brief.sheet_files
     }
     store.keep_site(
         {
@@ -818,8 +859,10 @@ def record(
         }
     )
     if cache is not None:
-        _remember(cache, inputs, plan, built, sheets, carried, previous, old, writer)
-    report.files = len(writer.digests)
+        _remember(
+            cache, inputs, plan, built, sheets, carried, previous, writer, [*report.rendered, *gone]
+        )
+    report.files = writer.files
     return report
 
 
@@ -831,40 +874,39 @@ def _remember(
     sheets: dict[str, tuple[str, Digest]],
     carried: dict[str, tuple[Any, Digest]],
     previous: Previous,
-    old: dict[str, EstateSummary],
     writer: Writer,
+    replaced: list[str],
 ) -> None:
-    """Keep in the cache each estate this build made (its sheets went in as they were laid
-    out); drop what it no longer publishes: after a whole build by listing the cache, else
-    from what changed (``old``: the previous summaries of the estates rendered or gone)."""
-    report, summaries = built.report, built.summaries
-    for estate_id in sorted(set(report.rendered) - set(report.restored)):
-        cache.keep_estate(inputs.prints[estate_id], state.dumps(summaries[estate_id]))
+    """Drop from the cache what this build no longer publishes (each estate it made went
+    in as it was finished, its sheets as they were laid out): after a whole build by
+    listing the cache, else from what changed (the estates ``replaced``: rendered or gone)."""
     pdfs = {site_key(inputs.site, r, state.decode(m)): d for r, (m, d) in carried.items()}
     keys = {key for key, _digest in sheets.values()} | pdfs.keys()
     if not plan.in_place:
         for key, digest in pdfs.items():
             cache.keep_sheet(key, digest)
-        shas = {sha for _size, sha in writer.digests.values()}
-        cache.keep_only(shas, {inputs.prints[i] for i in summaries if i in inputs.prints}, keys)
+        files = itertools.chain(
+            (sha for brief in built.briefs.values() for sha in brief.shas()),
+            (sha for _size, sha in writer.digests.values()),
+        )
+        estates = {inputs.prints[i] for i in built.briefs if i in inputs.prints}
+        cache.keep_only(Shas(files), estates, keys)
         return
     old_pdfs = {
         site_key(previous.site, r, state.decode(m)): d for r, (m, d) in previous.carried.items()
     }
-    dropped = {sha for summary in old.values() for _size, sha in summary.files.values()}
-    dropped |= {sha for key, (_size, sha) in old_pdfs.items() if key not in pdfs}
-    new = {sha for i in report.rendered for _size, sha in summaries[i].files.values()}
-    new |= {sha for _size, sha in pdfs.values()}
+    dropped = built.dropped | {sha for key, (_size, sha) in old_pdfs.items() if key not in pdfs}
+    new = built.made | {sha for _size, sha in pdfs.values()}
     old_keys = {key for key, _digest in previous.sheets.values()} | old_pdfs.keys()
-    old_prints = {previous.made[i].fingerprint for i in old if i in previous.made}
+    old_prints = {previous.made[i].fingerprint for i in replaced if i in previous.made}
     cache.drop(
-        dropped - new, old_prints - {inputs.prints.get(i) for i in summaries}, old_keys - keys
+        dropped - new, old_prints - {inputs.prints.get(i) for i in built.briefs}, old_keys - keys
     )
 
 
 def output_of(out: Path, plan: Plan) -> Writer:
     """The output's writer: changed in place (Patch) when the plan says so, else made anew."""
-    return Patch(out, NESTED) if plan.in_place and out.is_dir() else Writer(out)
+    return Patch(out, NESTED) if plan.in_place and out.is_dir() else Writer(out, NESTED)
 
 
 def state_of(root: Path, out: Path) -> state.Store:

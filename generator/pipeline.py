@@ -276,8 +276,8 @@ def _build(
     store.forget()  # from here until recorded, no state describes the output
     remote = on_cluster(cluster or inputs.config.cluster)
     with writer, workers_for(inputs, todo, writer, previous, cache, jobs, remote) as pool:
-        built = render(inputs, todo, previous, store, pool, writer, progress)
+        built = render(inputs, todo, previous, store, pool, writer, cache, progress)
         if strict and built.frozen - inputs.frozen:  # an estate that failed to render
             raise ContentError(held_findings(inputs.held))
-        carried = publish(inputs, built, previous, cache, pool, writer, progress)
+        carried = publish(inputs, todo, built, previous, store, cache, pool, writer, progress)
     return record(inputs, todo, built, carried, previous, writer, store, cache)

@@ -17,7 +17,7 @@ from .render import pdf, qr
 from .views import View, Words, release_words, street_page
 
 if TYPE_CHECKING:
-    from .build import EstatePages, EstateSummary, Output
+    from .build import Brief, EstatePages, Output
     from .config import SiteConfig
     from .errors import Diagnostic
     from .profiles import RuleProfile
@@ -177,9 +177,9 @@ def render_sheets(
             out.sheets.append(Sheet(f"{view.folder}sheet.pdf", html, digest, source))
 
 
-def group_streets(summaries: list[EstateSummary]) -> list[tuple[str, list[EstateSummary]]]:
+def group_streets(summaries: list[Brief]) -> list[tuple[str, list[Brief]]]:
     """Estates with a published release, grouped by the file of their street, in order."""
-    groups: dict[str, list[EstateSummary]] = defaultdict(list)
+    groups: dict[str, list[Brief]] = defaultdict(list)
     for s in summaries:
         if s.latest_sheet is not None:
             groups[street_file(s.city, s.district, s.street)].append(s)
@@ -226,7 +226,7 @@ def overview_row(site: Site, pages: EstatePages, profiled: list[Diagnostic]) -> 
     )  # fmt: skip
 
 
-def overview_table(summaries: list[EstateSummary]) -> list[tuple[str, str, list[OverviewRow]]]:
+def overview_table(summaries: list[Brief]) -> list[tuple[str, str, list[OverviewRow]]]:
     """The overview rows grouped by street: (street, its printable overview's path, rows)."""
     streets: dict[tuple[str, str], list[OverviewRow]] = defaultdict(list)
     for s in summaries:

@@ -35,15 +35,30 @@ class OutputError(GeneratorError):
 
 
 class Writer:
-    """Write a build's files into a staging folder, then swap it into place."""
+    """Write a build's files into a staging folder, then swap it into place.
 
-    def __init__(self, out: Path):
+    An estate's files are its own top folders' (folder_of): the writer keeps
+    which estate owns each folder, not each file (930,000 at 10,000 estates),
+    and refuses any other write into them. The site's own files it keeps one
+    by one, with their digests.
+    """
+
+    def __init__(self, out: Path, nested: tuple[str, ...] = ()):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         sweep(self.out)
         prefix = f".{self.out.name}.new-{os.getpid()}-"  # whose it is: see sweep
         self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.out.parent))
-        self.digests: dict[str, tuple[int, str]] = {}
+        self.nested = nested  # first path parts that hold folders of their own (en/)
+        self.digests: dict[str, tuple[int, str]] = {}  # the site's own files
+        self.owners: dict[str, str] = {}  # an estate's top folder -> the estate
+        self.site_folders: set[str] = set()  # the top folders of the site's own files
+        self.estate_files = 0
+
+    @property
+    def files(self) -> int:
+        """How many files this build publishes."""
+        return len(self.digests) + self.estate_files
 
     def write(self, relative: str, content: bytes | str) -> None:
         """Write one output file at a relative POSIX path."""
@@ -52,10 +67,19 @@ class Writer:
         put(target, data)
         self.digests[relative] = (len(data), hashlib.sha256(data).hexdigest())
 
-    def adopt(self, relative: str, digest: tuple[int, str]) -> None:
-        """Take a file a worker process wrote into the staging folder."""
-        self._free(relative)  # no Path: one for each of 85,000 files costs a second
-        self.digests[relative] = digest
+    def adopt_estate(self, estate_id: str, files: dict[str, tuple[int, str]]) -> None:
+        """Take files of an estate's that a worker wrote into the staging folder."""
+        for relative in files:  # no Path: one for each of 85,000 files costs a second
+            self._own(estate_id, relative)
+        self.estate_files += len(files)
+
+    def keep_estate(self, estate_id: str, files: dict[str, tuple[int, str]]) -> None:
+        """Publish the previous build's files of an estate unchanged: the same files,
+        hard-linked."""
+        for relative in files:
+            self._own(estate_id, relative)
+            link(self.out / relative, self.staging / relative)
+        self.estate_files += len(files)
 
     def keep(self, relative: str, digest: tuple[int, str]) -> None:
         """Publish the previous build's file unchanged: the same file, hard-linked."""
@@ -86,12 +110,20 @@ class Writer:
 
     def _claim(self, relative: str) -> Path:
         self._free(relative)
+        self.site_folders.add(folder_of(relative, self.nested))
         return self.staging / relative
 
     def _free(self, relative: str) -> None:
-        """Refuse an unclean path, or one this build wrote already."""
+        """Refuse an unclean path, one this build wrote already, or one in an estate's folder."""
         check(relative)
-        if relative in self.digests:
+        if relative in self.digests or folder_of(relative, self.nested) in self.owners:
+            raise OutputError(_("{path} 会被写两次：生成程序出错了，请报告这个问题", path=relative))
+
+    def _own(self, estate_id: str, relative: str) -> None:
+        """Refuse an unclean path, or one in a folder of the site's or of another estate's."""
+        check(relative)
+        folder = folder_of(relative, self.nested)
+        if self.owners.setdefault(folder, estate_id) != estate_id or folder in self.site_folders:
             raise OutputError(_("{path} 会被写两次：生成程序出错了，请报告这个问题", path=relative))
 
     def _target(self, relative: str) -> Path:
@@ -247,28 +279,34 @@ def folder_of(relative: str, nested: tuple[str, ...]) -> str:
 class Patch(Writer):
     """Change an existing output in place: only what differs from ``previous`` is staged.
 
-    ``previous`` maps every file of the output to its (size, sha256). Files
-    adopted from workers belong to folders (an estate's, one per language)
-    that are exchanged whole; a file there whose bytes are as before is
-    linked back to the previous file first, so it stays the same file.
-    Files written directly are replaced one by one, and only if they differ.
-    Files of the previous build that this one does not publish are removed.
+    ``previous`` maps the files of the output to their (size, sha256), but
+    for the folders of estates kept whole (keep_estate), which it need not
+    know. An estate's adopted files fill its folders, which are exchanged
+    whole; a file there whose bytes are as before is linked back to the
+    previous file first, so it stays the same file. The site's files are
+    replaced one by one, and only if they differ. Files of the previous
+    build that this one does not publish are removed.
     """
 
     def __init__(self, out: Path, nested: tuple[str, ...]):
-        super().__init__(out)
+        super().__init__(out, nested)
         self.previous: dict[str, tuple[int, str]] = {}  # set before the first file is staged
-        self.nested = nested  # first path parts that hold folders of their own (en/)
         self.folders: set[str] = set()
         self.changed: list[str] = []
 
-    def adopt(self, relative: str, digest: tuple[int, str]) -> None:
-        super().adopt(relative, digest)
-        self.folders.add(folder_of(relative, self.nested))
-        if self._unchanged(relative, digest):
-            staged = self._target(relative)
-            staged.unlink()
-            os.link(self.out / relative, staged)
+    def adopt_estate(self, estate_id: str, files: dict[str, tuple[int, str]]) -> None:
+        super().adopt_estate(estate_id, files)
+        for relative, digest in files.items():
+            self.folders.add(folder_of(relative, self.nested))
+            if self._unchanged(relative, digest):
+                staged = self._target(relative)
+                staged.unlink()
+                os.link(self.out / relative, staged)
+
+    def keep_estate(self, estate_id: str, files: dict[str, tuple[int, str]]) -> None:
+        for relative in files:  # left where they are
+            self._own(estate_id, relative)
+        self.estate_files += len(files)
 
     def write(self, relative: str, content: bytes | str) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
@@ -291,10 +329,7 @@ class Patch(Writer):
         return self.previous.get(relative) == digest and (self.out / relative).is_file()
 
     def keep(self, relative: str, digest: tuple[int, str]) -> None:
-        if relative not in self.previous:  # what the previous build published is a clean path
-            self._claim(relative)
-        elif relative in self.digests:
-            raise OutputError(_("{path} 会被写两次：生成程序出错了，请报告这个问题", path=relative))
+        self._claim(relative)  # left where it is
         self.digests[relative] = digest
 
     def commit(self) -> None:
@@ -314,6 +349,8 @@ class Patch(Writer):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / relative, target)
         for relative in sorted(self.previous.keys() - self.digests.keys()):
+            if folder_of(relative, self.nested) in self.owners:
+                continue  # an estate's: its folders were exchanged whole, or kept
             (self.out / relative).unlink(missing_ok=True)
             parent = (self.out / relative).parent
             while parent != self.out and parent.is_dir() and not any(parent.iterdir()):

@@ -227,6 +227,22 @@ def test_an_estate_record_that_names_a_class_not_kept_is_refused(site: Site) -> 
     }
 
 
+def test_a_map_of_rows_is_kept_as_plain_json_and_read_back_as_tuples() -> None:
+    """A build's file stats (40,000 at 10,000 estates) and an estate's files are maps of
+    text to rows: kept as JSON has them, not tagged value by value, and tuples again when
+    read; anything else in their place is refused, not half read."""
+    from generator import state
+
+    stats = {"a/estate.yaml": (12, 1_700_000_000_000_000_000, "ab" * 32), "b": (0, 1, "c")}
+    packed = state.dumps({"stats": stats, "mixed": {"d": (dt.date(2025, 1, 1),)}})
+    assert b'"$r":{"a/estate.yaml":[12,1700000000000000000,"' in packed
+    assert state.loads(packed) == {"stats": stats, "mixed": {"d": (dt.date(2025, 1, 1),)}}
+    assert state.encode({"t": (True, 1)}) == {"$m": [["t", {"$u": [True, 1]}]]}  # a bool stays
+    for tampered in (b'{"$r":[1,2]}', b'{"$r":{"a":3}}'):
+        with pytest.raises(ValueError):
+            state.loads(tampered)
+
+
 def test_bytes_and_a_summarys_figures_and_tables_are_kept_as_tagged_json(site: Site) -> None:
     """An estate's data tables are packed bytes: base64 under "$b", and back the same bytes."""
     from generator import state
@@ -344,3 +360,18 @@ def test_a_worker_killed_mid_build_loses_nothing(site: Site, cluster: object) ->
         worker.join(600)
     assert killed is not None, "no task ever ran on a worker"
     assert done and manifest(site.root / "remote") == manifest(out)
+
+
+def test_the_digests_a_whole_build_keeps_are_eight_bytes_each() -> None:
+    """cache.Shas: the digests of a city's 930,000 files as sorted 64-bit prefixes."""
+    import hashlib
+
+    from generator.cache import Shas
+
+    named = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(10_000)]
+    other = [hashlib.sha256(f"x{n}".encode()).hexdigest() for n in range(10_000)]
+    kept = Shas(named)
+    assert all(sha in kept for sha in named)
+    assert not any(sha in kept for sha in other)
+    assert "not a digest" not in kept and "" not in kept and None not in kept
+    assert kept.prefixes.itemsize * len(kept.prefixes) == 8 * 10_000

@@ -155,9 +155,19 @@ def test_a_config_change_renders_every_estate(site: Site, monkeypatch: pytest.Mo
         encoding="utf-8",
     )
 
-    def unread(*args: object) -> None:  # nothing in them serves another site
-        raise AssertionError("an estate's record of the previous build was read")
+    written: set[str] = set()  # the records of this build: read again for data/
+    keep, read = state.Store.keep_estate, state.Store.estate
 
+    def kept(store: state.Store, estate_id: str, record: dict[str, object]) -> None:
+        written.add(estate_id)
+        keep(store, estate_id, record)
+
+    def unread(store: state.Store, estate_id: str) -> dict[str, object] | None:
+        if estate_id not in written:  # nothing in them serves another site
+            raise AssertionError("an estate's record of the previous build was read")
+        return read(store, estate_id)
+
+    monkeypatch.setattr(state.Store, "keep_estate", kept)
     monkeypatch.setattr(state.Store, "estate", unread)
     report = build(site.root, out, None, today(), jobs=1)
     assert sorted(report.rendered) == ["x", "y"]
@@ -411,7 +421,7 @@ def test_the_previous_manifest_is_read_as_written_but_the_carried_folders(tmp_pa
     of the folders it is told to skip (carried estates, which a Patch leaves as they are)."""
     import json
 
-    from generator.render.opendata import manifest_block, write_manifest
+    from generator.render.opendata import manifest_block, pack_block, write_manifest
 
     files = {
         f"estate-{n:05d}/releases/2025-h{n % 2 + 1}/index.html": (n, f"{n:064x}")
@@ -423,7 +433,7 @@ def test_the_previous_manifest_is_read_as_written_but_the_carried_folders(tmp_pa
     out = tmp_path / "out"
     out.mkdir()
     with (out / "manifest.json").open("wb") as target:
-        write_manifest([manifest_block({p: d}) for p, d in files.items()], target.write)
+        write_manifest([pack_block(manifest_block({p: d})) for p, d in files.items()], target.write)
     raw = (out / "manifest.json").read_bytes()
     listed = json.loads(raw)["files"]
     assert {p: (e["bytes"], e["sha256"]) for p, e in listed.items()} == files

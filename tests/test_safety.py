@@ -224,9 +224,17 @@ def test_no_write_outside_the_output_or_on_an_unclean_path(tmp_path: Path, path:
     with pytest.raises(OutputError):
         writer.write(path, "x")
     with pytest.raises(OutputError):
-        writer.adopt(path, (1, "0" * 64))
+        writer.adopt_estate("e", {path: (1, "0" * 64)})
     writer.write("a/b.html", "x")
-    with pytest.raises(OutputError):  # and never twice
-        writer.adopt("a/b.html", (1, "0" * 64))
+    with pytest.raises(OutputError):  # and never twice, nor into a folder of the site's
+        writer.adopt_estate("a", {"a/b.html": (1, "0" * 64)})
+    with pytest.raises(OutputError):
+        writer.adopt_estate("a", {"a/c.html": (1, "0" * 64)})
+    writer.adopt_estate("e", {"e/index.html": (1, "0" * 64)})
+    writer.adopt_estate("e", {"e/sheet.pdf": (1, "0" * 64)})  # its sheets come later
+    with pytest.raises(OutputError):  # an estate's folders are its own
+        writer.adopt_estate("f", {"e/x.html": (1, "0" * 64)})
+    with pytest.raises(OutputError):
+        writer.write("e/x.html", "x")
     writer.abort()
     assert not any(tmp_path.rglob("*.html"))

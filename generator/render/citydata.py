@@ -8,10 +8,12 @@ written afresh and vacuumed, a zip whose members carry one fixed time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,27 +56,48 @@ def unpack(packed: bytes) -> list[list[str]]:
     return rows
 
 
-def database(packs: list[dict[str, bytes]], path: Path) -> None:
-    """The tables as one SQLite file at ``path`` (sqlite-utils): every column TEXT, exact as
-    published; notices searchable by title and body (FTS5, trigram: any three characters).
-    ``packs``: each estate's tables (see pack), in order, put in one estate at a time."""
-    import sqlite_utils  # here, not at the top: it brings click, which importing the library must not
+def database(packs: Iterable[dict[str, bytes]], path: Path) -> None:
+    """The tables as one SQLite file at ``path``; ``packs``: each estate's tables (see pack),
+    in order (see Tables)."""
+    with Tables(path) as db:
+        for packed in packs:
+            db.insert(packed)
 
-    db = sqlite_utils.Database(path)
-    for name, table in TABLES.items():
-        db[name].create(dict.fromkeys(table.ids, str))  # type: ignore[union-attr]
-        # the rows as they are, in one statement an estate: insert_all makes a dict of
-        # each of a city's half a million rows and takes ten times as long
-        names = ", ".join(f"[{c}]" for c in table.ids)
-        insert = f"INSERT INTO [{name}] ({names}) VALUES ({', '.join('?' * len(table.ids))})"
-        with db.conn:
-            for packed in packs:
+
+class Tables:
+    """The SQLite file of data/ (sqlite-utils), put in one estate at a time: every column
+    TEXT, exact as published; notices searchable by title and body (FTS5, trigram: any
+    three characters), indexed when the last estate is in, and the file vacuumed."""
+
+    def __init__(self, path: Path):
+        import sqlite_utils  # here, not at the top: it brings click, which importing the library must not
+
+        self.db = sqlite_utils.Database(path)
+        self.inserts = {}
+        for name, table in TABLES.items():
+            self.db[name].create(dict.fromkeys(table.ids, str))  # type: ignore[union-attr]
+            names = ", ".join(f"[{c}]" for c in table.ids)
+            marks = ", ".join("?" * len(table.ids))
+            self.inserts[name] = f"INSERT INTO [{name}] ({names}) VALUES ({marks})"
+
+    def insert(self, packed: dict[str, bytes]) -> None:
+        """One estate's rows, a statement a table: insert_all makes a dict of each of a
+        city's half a million rows and takes ten times as long."""
+        with self.db.conn:
+            for name, insert in self.inserts.items():
                 if name in packed:
-                    db.conn.executemany(insert, unpack(packed[name]))
-        if table.text_search:
-            db[name].enable_fts(list(table.text_search), tokenize="trigram")  # type: ignore[union-attr]
-    db.vacuum()
-    db.close()
+                    self.db.conn.executemany(insert, unpack(packed[name]))
+
+    def __enter__(self) -> Tables:
+        return self
+
+    def __exit__(self, kind: object, *_rest: object) -> None:
+        if kind is None:
+            for name, table in TABLES.items():
+                if table.text_search:
+                    self.db[name].enable_fts(list(table.text_search), tokenize="trigram")  # type: ignore[union-attr]
+            self.db.vacuum()
+        self.db.close()
 
 
 def metadata(title: str, base: str) -> dict[str, Any]:
@@ -120,21 +143,31 @@ def _json(document: Any) -> bytes:
 
 
 def city_files(
-    summaries: list[Any], title: str, base: str, schema: str, listed: dict[str, Any], folder: Path
+    packs: Callable[[], Iterator[tuple[dict[str, bytes], dict[str, bytes]]]],
+    title: str,
+    base: str,
+    schema: str,
+    listed: dict[str, Any],
+    folder: Path,
 ) -> dict[str, Path]:
     """data/, written into ``folder`` a file at a time (at 10,000 estates it is about a
     gigabyte, more than a build may hold): a CSV a table, the SQLite file and its
-    metadata.json, estates.json (``listed``, see estates_json), and a zip of all."""
-    made = {}
-    for name, table in TABLES.items():
-        made[f"{FOLDER}{name}.csv"] = path = folder / f"{name}.csv"
-        with path.open("wb") as out:
-            out.write(csv_head(table, header="ids"))
-            for s in summaries:
-                if name in s.lines:
-                    out.write(zlib.decompress(s.lines[name]))
+    metadata.json, estates.json (``listed``, see estates_json), and a zip of all.
+    ``packs``: each estate's CSV lines and tables (see pack_lines, pack), in order, read
+    once, one estate at a time."""
+    made = {f"{FOLDER}{name}.csv": folder / f"{name}.csv" for name in TABLES}
     made[f"{FOLDER}{DATABASE}"] = folder / DATABASE
-    database([s.tables for s in summaries], folder / DATABASE)
+    with contextlib.ExitStack() as files, Tables(folder / DATABASE) as db:
+        csvs = {
+            name: files.enter_context(made[f"{FOLDER}{name}.csv"].open("wb")) for name in TABLES
+        }
+        for name, table in TABLES.items():
+            csvs[name].write(csv_head(table, header="ids"))
+        for lines, tables in packs():
+            for name, out in csvs.items():
+                if name in lines:
+                    out.write(zlib.decompress(lines[name]))
+            db.insert(tables)
     for name, data in (
         ("metadata.json", _json(metadata(title, base))),
         ("estates.json", _json(listed)),

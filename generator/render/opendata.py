@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..views import View, public_data
@@ -65,19 +66,48 @@ def table_csv(table: Table, rows: list[list[str]], header: str = "labels") -> by
     return csv_head(table, header) + csv_lines(rows)
 
 
-def write_manifest(blocks: list[tuple[str, str]], write: Callable[[bytes], object]) -> None:
+def write_manifest(blocks: list[tuple[str, bytes]], write: Callable[[bytes], object]) -> None:
     """Every published file with its size and SHA-256, sorted by path, written a block at a
     time: never joined in memory (at 10,000 estates the manifest is 120 MB).
 
     Made of blocks (see manifest_block), each the files of one folder, so
     an estate's block is written once, when the estate is rendered, and a
-    build of one changed estate joins the rest as they were. Bytes as
-    ``json.dumps`` sorted and compact would give them; a test holds that.
+    build of one changed estate joins the rest as they were; kept compressed
+    until written (pack_block). Bytes as ``json.dumps`` sorted and compact
+    would give them; a test holds that.
     """
     write(b'{"files":{')
-    for number, (_first, text) in enumerate(sorted(blocks)):
-        write(("," + text if number else text).encode())
+    for number, (_first, packed) in enumerate(sorted(blocks)):
+        write(b"," + zlib.decompress(packed) if number else zlib.decompress(packed))
     write(b"}}\n")
+
+
+def pack_block(block: tuple[str, str]) -> tuple[str, bytes]:
+    """A block of the manifest as a build holds it: its text compressed (a third the size)."""
+    first, text = block
+    return first, zlib.compress(text.encode())
+
+
+_ENTRY = re.compile(  # a JSON string unrolled ([^"\\]* between escapes): ten times the speed
+    rb'"([^"\\]*(?:\\.[^"\\]*)*)":\{"bytes":([0-9]+),"sha256":"([0-9a-f]{64})"\}'
+)
+
+
+def manifest_shas(text: bytes) -> list[str]:
+    """The SHA-256 of each file in some of the manifest's text."""
+    return [sha.decode() for sha in _SHA.findall(text)]
+
+
+_SHA = re.compile(rb'"sha256":"([0-9a-f]{64})"')
+
+
+def manifest_entries(text: bytes) -> Iterator[tuple[str, int, str]]:
+    """(path, bytes, sha256) of each file in some of the manifest's text, as write_manifest
+    wrote it; an entry cut off at the end is left out."""
+    for entry in _ENTRY.finditer(text):
+        raw = entry[1]
+        path = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
+        yield path, int(entry[2]), entry[3].decode()
 
 
 def manifest_block(digests: dict[str, tuple[int, str]]) -> tuple[str, str]:
