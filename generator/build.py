@@ -423,11 +423,13 @@ class CityData:
 
 
 def city_data(
-    config: SiteConfig, briefs: list[Brief], summary: Callable[[str], EstateSummary]
+    config: SiteConfig,
+    briefs: list[Brief],
+    tables: Callable[[str], tuple[dict[str, bytes], dict[str, bytes]]],
 ) -> CityData:
     """data/ of these estates; made again only when an estate's tables or listing change
-    (at 1,000 estates it is 95 MiB, a minute to make), from each estate's ``summary``
-    read one at a time."""
+    (at 1,000 estates it is 95 MiB, a minute to make), from each estate's ``tables``
+    (its CSV lines and rows, see citydata.pack_lines and pack) read one at a time."""
     ordered = sorted(briefs, key=lambda s: s.sort_key)
     base = config.base_url.rstrip("/") + "/"
     listed = citydata.estates_json(ordered, base)
@@ -435,17 +437,9 @@ def city_data(
     digest = hashlib.sha256("\0".join((config.title, base, DATA_SCHEMA, text)).encode())
     for brief in ordered:
         digest.update(f"\0{brief.id}\0".encode() + brief.tables_digest)
-    packs = functools.partial(_packs, [b.id for b in ordered], summary)
+    packs = functools.partial(map, tables, [b.id for b in ordered])
     make = functools.partial(citydata.city_files, packs, config.title, base, DATA_SCHEMA, listed)
     return CityData(digest.hexdigest(), make)
-
-
-def _packs(
-    ids: list[str], summary: Callable[[str], EstateSummary]
-) -> Iterator[tuple[dict[str, bytes], dict[str, bytes]]]:
-    for estate_id in ids:
-        read = summary(estate_id)
-        yield read.lines, read.tables
 
 
 @dataclass(frozen=True)

@@ -717,11 +717,14 @@ def publish(
             else:
                 making[pool.submit(make)] = (relative, made_of)
 
-    def summary(estate_id: str) -> EstateSummary:  # one at a time, for data/
-        read = built.waiting.get(estate_id) or _summary(store, estate_id)
+    def tables(estate_id: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """An estate's CSV lines and tables, for data/: one estate at a time."""
+        waiting = built.waiting.get(estate_id)
+        read = [waiting.lines, waiting.tables] if waiting else None
+        read = read or store.summary_fields(estate_id, ("lines", "tables"))
         if read is None:  # read a moment ago: the state was removed while the build ran
             raise GeneratorError(_("生成过程中 {folder} 被删除了：请重新生成", folder=store.folder))
-        return read
+        return read[0], read[1]
 
     everyone = [*shown, *built.unpublished]
     if with_pdf:  # while the sheets are laid out
@@ -729,7 +732,7 @@ def publish(
     render_site_pages(
         inputs.root, inputs.config, shown, writer.write, inputs.as_of, with_pdf, built.unpublished
     )
-    _city_data(city_data(inputs.config, shown, summary), inputs, previous, writer, cache, carried)
+    _city_data(city_data(inputs.config, shown, tables), inputs, previous, writer, cache, carried)
     to_lay = collections.Counter(built.laying.values())
     for count, laid in enumerate(as_completed(built.laying), start=1):
         relative, digest = laid.result()

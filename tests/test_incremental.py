@@ -167,8 +167,15 @@ def test_a_config_change_renders_every_estate(site: Site, monkeypatch: pytest.Mo
             raise AssertionError("an estate's record of the previous build was read")
         return read(store, estate_id)
 
+    def fields(store: state.Store, estate_id: str, names: tuple[str, ...]) -> object:
+        if estate_id not in written:
+            raise AssertionError("an estate's record of the previous build was read")
+        return state_fields(store, estate_id, names)
+
+    state_fields = state.Store.summary_fields
     monkeypatch.setattr(state.Store, "keep_estate", kept)
     monkeypatch.setattr(state.Store, "estate", unread)
+    monkeypatch.setattr(state.Store, "summary_fields", fields)
     report = build(site.root, out, None, today(), jobs=1)
     assert sorted(report.rendered) == ["x", "y"]
     assert "新站名" in (out / "y" / "index.html").read_text(encoding="utf-8")
