@@ -622,6 +622,8 @@ def _new_lines(a: Audit) -> Iterator[tuple[tuple[str | int, ...], str, dt.date, 
     for kind in ("maintenance_fund", "public_revenue", "property_fees"):
         before = getattr(old.accounts, kind) if old is not None else {}
         for pid, st in getattr(a.new.data.accounts, kind).items():
+            if before.get(pid) is st:  # the very statement (releases._shared): nothing new
+                continue
             known = {
                 e.id
                 for side in ENTRY_SIDES

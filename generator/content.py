@@ -27,6 +27,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -600,7 +601,7 @@ def glyph_findings(source: EstateSource) -> list[Diagnostic]:
     """T004 for each character of the estate's files no installed font can draw, at each
     place it is written (a sheet would print a box there); T005 when the machine has no
     Chinese font to check with."""
-    if not fonts.draws_chinese():
+    if not _draws_chinese(fonts.coverage()):
         message = _("本机没有中文字体，没有核对字形：请运行 sunshine doctor，安装 fonts-noto-cjk")
         return [Diagnostic("T005", Location(source.display, 1, 1), message)]
     found = []
@@ -614,6 +615,13 @@ def glyph_findings(source: EstateSource) -> list[Diagnostic]:
             )
             found.append(Diagnostic("T004", located.location_of(index), message))
     return found
+
+
+@cache
+def _draws_chinese(covered: frozenset[int]) -> bool:
+    """fonts.draws_chinese, once for each set of fonts (a walk of every code point they cover)."""
+    del covered  # the key: fonts.coverage() is itself kept per fontconfig setup
+    return fonts.draws_chinese()
 
 
 def _undrawn(text: str) -> list[int]:

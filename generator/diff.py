@@ -86,7 +86,24 @@ def tree(data: EstateData) -> dict[str, Any]:
 
 def diff(old: EstateData, new: EstateData) -> list[Change]:
     """Every difference between two states of an estate, in a stable order."""
-    return list(_walk(tree(old), tree(new), (), (), ()))
+    return list(_walk(_tree_of(old), _tree_of(new), (), (), ()))
+
+
+_DUMPED: list[tuple[EstateData, dict[str, Any]]] = []  # the last few trees diff made, newest last
+
+
+def _tree_of(data: EstateData) -> dict[str, Any]:
+    """tree(data), dumped once for consecutive diffs: an estate's history is diffed release
+    by release, each release the newer side of one step and the older of the next.
+
+    Kept by the model itself (frozen), not its id, and only the last few: nothing stale.
+    """
+    for held, dumped in _DUMPED:
+        if held is data:
+            return dumped
+    dumped = tree(data)
+    _DUMPED[:] = [*_DUMPED[-1:], (data, dumped)]
+    return dumped
 
 
 def identity(item: Any, index: int) -> str:

@@ -7,6 +7,8 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 
@@ -110,17 +112,30 @@ def days_in(value: object) -> set[dt.date]:
     """Every date a model holds, at any depth (walked with a list, not a set made a node)."""
     found: set[dt.date] = set()
     todo = [value]
+    pop, extend = todo.pop, todo.extend
     while todo:
-        item = todo.pop()
+        item = pop()
+        kind = type(item)
+        if kind in _LEAVES:  # most of a model: nothing below, and no date
+            continue
         if isinstance(item, dt.date):
             found.add(item)
         elif isinstance(item, BaseModel):
-            todo += [getattr(item, name) for name in type(item).model_fields]
+            held = item.__dict__  # a model's fields, as getattr reads them
+            extend([held[name] for name in _fields(type(item))])
         elif isinstance(item, dict):
-            todo += item.values()
+            extend(item.values())
         elif isinstance(item, list | tuple):
-            todo += item
+            extend(item)
     return found
+
+
+_LEAVES = frozenset({str, int, float, bool, Decimal, type(None)})
+
+
+@cache
+def _fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
 
 
 def span(turns: Iterable[dt.date], day: dt.date) -> tuple[dt.date, dt.date]:

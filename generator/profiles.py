@@ -656,13 +656,21 @@ def _votes(profile: RuleProfile, latest: Published) -> Iterator[Diagnostic]:
     that cites a failed vote as its approval is the finding.
     """
     votes = {v.id: v for v in (latest.data.votes.votes if latest.data.votes else [])}
+    judged: dict[str, tuple[VoteRule | None, bool]] = {}  # a vote many things rest on: counted once
     for vote_id, place, what in relied_upon(latest.data):
         vote = votes.get(vote_id)
-        rule = vote_rule(profile, vote.kind, vote.date) if vote is not None else None
-        if vote is None or rule is None:
+        if vote is None:
             continue
-        tallies = [(t.area, t.headcount) for t in (vote.total, vote.participating, vote.approving)]
-        if not vote_passes(rule, *tallies):
+        if vote_id not in judged:
+            rule = vote_rule(profile, vote.kind, vote.date)
+            tallies = [
+                (t.area, t.headcount) for t in (vote.total, vote.participating, vote.approving)
+            ]
+            judged[vote_id] = (rule, rule is not None and vote_passes(rule, *tallies))
+        rule, passed = judged[vote_id]
+        if rule is None:
+            continue
+        if not passed:
             message = _(
                 "{what}以业主表决 {vote}（{date}，{kind}）为依据，但这次表决没有达到表决日适用的比例，没有通过（{article}）",
                 what=what, vote=vote.id, date=vote.date, kind=vote.kind, article=rule.article,

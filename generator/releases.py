@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,7 +88,8 @@ def _read(
 def _shared(
     document: dict[str, Any], earlier: tuple[dict[str, Any], Snapshot] | None
 ) -> dict[str, Any]:
-    """The document with statements and notices equal to the earlier snapshot's taken from it.
+    """The document with the parts equal to the earlier snapshot's taken from it: whole
+    sections (fees, contracts …) the same to the last type, and statements and notices.
 
     Consecutive releases mostly repeat the periods before them. An equal part
     is not validated again, and being the same object, it is rendered once
@@ -100,9 +102,15 @@ def _shared(
     if not isinstance(data, dict) or not isinstance(old, dict):
         return document
     data = dict(data)
-    parts = [(data, old, "notices", snapshot.data.notices)]
+    whole = set()
+    for name, info in EstateData.model_fields.items():
+        key = info.alias or name
+        if key in data and key in old and _identical(data[key], old[key]):
+            data[key] = getattr(snapshot.data, name)
+            whole.add(key)
+    parts = [] if "notices" in whole else [(data, old, "notices", snapshot.data.notices)]
     accounts, old_accounts = data.get("accounts"), old.get("accounts")
-    if isinstance(accounts, dict) and isinstance(old_accounts, dict):
+    if "accounts" not in whole and isinstance(accounts, dict) and isinstance(old_accounts, dict):
         data["accounts"] = accounts = dict(accounts)
         for kind in Accounts.model_fields:
             models = getattr(snapshot.data.accounts, kind)
@@ -115,6 +123,22 @@ def _shared(
                 for k, v in items.items()
             }
     return {**document, "data": data}
+
+
+def _identical(value: Any, other: Any) -> bool:
+    """Whether two parsed JSON values are the same to the last type: ``==`` alone takes
+    ``1``, ``1.0`` and ``true`` for one another, which validate and hash differently.
+
+    marshal writes every value with its type, and its bytes read back to one value only;
+    its version 2, before references, writes a value the same however often it is referred
+    to (a string the earlier snapshot's model holds too).
+    """
+    if value is other:
+        return True
+    try:
+        return value == other and marshal.dumps(value, 2) == marshal.dumps(other, 2)
+    except (ValueError, RecursionError):  # nested past marshal's limit: not shared
+        return False
 
 
 def _validate(

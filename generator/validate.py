@@ -80,7 +80,7 @@ def _duplicates(
     what: str,
 ) -> Iterator[Diagnostic]:
     """Report each (id, part, path) whose id was seen before."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[tuple[str, ...], tuple[str | int, ...]]] = {}  # located when used twice
     for item_id, part, path in items:
         if item_id in seen:
             yield Diagnostic(
@@ -90,11 +90,11 @@ def _duplicates(
                     "{what}编号“{id}”用了两次（第一次在 {first}）：每个编号只能用一次，请给这一条换一个编号",
                     what=_(what),
                     id=item_id,
-                    first=seen[item_id],
+                    first=str(src.at(*seen[item_id])),
                 ),
             )
         else:
-            seen[item_id] = str(src.at(part, path))
+            seen[item_id] = (part, path)
 
 
 def unique_ids(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:

@@ -7,7 +7,7 @@ import pytest
 
 from generator.errors import ContentError, UsageError
 from generator.pipeline import load_site, release
-from generator.releases import content_hash, fingerprint
+from generator.releases import _identical, content_hash, fingerprint
 
 from .conftest import Site
 
@@ -89,3 +89,54 @@ def test_release_refuses_bad_ids_and_periods(site: Site) -> None:
         release(site.root, "x", dt.date(2025, 7, 10), "Bad_ID", POSTING)
     with pytest.raises(UsageError, match="早于第一天"):
         release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", (POSTING[1], POSTING[0]))
+
+
+def test_consecutive_snapshots_share_their_equal_sections(site: Site) -> None:
+    """An unchanged section is validated once and taken whole into the next snapshot."""
+    release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", POSTING)
+    release(
+        site.root,
+        "x",
+        dt.date(2025, 8, 10),
+        "2025-h2",
+        (dt.date(2025, 8, 10), dt.date(2025, 8, 24)),
+    )
+    loaded = load_site(site.root)
+    assert loaded.diagnostics == []
+    first, second = loaded.estates[0].releases
+    assert second.data.estate is first.data.estate
+    assert second.data == first.data  # the same values as validating it anew
+
+
+def test_a_section_equal_only_by_value_is_validated_anew() -> None:
+    """1, 1.0 and true are equal to Python but not in a snapshot: each validates (and hashes)
+    as written, so none stands in for another."""
+    assert _identical({"a": [1, "x", None]}, {"a": [1, "x", None]})
+    assert not _identical({"a": 1}, {"a": 1.0})
+    assert not _identical({"a": 1}, {"a": True})
+    assert not _identical({"a": 0.0}, {"a": -0.0})
+    assert not _identical({"a": 1}, {"a": 2})
+
+
+def test_a_retyped_section_of_a_later_snapshot_is_still_checked(site: Site) -> None:
+    """A later snapshot whose section differs from the earlier one's only in a value's type is
+    validated on its own: a count written as 1234.0 is refused, not taken from the earlier."""
+    release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", POSTING)
+    release(
+        site.root,
+        "x",
+        dt.date(2025, 8, 10),
+        "2025-h2",
+        (dt.date(2025, 8, 10), dt.date(2025, 8, 24)),
+    )
+    path = site.estate / "releases" / "2025-h2.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    households = document["data"]["estate"]["households"]
+    assert isinstance(households, int)
+    document["data"]["estate"]["households"] = float(households)
+    path.write_text(json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    loaded = load_site(site.root)
+    assert [(d.code, d.location.file) for d in loaded.diagnostics] == [
+        ("R002", "content/x/releases/2025-h2.json")
+    ]
+    assert [s.release.id for s in loaded.estates[0].releases] == ["2025-h1"]
