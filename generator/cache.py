@@ -152,6 +152,11 @@ class Cache:
             if entry.name not in keep:
                 os.unlink(entry.path)
 
+    def forget_checks(self) -> None:
+        """Forget every finding and the index (check --full)."""
+        for entry in _entries(self.checks):
+            os.unlink(entry.path)
+
     def check_index(self) -> dict[str, Indexed]:
         """Per estate folder, as the last check left it: the signature of its files
         (fingerprint.signature), the digest of their contents, and the fingerprint and

@@ -384,7 +384,7 @@ def check(
     day = as_of.date() if as_of else today()
     cache = None if no_cache else Cache(root / CACHE_FOLDER)
     if cache is not None and full:
-        cache.keep_only_findings(set())
+        cache.forget_checks()
     checked = check_estates(root, day, estates, cores(jobs), cache, with_flags=fmt == "json")
     diagnostics = checked.diagnostics
     said = [_("各小区的工作副本已按 {day} 发布的下一期审核。", day=day)]

@@ -53,7 +53,9 @@ def test_only_the_edited_estate_is_read_again_and_the_output_is_a_full_checks(de
     assert edited[0] == full[0] == 1
     assert edited[1] == full[1]
     assert "content/yun-lian-xin-cun/votes.yaml:" in edited[1] and " V001 " in edited[1]
-    assert check(demo, "--as-of", "2026-08-20", "--full")[1] == full[1]
+    forced = check(demo, "--as-of", "2026-08-20", "--full")
+    assert forced[1] == full[1]
+    assert "沿用上次的结果" not in forced[2]  # every estate read again
 
 
 def test_a_day_that_crosses_a_deadline_reads_the_estates_again(demo: Path) -> None:
