@@ -148,8 +148,8 @@ def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
 
 
 @dataclass
-class EstateSummary:
-    """What the site-wide pages need of an estate, kept between builds so an unchanged estate is not read again."""
+class Listed:
+    """An estate as the site lists it: its id, its place, the day of its latest release."""
 
     id: str
     sort_key: tuple[str, ...]
@@ -160,6 +160,18 @@ class EstateSummary:
     community: str
     address: str
     latest_day: dt.date | None
+
+    @property
+    def find_text(self) -> str:
+        return (
+            f"{self.name} {self.city}{self.district} {self.street} {self.community} {self.address}"
+        )
+
+
+@dataclass
+class EstateSummary(Listed):
+    """What the site-wide pages need of an estate, kept between builds so an unchanged estate is not read again."""
+
     feed_entries: list[feeds.FeedEntry]
     pages: list[tuple[str, dt.date | None]]
     overview: sheets.OverviewRow | None
@@ -175,12 +187,6 @@ class EstateSummary:
     pinyin: tuple[str, str] = ("", "")  # name, street and community in pinyin: whole, initials
     tables: dict[str, bytes] = field(default_factory=dict)  # its latest release's rows (citydata)
     lines: dict[str, bytes] = field(default_factory=dict)  # and as CSV lines (citydata.pack_lines)
-
-    @property
-    def find_text(self) -> str:
-        return (
-            f"{self.name} {self.city}{self.district} {self.street} {self.community} {self.address}"
-        )
 
     def brief(self) -> Brief:
         """What the pages over all estates need of it (see Brief)."""
@@ -206,26 +212,17 @@ class EstateSummary:
 
 
 @dataclass
-class Brief:
+class Brief(Listed):
     """What the pages over all estates need of an estate's summary, and no more.
 
     A build holds one of these an estate while the summaries themselves stay
     in its state, one file an estate (state.Store): at 10,000 estates the
-    summaries are some 800 MB in memory, their briefs a tenth of that. The
+    summaries are some 800 MB in memory, their briefs a fifth of that. The
     manifest's blocks and the pages for the sitemap are kept compressed, the
     site's feed only the newest entries, the tables only their digest (data/
-    reads each estate's summary again when it is made).
+    reads each estate's tables from its summary when it is made).
     """
 
-    id: str
-    sort_key: tuple[str, ...]
-    name: str
-    city: str
-    district: str
-    street: str
-    community: str
-    address: str
-    latest_day: dt.date | None
     overview: sheets.OverviewRow | None
     latest_sheet: str | None
     sheet_paper: str | None
@@ -241,12 +238,6 @@ class Brief:
     packed_manifest: list[tuple[str, bytes]]  # its blocks of manifest.json
     tables_digest: bytes  # of its tables, for what data/ is made of
     file_count: int
-
-    @property
-    def find_text(self) -> str:
-        return (
-            f"{self.name} {self.city}{self.district} {self.street} {self.community} {self.address}"
-        )
 
     def shas(self) -> Iterator[str]:
         """The SHA-256 of each of its files, from its blocks of the manifest."""

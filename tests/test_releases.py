@@ -91,16 +91,15 @@ def test_release_refuses_bad_ids_and_periods(site: Site) -> None:
         release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", (POSTING[1], POSTING[0]))
 
 
+def two_releases(site: Site) -> None:
+    release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", POSTING)
+    second = (dt.date(2025, 8, 10), dt.date(2025, 8, 24))
+    release(site.root, "x", dt.date(2025, 8, 10), "2025-h2", second)
+
+
 def test_consecutive_snapshots_share_their_equal_sections(site: Site) -> None:
     """An unchanged section is validated once and taken whole into the next snapshot."""
-    release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", POSTING)
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 8, 10),
-        "2025-h2",
-        (dt.date(2025, 8, 10), dt.date(2025, 8, 24)),
-    )
+    two_releases(site)
     loaded = load_site(site.root)
     assert loaded.diagnostics == []
     first, second = loaded.estates[0].releases
@@ -121,14 +120,7 @@ def test_a_section_equal_only_by_value_is_validated_anew() -> None:
 def test_a_retyped_section_of_a_later_snapshot_is_still_checked(site: Site) -> None:
     """A later snapshot whose section differs from the earlier one's only in a value's type is
     validated on its own: a count written as 1234.0 is refused, not taken from the earlier."""
-    release(site.root, "x", dt.date(2025, 7, 10), "2025-h1", POSTING)
-    release(
-        site.root,
-        "x",
-        dt.date(2025, 8, 10),
-        "2025-h2",
-        (dt.date(2025, 8, 10), dt.date(2025, 8, 24)),
-    )
+    two_releases(site)
     path = site.estate / "releases" / "2025-h2.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     households = document["data"]["estate"]["households"]
