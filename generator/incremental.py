@@ -66,6 +66,7 @@ from .errors import (
 from .fingerprint import Stats, code_digest, content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES, _
 from .load import load_text, read_text
+from .parallel import completed, cores, workers
 from .peers import Figures
 from .render import citydata, pdf
 from .render.feeds import FeedEntry
@@ -503,19 +504,22 @@ def render(
     A summary is read, used and let go one estate at a time: the build keeps its brief,
     and the state keeps it (see finish)."""
     report = Report(writer.out, held=inputs.held)
-    rendering = [pool.submit(render_one, i, inputs.prints[i]) for i in plan.render]
+    rendering = completed(pool, render_one, [(i, inputs.prints[i]) for i in plan.render])
     built = Built({}, report, {}, set(inputs.frozen), ())
+    lost = []  # carried, but its record is gone or damaged: rendered, never left out
     for estate_id in plan.carry:
         summary = _summary(store, estate_id)
-        if summary is None:  # its record is gone or damaged: rendered, never left out
-            rendering.append(pool.submit(render_one, estate_id, inputs.prints[estate_id]))
+        if summary is None:
+            lost.append((estate_id, inputs.prints[estate_id]))
             continue
         writer.keep_estate(estate_id, summary.files)
         built.briefs[estate_id] = summary.brief()
         report.carried.append(estate_id)
     if isinstance(writer, Patch):  # the carried estates' folders stay as they are, unread
         writer.previous = published(writer.out, writer.owners)
-    for count, finished in enumerate(as_completed(rendering), start=1):
+    rendering = itertools.chain(rendering, completed(pool, render_one, lost))
+    total = len(plan.render) + len(lost)
+    for count, finished in enumerate(rendering, start=1):
         done = finished.result()
         if done.summary is None:
             inputs.held.setdefault(done.estate_id, []).extend(done.problems)
@@ -535,7 +539,7 @@ def render(
             finish(done.summary, done.restored, inputs, plan, previous, store, cache, built)
         done.summary = None  # its future holds it to the end: the brief is what stays
         if progress:
-            progress("estates", count, len(rendering))
+            progress("estates", count, total)
     for estate_id in sorted(built.frozen):
         summary = _summary(store, estate_id) if estate_id in previous.made else None
         if summary is not None and all((writer.out / r).is_file() for r in summary.files):
@@ -621,7 +625,6 @@ def _held(
     """The errors ``check`` finds, by the content folder's entry they are in: each such
     estate is held back (an entry that is no estate is not built anyway)."""
     from .checking import check
-    from .parallel import cores
 
     content = PurePosixPath((root / config.content_dir).relative_to(root).as_posix())
     held: dict[str, list[Diagnostic]] = {}
@@ -928,7 +931,6 @@ def workers_for(
 ) -> contextlib.AbstractContextManager[Executor]:
     """Where this build's work runs, each worker told the job once: processes here (every
     core with sheets, else no more than there are estates), or ``remote`` (a Dask cluster)."""
-    from .parallel import cores, workers
 
     job = Job(
         inputs.root, inputs.config, writer.out, writer.staging, inputs.paper, inputs.as_of,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any, TypeVar
@@ -42,6 +42,17 @@ def workers(
         pool.shutdown(cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def completed(
+    pool: Executor, fn: Callable[..., T], calls: list[tuple[Any, ...]]
+) -> Iterator[Future[T]]:
+    """Each call of ``fn`` as it completes: all handed to the workers at once, or, here,
+    each made when the one before is done with (so a build in one process never holds
+    every estate's result at once)."""
+    if isinstance(pool, Here):
+        return (pool.submit(fn, *args) for args in calls)
+    return as_completed([pool.submit(fn, *args) for args in calls])
 
 
 class Here(Executor):

@@ -375,3 +375,27 @@ def test_the_digests_a_whole_build_keeps_are_eight_bytes_each() -> None:
     assert not any(sha in kept for sha in other)
     assert "not a digest" not in kept and "" not in kept and None not in kept
     assert kept.prefixes.itemsize * len(kept.prefixes) == 8 * 10_000
+
+
+def _twice(n: int) -> int:
+    return 2 * n
+
+
+def test_one_process_makes_each_result_when_the_one_before_is_done_with() -> None:
+    """parallel.completed: in one process an estate is rendered when the loop asks for it, so a
+    build with --jobs 1 holds one estate's result at a time, not every estate's at once;
+    worker processes get every call at once and hand back each as it completes."""
+    from generator.parallel import Here, completed, workers
+
+    made: list[int] = []
+
+    def task(n: int) -> int:
+        made.append(n)
+        return n
+
+    results = completed(Here(), task, [(1,), (2,), (3,)])
+    assert made == []
+    assert next(results).result() == 1 and made == [1]
+    assert [f.result() for f in results] == [2, 3] and made == [1, 2, 3]
+    with workers(2, lambda: None, ()) as pool:
+        assert sorted(f.result() for f in completed(pool, _twice, [(1,), (2,), (3,)])) == [2, 4, 6]
