@@ -207,7 +207,7 @@ class EstateSummary(Listed):
             feed_entries=feeds.newest(self.feed_entries, SITE_FEED),
             packed_pages=zlib.compress(json.dumps(pages, ensure_ascii=False).encode()),
             packed_manifest=[opendata.pack_block(block) for block in self.manifest],
-            tables_digest=tables.digest(), file_count=len(self.files),
+            tables_digest=tables.digest(),
         )  # fmt: skip
 
 
@@ -237,7 +237,6 @@ class Brief(Listed):
     packed_pages: bytes  # its pages and their days, for the sitemap
     packed_manifest: list[tuple[str, bytes]]  # its blocks of manifest.json
     tables_digest: bytes  # of its tables, for what data/ is made of
-    file_count: int
 
     def shas(self) -> Iterator[str]:
         """The SHA-256 of each of its files, from its blocks of the manifest."""

@@ -33,11 +33,11 @@ import hashlib
 import itertools
 import os
 import tempfile
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__, chars, fonts, state, write
 from .build import (
@@ -574,8 +574,7 @@ def finish(
     estate_id = summary.id
     summary.manifest = blocks(summary.files)
     if plan.in_place and cache and estate_id in previous.made:  # read before it is replaced
-        old = _summary(store, estate_id)
-        built.dropped |= {sha for _size, sha in old.files.values()} if old else set()
+        built.dropped |= _old_files(store, estate_id)
     store.keep_estate(estate_id, {"summary": summary})
     if cache and not restored:
         cache.keep_estate(inputs.prints[estate_id], state.dumps(summary))
@@ -592,22 +591,34 @@ def published(out: Path, skip: Container[str] = ()) -> dict[str, Digest]:
     in json.loads it would be a dict a file of 930,000.
     """
     files: dict[str, Digest] = {}
-    sha, size, rest = hashlib.sha256(), 0, b""
+    sha = hashlib.sha256()
     with (out / "manifest.json").open("rb") as manifest_file:
-        while chunk := manifest_file.read(1 << 20):
-            sha.update(chunk)
-            size += len(chunk)
-            buffer = rest + chunk
-            end = buffer.rfind(b'"},"') + 3  # the last whole entry's end: the rest waits
-            for path, length, digest in manifest_entries(buffer[:end] if end > 2 else b""):
+        for piece in _whole_entries(manifest_file, sha):
+            for path, length, digest in manifest_entries(piece):
                 if folder_of(path, NESTED) not in skip:
                     files[path] = (length, digest)
-            rest = buffer[end:] if end > 2 else buffer
-    for path, length, digest in manifest_entries(rest):
-        if folder_of(path, NESTED) not in skip:
-            files[path] = (length, digest)
+        size = manifest_file.tell()
     files["manifest.json"] = (size, sha.hexdigest())
     return files
+
+
+def _whole_entries(manifest_file: BinaryIO, sha: Any) -> Iterator[bytes]:
+    """The manifest's text a megabyte at a time, each piece cut after its last whole entry
+    (the rest waits for the next), hashed as it is read."""
+    rest = b""
+    while chunk := manifest_file.read(1 << 20):
+        sha.update(chunk)
+        buffer = rest + chunk
+        cut = buffer.rfind(b'"},"') + 3  # after the comma that ends an entry
+        piece, rest = (buffer[:cut], buffer[cut:]) if cut > 2 else (b"", buffer)
+        yield piece
+    yield rest
+
+
+def _old_files(store: state.Store, estate_id: str) -> set[str]:
+    """The SHA-256 of the files an estate's record (of the previous build) names."""
+    read = store.summary_fields(estate_id, ("files",))
+    return {sha for _size, sha in read[0].values()} if read else set()
 
 
 def _summary(store: state.Store, estate_id: str) -> EstateSummary | None:
@@ -839,8 +850,7 @@ def record(
     gone = [i for i in previous.made if i not in briefs]
     if plan.in_place and cache:  # what the cache may drop, read before the records go
         for estate_id in gone:
-            old = _summary(store, estate_id)
-            built.dropped |= {sha for _size, sha in old.files.values()} if old else set()
+            built.dropped |= _old_files(store, estate_id)
     for estate_id in set(store.estates()) - briefs.keys():
         store.drop_estate(estate_id)
     made = {
@@ -931,7 +941,6 @@ def workers_for(
 ) -> contextlib.AbstractContextManager[Executor]:
     """Where this build's work runs, each worker told the job once: processes here (every
     core with sheets, else no more than there are estates), or ``remote`` (a Dask cluster)."""
-
     job = Job(
         inputs.root, inputs.config, writer.out, writer.staging, inputs.paper, inputs.as_of,
         inputs.engine, previous.sheets, cache, inputs.releases_only,

@@ -15,7 +15,7 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.composer import ComposerError
@@ -261,8 +261,8 @@ class _Reader:
         self.file = file
         self.line_offset = line_offset
         self.bounds = bounds
-        values, keys = Places(file), Places(file)
-        self.located = Located(file, None, values, keys, text=text, line_offset=line_offset)
+        self.located = located = _located(file, text, line_offset)
+        values, keys = cast(Places, located.values), cast(Places, located.keys)
         self.values, self.keys = values.noted, keys.noted  # (line, column) pairs, noted fast
         self.spans = self.located.spans
         self.diagnostics: list[Diagnostic] = []
@@ -329,7 +329,7 @@ class _Reader:
                 return _bound_hit(event, self.file, self.line_offset, bounds, len(open_) > depth)
 
     def location(self, mark: Any) -> Location:
-        return Location(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
+        return Location(self.file, *_line_column(mark, self.line_offset))
 
     def place(self, event: Any, kind: type, parent: _Open | None) -> _Open | None:
         """Build one node into its parent; return the frame of the list or mapping it opens."""
@@ -351,7 +351,7 @@ class _Reader:
         else:
             path = (*parent.path, parent.key)
         mark = event.start_mark
-        self.values[path] = (mark.line + self.line_offset + 1, mark.column + 1)
+        self.values[path] = _line_column(mark, self.line_offset)
         opened = None
         if kind is _SCALAR:
             self.spans[path] = (mark.index, event.end_mark.index)
@@ -384,7 +384,7 @@ class _Reader:
                 where = self.location(mark)
                 self.diagnostics.append(Diagnostic("L002", where, _key_twice(path, key, first)))
                 return None
-            self.keys[path] = (mark.line + self.line_offset + 1, mark.column + 1)
+            self.keys[path] = _line_column(mark, self.line_offset)
             parent.key = key
             return None
         where = self.location(event.start_mark)
@@ -395,6 +395,11 @@ class _Reader:
         where = self.location(mark)
         self.diagnostics.append(Diagnostic("L004", where, _tag_refused(path, tag)))
         self.located.refused.add(path)
+
+
+def _line_column(mark: Any, line_offset: int) -> tuple[int, int]:
+    """Where a parser's mark is, as a clerk counts: from line 1, column 1."""
+    return mark.line + 1 + line_offset, mark.column + 1
 
 
 def _skipped(kind: type) -> _Open | None:
@@ -416,8 +421,7 @@ class _Builder:
         self._seen: set[int] = set()
 
     def loc(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
-        return Location(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
+        return Location(self.file, *_line_column(node.start_mark, self.line_offset))
 
     def problem(self, code: str, node: yaml.Node, message: str) -> None:
         self.diagnostics.append(Diagnostic(code, self.loc(node), message))
