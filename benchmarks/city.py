@@ -522,7 +522,7 @@ def run(root: Path, *arguments: str, fails: bool = True) -> tuple[float, int, st
         "atexit.register(lambda: open(os.environ['SUNSHINE_MAIN_RSS'], 'w').write("
         "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));"
         "sys.argv = ['sunshine', *sys.argv[1:]];"
-        "from generator.cli import main; main()"
+        "from generator.cli import run; run()"
     )
     command = [sys.executable, "-c", probe, sys.executable, "-c", main, "-C", str(root), *arguments]
     with tempfile.NamedTemporaryFile() as own:

@@ -27,7 +27,15 @@ from .cache import Cache, Indexed
 from .config import SiteConfig, load_config
 from .content import glyph_findings
 from .errors import Diagnostic, Location, UsageError
-from .fingerprint import code_digest, data_turns, digest_files, digest_tree, files_of, signature
+from .fingerprint import (
+    Walk,
+    code_digest,
+    data_turns,
+    digest_files,
+    digest_tree,
+    files_of,
+    signature,
+)
 from .history import git_witness
 from .i18n import _
 from .parallel import workers
@@ -39,7 +47,6 @@ from .site import (
     estate_folders,
     estate_profile,
     history_findings,
-    is_estate,
     profile_check,
     read_estate,
 )
@@ -106,11 +113,13 @@ def check(
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
     with_flags: bool = False,
+    walk: Walk | None = None,
 ) -> Checked:
     """Check the site (or the estates ``only`` names) as of a day; every problem, in file order.
 
     With a cache, an estate whose findings it holds for this day is not read. ``with_flags``:
     the outliers among every estate too (check's JSON; a build finds its own when it renders).
+    ``walk``: the estate folders' signatures, begun before this was imported.
     """
     config, found = load_config(root)
     if config is None:
@@ -121,7 +130,8 @@ def check(
     for estate_id in sorted(only) or ["*"]:
         found += git_witness(root, content, estate_id)
     known = cache.check_index() if cache else {}
-    seen = {i: _contents(content / i, known.get(i)) for i in ids}
+    walked = walk.of(content) if walk is not None else {}
+    seen = {i: _contents(content / i, known.get(i), walked.get(i)) for i in ids}
     common = _common(root, config)
     prints = {i: hashlib.sha256(f"{common}|{i}|{seen[i][1]}".encode()).hexdigest() for i in ids}
     checked = Checked([])
@@ -159,9 +169,11 @@ def check(
     return checked
 
 
-def _contents(folder: Path, known: Indexed | None) -> tuple[str, str]:
+def _contents(folder: Path, known: Indexed | None, walked: str | None) -> tuple[str, str]:
     """The folder's signature and the digest of its contents, read again only when the
-    signature is not the one ``known``."""
+    signature is not the one ``known``; ``walked``: its signature, taken a moment ago."""
+    if known is not None and walked == known.signature:
+        return walked, known.digest
     found = list(files_of(folder))
     mark = signature(found)
     if known is not None and known.signature == mark:
@@ -181,12 +193,12 @@ def _kept(cache: Cache, known: Indexed | None, fingerprint: str) -> dict[str, An
 def _estates(root: Path, config: SiteConfig, only: set[str]) -> tuple[list[str], list[Diagnostic]]:
     """The estates to check, and what is wrong with the content folder's entries."""
     ids, problems = [], []
-    for folder, problem in estate_folders(root, config):
+    for folder, problem, estate in estate_folders(root, config):
         if only and folder.name not in only:
             continue
         if problem is not None:
             problems.append(problem)
-        if is_estate(folder):  # an estate with a bad id is still checked
+        if estate:  # an estate with a bad id is still checked
             ids.append(folder.name)
     missing = sorted(only - set(ids))
     if missing:

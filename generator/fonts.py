@@ -7,11 +7,14 @@ and where it occurs, when one has no glyph anywhere.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
+
+from .parallel import Begun
 
 
 @dataclass(frozen=True)
@@ -28,22 +31,37 @@ def _fc_list(*args: str) -> str:
     return result.stdout
 
 
+def coverage() -> frozenset[int]:
+    """Every code point some installed font has a glyph for."""
+    return _answers(_setup())[0]
+
+
+def installed_digest() -> str:
+    """A digest of the font files fontconfig offers: changes when fonts are added or removed."""
+    return _answers(_setup())[1]
+
+
+def _setup() -> str:
+    """The fontconfig setup the answers are for."""
+    return os.environ.get("FONTCONFIG_FILE", "") + "|" + os.environ.get("FONTCONFIG_PATH", "")
+
+
 @cache
-def _coverage(config_key: str) -> frozenset[int]:
-    del config_key  # the cache is per fontconfig setup
+def _answers(setup: str) -> tuple[frozenset[int], str]:
+    """coverage and installed_digest, once for each fontconfig setup."""
+    del setup  # the key
+    return asked()
+
+
+def _ask() -> tuple[frozenset[int], str]:
+    """Every code point the fonts cover, and a digest of their files: two fc-list calls."""
     covered: set[int] = set()
     for line in set(_fc_list("--format", "%{charset}\n").splitlines()):
         for span in line.split():
             first, _, last = span.partition("-")
             covered.update(range(int(first, 16), int(last or first, 16) + 1))
-    return frozenset(covered)
-
-
-def coverage() -> frozenset[int]:
-    """Every code point some installed font has a glyph for."""
-    return _coverage(
-        os.environ.get("FONTCONFIG_FILE", "") + "|" + os.environ.get("FONTCONFIG_PATH", "")
-    )
+    files = sorted(_fc_list("--format", "%{file}|%{index}\n").splitlines(True))
+    return frozenset(covered), hashlib.sha256("".join(files).encode()).hexdigest()
 
 
 def missing(text: str) -> list[str]:
@@ -80,10 +98,5 @@ def report() -> FontReport:
     return FontReport(fonts, tuple(families), harfbuzz_subset_available())
 
 
-def installed_digest() -> str:
-    """A digest of the font files fontconfig offers: changes when fonts are added or removed."""
-    import hashlib
-
-    return hashlib.sha256(
-        "".join(sorted(_fc_list("--format", "%{file}|%{index}\n").splitlines(True))).encode()
-    ).hexdigest()
+# asked once for each setup; a check begins it before it imports the models (about 0.05 s)
+asked = Begun(_ask, _setup)

@@ -144,7 +144,9 @@ def prepare(
     held = _held(root, config, as_of, jobs, cache)
     if strict and held:
         raise ContentError(held_findings(held))
-    ids = [folder.name for folder, problem in estate_folders(root, config) if problem is None]
+    ids = [
+        folder.name for folder, problem, _estate in estate_folders(root, config) if problem is None
+    ]
     frozen = {i for i in ids if i in held and _in_releases(held[i])}
     fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
     site = site_fingerprint(root, config, sheet_paper or "none", fonts_digest)

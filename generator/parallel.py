@@ -9,12 +9,13 @@ arguments.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing import get_context
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -65,3 +66,64 @@ class Here(Executor):
         except Exception as error:  # as a worker's: raised by result()
             done.set_exception(error)
         return done
+
+
+class Ahead(Generic[T]):
+    """``fn(*args)`` worked out in a forked process while this one goes on (imports, say);
+    ``result()`` waits for it. Where there is no fork, or the process fails, ``result()``
+    works it out here. ``close()`` lets it go unread."""
+
+    def __init__(self, fn: Callable[..., T], *args: Any):
+        self.call = (fn, args)
+        self.pid, self.read = 0, -1
+        if sys.platform == "win32" or not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the answer down the pipe, then gone without cleanup
+            os.close(read)
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(pickle.dumps(fn(*args)))
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.pid, self.read = pid, read
+
+    def result(self) -> T:
+        answer = b""
+        if self.pid:
+            with os.fdopen(self.read, "rb") as pipe:
+                answer = pipe.read()
+            self.read = -1
+            self.close()
+        if answer:
+            value: T = pickle.loads(answer)  # our own child's, through our own pipe
+            return value
+        fn, args = self.call
+        return fn(*args)
+
+    def close(self) -> None:
+        if self.read >= 0:  # the child's write fails, and it leaves
+            os.close(self.read)
+            self.read = -1
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+class Begun(Generic[T]):
+    """``fn()``, which may have been begun in another process already (``begin``, an Ahead):
+    the next call takes that answer if it was begun for the same ``key()``; any other call
+    works it out here."""
+
+    def __init__(self, fn: Callable[[], T], key: Callable[[], str] = lambda: ""):
+        self.fn, self.key = fn, key
+        self.begun: dict[str, Ahead[T]] = {}
+
+    def begin(self) -> None:
+        self.begun.setdefault(self.key(), Ahead(self.fn))
+
+    def __call__(self) -> T:
+        ahead = self.begun.pop(self.key(), None)
+        return ahead.result() if ahead is not None else self.fn()

@@ -177,3 +177,36 @@ def test_a_check_stopped_midway_resumes_from_the_findings_kept_so_far(demo: Path
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
     assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
+
+
+def test_the_walk_begun_ahead_signs_each_estate_as_check_would(demo: Path) -> None:
+    """check begins walking the estate folders in another process before it imports the
+    models; what that walk hands back is each folder's signature as check makes it itself,
+    and only for the folder the validated settings name."""
+    content = demo / "content"
+    walk = fingerprint.Walk(demo)
+    ids = sorted(p.name for p in content.iterdir() if p.is_dir())
+    mine = {i: fingerprint.signature(list(fingerprint.files_of(content / i))) for i in ids}
+    assert walk.of(content) == mine and len(mine) == 3
+    elsewhere = fingerprint.Walk(demo)
+    assert elsewhere.of(demo / "data") == {}  # settings that name another folder: not taken
+    (demo / "site.yaml").write_text("content_dir: [1, 2\n", encoding="utf-8")
+    broken = fingerprint.Walk(demo)  # a site.yaml check refuses: the usual folder, no error
+    assert broken.content == content
+    broken.close()
+
+
+def test_a_check_of_a_content_folder_of_another_name_walks_that_folder(demo: Path) -> None:
+    first = check(demo, "--as-of", "2026-08-20")
+    (demo / "content").rename(demo / "data")
+    site = demo / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text.replace("content_dir: content", "content_dir: data"), encoding="utf-8")
+    moved = check(demo, "--as-of", "2026-08-20")
+    assert moved[0] == first[0]
+    assert moved[1] == first[1].replace("content/", "data/")
+    votes = demo / "data" / "yun-lian-xin-cun" / "votes.yaml"
+    votes.write_text(votes.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    assert (
+        "重新核对了 1 个有改动的小区；其余 2 个没有改动" in check(demo, "--as-of", "2026-08-20")[2]
+    )

@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -112,6 +113,38 @@ def test_python_dash_m_generator_runs() -> None:
     )
     assert result.returncode == 0
     assert "check" in result.stdout and "release" in result.stdout
+
+
+def test_the_command_leaves_as_it_would_without_its_teardown(tmp_path: Path) -> None:
+    """run() skips the interpreter's teardown: every exit code, every line of output and
+    every atexit handler are as a plain exit leaves them."""
+    said = tmp_path / "said"
+    code = (
+        "import atexit, pathlib, sys;"
+        f"atexit.register(lambda: pathlib.Path({str(said)!r}).write_text('bye'));"
+        "from generator.cli import run; sys.argv = ['sunshine', *sys.argv[1:]]; run()"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True
+    )
+    assert shown.returncode == 0 and shown.stdout.startswith("sunshine ")
+    assert said.read_text() == "bye"
+    said.unlink()
+    usage = [sys.executable, "-c", code, "-C", str(tmp_path), "check"]
+    refused = subprocess.run(usage, capture_output=True, text=True)
+    assert refused.returncode == 2 and "没有 site.yaml" in refused.stderr
+    assert said.read_text() == "bye"
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    (site / "content" / "yun-lian-xin-cun" / "votes.yaml").write_text(
+        "votes: [\n", encoding="utf-8"
+    )
+    usage = [sys.executable, "-c", code, "-C", str(site), "check", "--as-of", "2026-08-20"]
+    failed = subprocess.run(usage, capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert "content/yun-lian-xin-cun/votes.yaml:" in failed.stdout
+    assert failed.stdout.endswith("\n") and "个错误" in failed.stderr
 
 
 def test_library_never_imports_click() -> None:

@@ -399,3 +399,29 @@ def test_one_process_makes_each_result_when_the_one_before_is_done_with() -> Non
     assert [f.result() for f in results] == [2, 3] and made == [1, 2, 3]
     with workers(2, lambda: None, ()) as pool:
         assert sorted(f.result() for f in completed(pool, _twice, [(1,), (2,), (3,)])) == [2, 4, 6]
+
+
+def test_work_begun_ahead_hands_back_its_answer_or_is_done_here() -> None:
+    """parallel.Ahead works a call out in a forked process; a child that fails leaves it to
+    this process; an answer no one reads does not keep its process waiting."""
+    from generator.parallel import Ahead, Begun
+
+    parent = os.getpid()
+    assert Ahead(_twice, 21).result() == 42
+    assert Ahead(_where, parent).result() == "here"  # failed in the child: worked out here
+    big = Ahead(bytes, 50_000_000)  # far more than a pipe holds
+    started = time.perf_counter()
+    big.close()
+    assert time.perf_counter() - started < 10
+    keys = iter(["a", "b", "b"])
+    begun = Begun(lambda: os.getpid(), lambda: next(keys))
+    begun.begin()  # for "a"
+    assert begun() == parent  # asked for "b": worked out here
+    assert set(begun.begun) == {"a"}  # still waits for its call
+    begun.begun.pop("a").close()
+
+
+def _where(parent: int) -> str:
+    if os.getpid() != parent:
+        raise RuntimeError("not here")
+    return "here"
