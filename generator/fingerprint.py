@@ -3,6 +3,7 @@ days on which outputs made as of a day read differently."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -104,7 +105,11 @@ class Walk:
 
         located, _problems = load_file(root / "site.yaml", "site.yaml")
         named = located.data.get("content_dir") if isinstance(located.data, dict) else None
-        self.content = root / (named if isinstance(named, str) else "content")
+        self.content = root / "content"
+        if isinstance(named, str):  # only inside the site: never /, ../.. or a link out
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                if (root / named).resolve().is_relative_to(root.resolve()):
+                    self.content = root / named
         self.ahead = Ahead(signatures, self.content)
 
     def of(self, content: Path) -> dict[str, str]:

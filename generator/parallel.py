@@ -8,8 +8,10 @@ arguments.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -96,7 +98,8 @@ class Ahead(Generic[T]):
             with os.fdopen(self.read, "rb") as pipe:
                 answer = pipe.read()
             self.read = -1
-            self.close()
+            os.waitpid(self.pid, 0)
+            self.pid = 0
         if answer:
             value: T = pickle.loads(answer)  # our own child's, through our own pipe
             return value
@@ -104,10 +107,14 @@ class Ahead(Generic[T]):
         return fn(*args)
 
     def close(self) -> None:
-        if self.read >= 0:  # the child's write fails, and it leaves
+        """Done with: the child, if it still works (a folder far larger than asked for, say),
+        is stopped."""
+        if self.read >= 0:
             os.close(self.read)
             self.read = -1
         if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = 0
 

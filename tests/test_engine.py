@@ -410,8 +410,10 @@ def test_work_begun_ahead_hands_back_its_answer_or_is_done_here() -> None:
     assert Ahead(_twice, 21).result() == 42
     assert Ahead(_where, parent).result() == "here"  # failed in the child: worked out here
     big = Ahead(bytes, 50_000_000)  # far more than a pipe holds
+    endless = Ahead(time.sleep, 600)  # a walk of far more than was meant, say
     started = time.perf_counter()
     big.close()
+    endless.close()
     assert time.perf_counter() - started < 10
     keys = iter(["a", "b", "b"])
     begun = Begun(lambda: os.getpid(), lambda: next(keys))
