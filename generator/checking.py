@@ -131,22 +131,40 @@ def check(
         found += git_witness(root, content, estate_id)
     known = cache.check_index() if cache else {}
     walked = walk.of(content) if walk is not None else {}
-    seen = {i: _contents(content / i, known.get(i), walked.get(i)) for i in ids}
     common = _common(root, config)
-    prints = {i: hashlib.sha256(f"{common}|{i}|{seen[i][1]}".encode()).hexdigest() for i in ids}
+    seen: dict[str, tuple[str, str]] = {}  # signature, digest
+    prints: dict[str, str] = {}
     checked = Checked([])
     results: dict[str, Findings] = {}
     plain: dict[str, dict[str, Any]] = {}  # as the index keeps them
-    for estate_id in ids:
+
+    def settled(estate_id: str) -> bool:
+        """The estate's fingerprint made; True when the findings kept for it hold today."""
+        seen[estate_id] = _contents(
+            content / estate_id, known.get(estate_id), walked.get(estate_id)
+        )
+        prints[estate_id] = hashlib.sha256(
+            f"{common}|{estate_id}|{seen[estate_id][1]}".encode()
+        ).hexdigest()
         kept = _kept(cache, known.get(estate_id), prints[estate_id]) if cache else None
         findings = Findings.from_json(kept) if kept is not None else None
-        if kept is not None and findings is not None and findings.holds(as_of):
-            results[estate_id], plain[estate_id] = findings, kept
-            checked.kept.append(estate_id)
-    todo = [i for i in ids if i not in results]
-    count = min(jobs, len(todo)) or 1
+        if kept is None or findings is None or not findings.holds(as_of):
+            return False
+        results[estate_id], plain[estate_id] = findings, kept
+        checked.kept.append(estate_id)
+        return True
+
+    # an estate as the walk found it needs no digest; the others' contents are read and
+    # digested as the workers already check the first of them (10,000 estates: 46 s)
+    unread = {i for i in ids if known.get(i) is None or walked.get(i) != known[i].signature}
+    todo = [i for i in ids if i not in unread and not settled(i)]
+    count = min(jobs, len(todo) + len(unread)) or 1
     with workers(count, _init, (_Job(root, config, as_of, i18n.current()),)) as pool:
         futures = [pool.submit(_check_one, estate_id) for estate_id in todo]
+        for estate_id in sorted(unread):
+            if not settled(estate_id):
+                todo.append(estate_id)
+                futures.append(pool.submit(_check_one, estate_id))
         for done, future in enumerate(as_completed(futures), start=1):
             estate_id, findings = future.result()
             results[estate_id], plain[estate_id] = findings, findings.as_json()
@@ -154,6 +172,7 @@ def check(
                 cache.keep_findings(prints[estate_id], plain[estate_id])
             if progress:
                 progress(done, len(todo))
+    checked.kept.sort()
     checked.checked = sorted(todo)
     if cache:
         index = {i: Indexed(*seen[i], prints[i], plain[i]) for i in ids}
