@@ -176,7 +176,9 @@ def check(
     checked.checked = sorted(todo)
     if cache:
         index = {i: Indexed(*seen[i], prints[i], plain[i]) for i in ids}
-        cache.keep_check_index(known | index if only else index)
+        index = known | index if only else index
+        if index != known:  # as it was: not written again (1 MB at 1,000 estates)
+            cache.keep_check_index(index)
         if not only:
             cache.keep_only_findings(set(prints.values()))
     for findings in results.values():

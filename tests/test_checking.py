@@ -166,9 +166,11 @@ def test_a_check_that_finds_nothing_changed_reads_the_index_alone(demo: Path) ->
     assert len(each) == 3
     for kept in each:
         kept.unlink()
+    index = (checks / "index.json").stat()
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
     assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
+    assert (checks / "index.json").stat().st_ino == index.st_ino  # not written again
 
 
 def test_a_check_stopped_midway_resumes_from_the_findings_kept_so_far(demo: Path) -> None:
