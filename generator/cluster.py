@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from distributed import Client, WorkerPlugin
@@ -102,9 +103,9 @@ def bundle(root: Path, config: Any) -> dict[str, bytes]:
     theme, its rule profiles."""
     found: dict[str, bytes] = {}
     for top in (root / "site.yaml", root / "themes" / config.theme, root / "profiles"):
-        for _name, path, _stat in files_of(top):
-            relative = Path(path).relative_to(root).as_posix()
-            found[relative] = Path(path).read_bytes()
+        for _name, path, stat in files_of(top):
+            if not S_ISDIR(stat.st_mode):  # a folder too deep to enter holds nothing read
+                found[Path(path).relative_to(root).as_posix()] = Path(path).read_bytes()
     return found
 
 
@@ -188,7 +189,8 @@ def estate_inputs(job: incremental.Job, estate_id: str) -> dict[str, bytes]:
     config = incremental._config_of(job.config, estate_id in job.releases_only)
     return {
         name: Path(path).read_bytes()
-        for name, path, _stat in incremental.input_files(folder, config)
+        for name, path, stat in incremental.input_files(folder, config)
+        if not S_ISDIR(stat.st_mode)  # a folder too deep to enter holds nothing read
     }
 
 

@@ -477,11 +477,18 @@ def load_estate(folder: Path, display: str, bounds: Bounds = BOUNDS) -> LoadedPa
 
 
 def links_found(listing: tree.Listing, display: str) -> list[Diagnostic]:
-    """L008 for each link and each thing that is not a file or folder, by its own path."""
+    """L008 for each link and each thing that is not a file or folder, by its own path; L006
+    for a folder too deep to enter (tree.DEPTH)."""
     found = []
     for relative, link in [(r, True) for r in listing.links] + [(r, False) for r in listing.others]:
         where = Location(f"{display}/{relative}" if relative else display, 1, 1)
         found.append(Diagnostic("L008", where, link_message(link)))
+    for relative in listing.too_deep:
+        message = _(
+            "这个目录嵌在第 {depth} 层，太深了，里面的东西都没有读取：要公示的文件请放回上层目录，再删掉这个目录",
+            depth=tree.DEPTH,
+        )
+        found.append(Diagnostic("L006", Location(f"{display}/{relative}", 1, 1), message))
     return found
 
 

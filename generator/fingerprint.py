@@ -15,6 +15,7 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING
 
 from .parallel import Ahead, Begun
+from .tree import DEPTH
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -55,6 +56,8 @@ def _file_digest(path: str, stat: os.stat_result) -> str:
     """A file's SHA-256; a link's, of its target's name: no content is read through it."""
     if S_ISLNK(stat.st_mode):
         return hashlib.sha256(b"link:" + os.fsencode(os.readlink(path))).hexdigest()
+    if S_ISDIR(stat.st_mode):  # a folder too deep to enter (tree.DEPTH): by its name alone
+        return hashlib.sha256(b"folder").hexdigest()
     with open(path, "rb") as file:  # in chunks: a hostile file may be any size
         return hashlib.file_digest(file, "sha256").hexdigest()
 
@@ -147,12 +150,27 @@ def files_of(path: Path) -> Iterator[tuple[str, str, os.stat_result]]:
 
 
 def _tree(folder: str, name: str) -> Iterator[tuple[str, str, os.stat_result]]:
+    """files_of below a folder: a list, not recursion, so any depth is walked; a folder
+    tree.DEPTH levels down is listed as itself and not entered, as tree.walk does."""
+    todo = [(_entries(folder), name)]
+    while todo:
+        entries, prefix = todo[-1]
+        entry = next(entries, None)
+        if entry is None:
+            todo.pop()
+        elif entry.is_dir(follow_symlinks=False) and len(todo) < DEPTH:
+            todo.append((_entries(entry.path), f"{prefix}/{entry.name}"))
+        elif (
+            entry.is_dir(follow_symlinks=False)
+            or entry.is_file(follow_symlinks=False)
+            or (entry.is_symlink())
+        ):
+            yield f"{prefix}/{entry.name}", entry.path, entry.stat(follow_symlinks=False)
+
+
+def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _tree(entry.path, f"{name}/{entry.name}")
-            elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
-                yield f"{name}/{entry.name}", entry.path, entry.stat(follow_symlinks=False)
+        return iter(list(entries))
 
 
 # -- days: outputs made as of a day hold until the day crosses one of these ----------------------

@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
@@ -50,6 +51,7 @@ class Listing:
     folders: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)
     others: list[str] = field(default_factory=list)
+    too_deep: list[str] = field(default_factory=list)  # folders DEPTH down, not entered
 
     def under(self, folder: str, suffix: str) -> list[str]:
         """The files directly in ``folder`` whose name ends with ``suffix``, sorted."""
@@ -62,31 +64,46 @@ class Listing:
 
 
 def walk(folder: Path) -> Listing:
-    """List a folder and everything below it; a linked folder is listed as a link, not entered."""
+    """List a folder and everything below it; a linked folder is listed as a link, not entered.
+    A folder DEPTH levels down is listed as too deep, not entered."""
     listing = Listing()
     if folder.is_symlink():
         listing.links.append("")
         return listing
-    _walk(str(folder), "", listing)
-    return listing
-
-
-def _walk(folder: str, prefix: str, listing: Listing) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
+    todo = [(_entries(str(folder)), "")]  # a list, not recursion: any depth is walked
+    while todo:
+        entries, prefix = todo[-1]
+        entry = next(entries, None)
+        if entry is None:
+            todo.pop()
+            continue
         relative = prefix + entry.name
         if entry.is_symlink():
             listing.links.append(relative)
         elif entry.is_dir(follow_symlinks=False):
             listing.folders.add(relative)
-            _walk(entry.path, f"{relative}/", listing)
+            if len(todo) < DEPTH:
+                todo.append((_entries(entry.path), f"{relative}/"))
+            else:
+                listing.too_deep.append(relative)
         elif entry.is_file(follow_symlinks=False):
             listing.files[relative] = entry.stat(follow_symlinks=False)
         else:
             listing.others.append(relative)
+    return listing
+
+
+# folders below the one walked that are entered: nothing the generator reads lies deeper, and
+# a firm's folder nested thousands deep is reported, not walked to the end
+DEPTH = 16
+
+
+def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return iter(sorted(entries, key=lambda e: e.name))
+    except (FileNotFoundError, NotADirectoryError):
+        return iter(())
 
 
 def links_on_the_way(path: Path, depth: int) -> str | None:

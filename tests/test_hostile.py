@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -195,6 +196,51 @@ def test_a_frozen_bad_release_on_a_cold_build_publishes_every_other_estate(demo:
     assert "数据有误，本期未更新（T001）" in street and f'href="{C}/index.html"' not in street
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert not any(path.startswith(f"{C}/") for path in manifest)
+
+
+def test_a_folder_nested_thousands_deep_is_reported_and_the_others_are_built(demo: Path) -> None:
+    """A firm's folder nested far past any path the generator reads (built with chdir, so
+    its path outruns what the system takes whole) is one L006 at the level where the walk
+    stops, not a crash of the city's check or build."""
+    with nested(demo / "content" / C, 2500):
+        status, output = run(demo, "check", "--as-of", "2026-08-20")
+        deep = lines(output, "L006")
+        assert status == 1 and len(deep) == 1, output
+        assert deep[0].startswith(f"content/{C}/" + "d/" * 15 + "d:1:1: L006 ")
+        assert "第 16 层" in deep[0]
+        again = run(demo, "check", "--as-of", "2026-08-20")
+        assert again[0] == 1 and lines(again[1], "L006") == deep  # kept by its signature
+        status, output = run(demo, "build", "--no-pdf")
+        assert status == 4, output
+        assert (demo / "build" / A / "index.html").is_file()
+        manifest = json.loads((demo / "build" / "manifest.json").read_text(encoding="utf-8"))
+        assert not any("d/d/" in path for path in manifest)
+
+
+@contextmanager
+def nested(folder: Path, depth: int) -> Iterator[None]:
+    """Folders d/d/d/… ``depth`` deep in ``folder``, a file at the bottom; removed after
+    (shutil.rmtree would recurse as deep)."""
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        Path("x.txt").write_text("x", encoding="utf-8")
+        os.chdir(here)
+        yield
+    finally:
+        os.chdir(folder)
+        made = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            made += 1
+        Path("x.txt").unlink(missing_ok=True)
+        for _ in range(made):
+            os.chdir("..")
+            os.rmdir("d")
+        os.chdir(here)
 
 
 def test_a_held_back_estate_keeps_its_release_online_and_the_others_update(demo: Path) -> None:
