@@ -158,13 +158,11 @@ def _tree(folder: str, name: str) -> Iterator[tuple[str, str, os.stat_result]]:
         entry = next(entries, None)
         if entry is None:
             todo.pop()
-        elif entry.is_dir(follow_symlinks=False) and len(todo) < DEPTH:
+            continue
+        inside = entry.is_dir(follow_symlinks=False)
+        if inside and len(todo) < DEPTH:
             todo.append((_entries(entry.path), f"{prefix}/{entry.name}"))
-        elif (
-            entry.is_dir(follow_symlinks=False)
-            or entry.is_file(follow_symlinks=False)
-            or (entry.is_symlink())
-        ):
+        elif inside or entry.is_file(follow_symlinks=False) or entry.is_symlink():
             yield f"{prefix}/{entry.name}", entry.path, entry.stat(follow_symlinks=False)
 
 

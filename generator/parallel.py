@@ -73,7 +73,7 @@ class Here(Executor):
 class Ahead(Generic[T]):
     """``fn(*args)`` worked out in a forked process while this one goes on (imports, say);
     ``result()`` waits for it. Where there is no fork, or the process fails, ``result()``
-    works it out here. ``close()`` lets it go unread."""
+    works it out here. ``close()`` stops it, unread."""
 
     def __init__(self, fn: Callable[..., T], *args: Any):
         self.call = (fn, args)
