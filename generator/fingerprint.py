@@ -108,17 +108,17 @@ class Walk:
 
         located, _problems = load_file(root / "site.yaml", "site.yaml")
         named = located.data.get("content_dir") if isinstance(located.data, dict) else None
-        self.content = root / "content"
-        if isinstance(named, str):  # only inside the site: never /, ../.. or a link out
-            with contextlib.suppress(OSError, ValueError, RuntimeError):
-                if (root / named).resolve().is_relative_to(root.resolve()):
-                    self.content = root / named
-        self.ahead = Ahead(signatures, self.content)
+        self.content = root / (named if isinstance(named, str) else "content")
+        self.ahead: Ahead[dict[str, str]] | None = None
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            real = self.content.is_dir() and not self.content.is_symlink()
+            if real and self.content.resolve().is_relative_to(root.resolve()):
+                self.ahead = Ahead(signatures, self.content)  # never /, ../.. or a link out
 
     def of(self, content: Path) -> dict[str, str]:
         """The signatures, if they are of ``content``; none otherwise."""
-        if content != self.content:
-            self.ahead.close()
+        if content != self.content or self.ahead is None:
+            self.close()
             return {}
         try:
             return self.ahead.result()
@@ -126,7 +126,8 @@ class Walk:
             return {}
 
     def close(self) -> None:
-        self.ahead.close()
+        if self.ahead is not None:
+            self.ahead.close()
 
 
 def stamp_of(stat: os.stat_result) -> int:

@@ -192,13 +192,13 @@ def test_the_walk_begun_ahead_signs_each_estate_as_check_would(demo: Path) -> No
     assert walk.of(content) == mine and len(mine) == 3
     elsewhere = fingerprint.Walk(demo)
     assert elsewhere.of(demo / "data") == {}  # settings that name another folder: not taken
-    for hostile in ("content_dir: [1, 2\n", "content_dir: /\n", "content_dir: ../..\n"):
-        (demo / "site.yaml").write_text(hostile, encoding="utf-8")
-        refused = fingerprint.Walk(demo)  # what check refuses: the usual folder, never another
-        assert refused.content == content
-        refused.close()
-    (demo / "site.yaml").write_text('content_dir: "a\\0b"\n', encoding="utf-8")
-    assert fingerprint.Walk(demo).of(content) == mine
+    (demo / "site.yaml").write_text("content_dir: [1, 2\n", encoding="utf-8")
+    assert fingerprint.Walk(demo).of(content) == mine  # settings check refuses: the usual folder
+    (demo / "linked").symlink_to(demo / "content")
+    for hostile in ("/", "../..", "linked", '"a\\0b"'):
+        (demo / "site.yaml").write_text(f"content_dir: {hostile}\n", encoding="utf-8")
+        refused = fingerprint.Walk(demo)  # nothing outside the site, nothing through a link
+        assert refused.ahead is None and refused.of(refused.content) == {}
 
 
 def test_a_check_of_a_content_folder_of_another_name_walks_that_folder(demo: Path) -> None:
