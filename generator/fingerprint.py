@@ -15,7 +15,7 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING
 
 from .parallel import Ahead, Begun
-from .tree import DEPTH
+from .tree import below
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -151,25 +151,11 @@ def files_of(path: Path) -> Iterator[tuple[str, str, os.stat_result]]:
 
 
 def _tree(folder: str, name: str) -> Iterator[tuple[str, str, os.stat_result]]:
-    """files_of below a folder: a list, not recursion, so any depth is walked; a folder
-    tree.DEPTH levels down is listed as itself and not entered, as tree.walk does."""
-    todo = [(_entries(folder), name)]
-    while todo:
-        entries, prefix = todo[-1]
-        entry = next(entries, None)
-        if entry is None:
-            todo.pop()
-            continue
-        inside = entry.is_dir(follow_symlinks=False)
-        if inside and len(todo) < DEPTH:
-            todo.append((_entries(entry.path), f"{prefix}/{entry.name}"))
-        elif inside or entry.is_file(follow_symlinks=False) or entry.is_symlink():
-            yield f"{prefix}/{entry.name}", entry.path, entry.stat(follow_symlinks=False)
-
-
-def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        return iter(list(entries))
+    """files_of below a folder (tree.below): any depth is walked; a folder tree.DEPTH levels
+    down is listed as itself and not entered, as tree.walk does."""
+    for relative, entry, deep in below(folder):
+        if deep or entry.is_file(follow_symlinks=False) or entry.is_symlink():
+            yield f"{name}/{relative}", entry.path, entry.stat(follow_symlinks=False)
 
 
 # -- days: outputs made as of a day hold until the day crosses one of these ----------------------

@@ -70,21 +70,12 @@ def walk(folder: Path) -> Listing:
     if folder.is_symlink():
         listing.links.append("")
         return listing
-    todo = [(_entries(str(folder)), "")]  # a list, not recursion: any depth is walked
-    while todo:
-        entries, prefix = todo[-1]
-        entry = next(entries, None)
-        if entry is None:
-            todo.pop()
-            continue
-        relative = prefix + entry.name
+    for relative, entry, deep in below(str(folder)):
         if entry.is_symlink():
             listing.links.append(relative)
         elif entry.is_dir(follow_symlinks=False):
             listing.folders.add(relative)
-            if len(todo) < DEPTH:
-                todo.append((_entries(entry.path), f"{relative}/"))
-            else:
+            if deep:
                 listing.too_deep.append(relative)
         elif entry.is_file(follow_symlinks=False):
             listing.files[relative] = entry.stat(follow_symlinks=False)
@@ -96,6 +87,28 @@ def walk(folder: Path) -> Listing:
 # folders below the one walked that are entered: nothing the generator reads lies deeper, and
 # a firm's folder nested thousands deep is reported, not walked to the end
 DEPTH = 16
+
+
+def below(folder: str) -> Iterator[tuple[str, os.DirEntry[str], bool]]:
+    """Each entry below ``folder``: its path from there, the entry, and whether it is a folder
+    too deep to enter (DEPTH levels down). A folder comes before what is in it, each folder's
+    entries by name; a link to a folder is not entered. A list, not recursion: any depth."""
+    todo = [_entries(folder)]
+    prefixes = [""]
+    while todo:
+        entry = next(todo[-1], None)
+        if entry is None:
+            todo.pop()
+            prefixes.pop()
+            continue
+        relative = prefixes[-1] + entry.name
+        deep = False
+        if entry.is_dir(follow_symlinks=False):
+            deep = len(todo) >= DEPTH
+            if not deep:
+                todo.append(_entries(entry.path))
+                prefixes.append(f"{relative}/")
+        yield relative, entry, deep
 
 
 def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
