@@ -323,7 +323,6 @@ def init(
     from . import scaffold  # here: it imports every model
 
     root: Path = ctx.obj["root"] if folder is None else ctx.obj["root"] / folder
-
     made = scaffold.init_site(root, title, url)
     for path in made:
         click.echo(_("已创建 {path}", path=_shown(path, root)))
