@@ -165,3 +165,24 @@ def shown(text: str) -> str:
     return "".join(
         f"<U+{ord(c):04X}>" if kind(c, True) is not None or c in "\u2028\u2029" else c for c in text
     )
+
+
+# Markdown's inline patterns take time that grows faster than the text with brackets and angle
+# brackets (8 KB of nested brackets took 10 s): past these, a body is shown as plain text
+MARKUP_LIMIT = 200  # '[' or '<' in one body
+NESTING_LIMIT = 16  # brackets within brackets
+
+
+def markup_bounded(source: str) -> bool:
+    """Whether a body's brackets are few and shallow enough to render as Markdown in bounded time."""
+    if source.count("[") > MARKUP_LIMIT or source.count("<") > MARKUP_LIMIT:
+        return False
+    depth = 0
+    for char in source:
+        if char == "[":
+            depth += 1
+            if depth > NESTING_LIMIT:
+                return False
+        elif char == "]" and depth:
+            depth -= 1
+    return True

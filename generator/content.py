@@ -65,7 +65,6 @@ from .model.evaluations import Evaluations, Meetings
 from .model.fees import Fees
 from .model.governance import Document, DocumentMeta, Governance
 from .model.notices import Corrections, Notice, NoticeMeta
-from .render.text import MARKUP_LIMIT, NESTING_LIMIT, markup_bounded
 
 # file name -> (field of EstateData, model); the one table the loader, the
 # schemas and the scaffold follow.
@@ -388,11 +387,11 @@ def load_markdown(
         return located, None, [_as_front_matter_error(d, kind) for d in problems]
     body = chars.tidy(parts[1], one_line=False)
     problems = _body_flaws(body, text, display, parts[0].count("\n") + 3)
-    if not markup_bounded(body):
+    if not chars.markup_bounded(body):
         message = _(
             "正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
-            limit=MARKUP_LIMIT,
-            depth=NESTING_LIMIT,
+            limit=chars.MARKUP_LIMIT,
+            depth=chars.NESTING_LIMIT,
         )
         problems.append(Diagnostic("L009", Location(display, parts[0].count("\n") + 4, 1), message))
     if problems:

@@ -14,9 +14,8 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from contextlib import contextmanager
-from multiprocessing import get_context
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -36,6 +35,9 @@ def workers(
         initializer(*initargs)
         yield Here()
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: a check of one estate needs none
+    from multiprocessing import get_context
+
     pool = ProcessPoolExecutor(
         count, mp_context=get_context("fork"), initializer=initializer, initargs=initargs
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -39,6 +40,45 @@ def test_no_message_is_an_f_string_the_catalog_cannot_hold() -> None:
         if marked.search(line)
     ]
     assert offenders == []
+
+
+def _catalog(folder: Path, english: str) -> None:
+    (folder / "cli.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        f'msgid "你好"\nmsgstr "{english}"\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_catalog_is_compiled_once_per_version_and_kept_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    _catalog(folder, "Hello")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    compile_ = i18n._compiled
+    assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hello"
+    assert len(list((folder / "__pycache__").glob("cli.*.mo"))) == 1
+    # the next run reads what was kept: Babel compiles nothing
+    monkeypatch.setattr(i18n, "_compiled", lambda *_: pytest.fail("compiled again"))
+    assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hello"
+    # a catalog changed since is compiled again, never answered by its earlier version
+    monkeypatch.setattr(i18n, "_compiled", compile_)
+    _catalog(folder, "Hi")
+    assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hi"
+    assert len(list((folder / "__pycache__").glob("cli.*.mo"))) == 1
+
+
+def test_a_catalog_that_cannot_be_kept_is_compiled_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    _catalog(folder, "Hello")
+    (folder / "__pycache__").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hello"
 
 
 @pytest.mark.parametrize(

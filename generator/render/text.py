@@ -15,6 +15,8 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
+from ..chars import markup_bounded
+
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
@@ -85,27 +87,6 @@ def long_date(day: dt.date | None, locale: str) -> str:
     return format_date(
         day, format="long", locale=_LOCALES.get(locale) or Locale.parse(locale.replace("-", "_"))
     )
-
-
-# Markdown's inline patterns take time that grows faster than the text with brackets and angle
-# brackets (8 KB of nested brackets took 10 s): past these, a body is shown as plain text
-MARKUP_LIMIT = 200  # '[' or '<' in one body
-NESTING_LIMIT = 16  # brackets within brackets
-
-
-def markup_bounded(source: str) -> bool:
-    """Whether a body's brackets are few and shallow enough to render as Markdown in bounded time."""
-    if source.count("[") > MARKUP_LIMIT or source.count("<") > MARKUP_LIMIT:
-        return False
-    depth = 0
-    for char in source:
-        if char == "[":
-            depth += 1
-            if depth > NESTING_LIMIT:
-                return False
-        elif char == "]" and depth:
-            depth -= 1
-    return True
 
 
 @functools.lru_cache(maxsize=256)  # a notice shows on its page and on every release holding it
