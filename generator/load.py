@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
@@ -56,41 +56,55 @@ SNAPSHOT_BOUNDS = Bounds(size=20 * 1024 * 1024, entries=None)  # machine-written
 class Places(MutableMapping[DataPath, Location]):
     """Where each value (or each key) of one file is written, by its path.
 
-    The loader notes a place as a (line, column) pair, and its ``Location`` is made when
-    it is first asked for: a file has thousands of values, and few of their places are
-    ever shown. A ``Location`` may be stored directly too (a Markdown file's body).
+    A file has thousands of values, and few of their places are ever shown. So the
+    loader notes only the place of the whole file's value as it reads; the others are
+    noted when one is first asked for, by reading the file again (``pending``, shared by
+    the file's values, keys and spans). A place is noted as a (line, column) pair, and
+    its ``Location`` made when it is asked for. A ``Location`` may be stored directly too
+    (a Markdown file's body): it stands, whatever the second reading notes there.
     """
 
-    __slots__ = ("file", "noted")
+    __slots__ = ("file", "noted", "pending")
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, pending: list[Callable[[], None]] | None = None) -> None:
         self.file = file
         self.noted: dict[DataPath, Location | tuple[int, int]] = {}  # the loader writes here
+        self.pending = [] if pending is None else pending  # the reading that notes the rest
+
+    def everything(self) -> dict[DataPath, Location | tuple[int, int]]:
+        """Every place noted, the rest read now if they were left for later."""
+        if self.pending:
+            self.pending.pop()()
+        return self.noted
 
     def __getitem__(self, path: DataPath) -> Location:
-        place = self.noted[path]
+        place = self.noted.get(path)
+        if place is None:
+            place = self.everything()[path]
         if isinstance(place, tuple):
             place = self.noted[path] = Location(self.file, *place)
         return place
 
     def get(self, path: DataPath, default: Any = None) -> Any:
         """The location at ``path``, or ``default``; without the exception ``Mapping.get`` uses."""
-        return self[path] if path in self.noted else default
+        if path not in self.noted and path not in self.everything():
+            return default
+        return self[path]
 
     def __setitem__(self, path: DataPath, location: Location) -> None:
         self.noted[path] = location
 
     def __delitem__(self, path: DataPath) -> None:
-        del self.noted[path]
+        del self.everything()[path]
 
     def __contains__(self, path: object) -> bool:
-        return path in self.noted
+        return path in self.noted or path in self.everything()
 
     def __iter__(self) -> Iterator[DataPath]:
-        return iter(self.noted)
+        return iter(self.everything())
 
     def __len__(self) -> int:
-        return len(self.noted)
+        return len(self.everything())
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -121,6 +135,8 @@ class Located:
     def char_at(self, path: DataPath, char: str, line: int = 0) -> Location:
         """Where ``char`` is written in the value at ``path`` (or in the text from ``line``
         on); the value's place when it is written as an escape ("\\u202e") or not found."""
+        if isinstance(self.values, Places):
+            self.values.everything()  # the spans are noted with the places
         span = self.spans.get(path) or ((self._line_start(line), len(self.text)) if line else None)
         at = self.text.find(char, *span) if span and char else -1
         if at < 0:
@@ -222,7 +238,29 @@ def _tag_refused(path: DataPath, tag: str) -> str:
 
 def _located(file: str, text: str, line_offset: int) -> Located:
     """An empty ``Located`` for the loader to fill, its places noted as they come."""
-    return Located(file, None, Places(file), Places(file), text=text, line_offset=line_offset)
+    pending: list[Callable[[], None]] = []  # values and keys: one reading notes both
+    return Located(
+        file, None, Places(file, pending), Places(file, pending), text=text, line_offset=line_offset
+    )
+
+
+def _note_places(located: Located, bounds: Bounds) -> Callable[[], None]:
+    """The reading that notes every place of ``located``, as read by ``_Reader`` fast."""
+
+    def note() -> None:
+        reader = _Reader(located.text, located.file, located.line_offset, bounds, noting=True)
+        reader.read()  # the same text, the same outcome: read whole, no anchor
+        for mine, read in (
+            (located.values, reader.located.values),
+            (located.keys, reader.located.keys),
+        ):
+            noted = cast(Places, mine).noted
+            for path, place in cast(Places, read).noted.items():
+                noted.setdefault(path, place)
+        for path, span in reader.located.spans.items():
+            located.spans.setdefault(path, span)
+
+    return note
 
 
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -256,7 +294,9 @@ class _Reader:
     what is refused where; these are refused anyway, so they need not be fast.
     """
 
-    def __init__(self, text: str, file: str, line_offset: int, bounds: Bounds):
+    def __init__(
+        self, text: str, file: str, line_offset: int, bounds: Bounds, noting: bool = False
+    ):
         self.text = text
         self.file = file
         self.line_offset = line_offset
@@ -268,6 +308,9 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.building = True  # False past the first document, and once an anchor is met
         self.anchored = False  # an anchor or an alias: the node path reads the file
+        self.noting = noting  # every place as it comes; else the whole file's alone (Places)
+        if not noting:  # the rest when one is asked for (a key written twice asks at once)
+            values.pending.append(_note_places(located, bounds))
 
     def read(self) -> tuple[Located, list[Diagnostic]]:
         loader = _Loader(self.text)
@@ -351,10 +394,13 @@ class _Reader:
         else:
             path = (*parent.path, parent.key)
         mark = event.start_mark
-        self.values[path] = _line_column(mark, self.line_offset)
+        noting = self.noting
+        if noting or parent is None:  # the whole file's value: where its findings point
+            self.values[path] = _line_column(mark, self.line_offset)
         opened = None
         if kind is _SCALAR:
-            self.spans[path] = (mark.index, event.end_mark.index)
+            if noting:
+                self.spans[path] = (mark.index, event.end_mark.index)
             tag = _scalar_tag(event)
             value = event.value if tag == _STR else _typed(tag, event.value)
             if value is _REFUSED:
@@ -384,7 +430,8 @@ class _Reader:
                 where = self.location(mark)
                 self.diagnostics.append(Diagnostic("L002", where, _key_twice(path, key, first)))
                 return None
-            self.keys[path] = _line_column(mark, self.line_offset)
+            if self.noting:
+                self.keys[path] = _line_column(mark, self.line_offset)
             parent.key = key
             return None
         where = self.location(event.start_mark)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -847,13 +848,13 @@ def fund_use_votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
             vote = votes.get(e.vote) if e.vote else None
             if vote is None or e.emergency is not None:
                 continue
-            where = src.at(part, ("expenditure", i, "vote"))
+            where = functools.partial(src.at, part, ("expenditure", i, "vote"))  # if one is found
             if vote.kind is not VoteKind.FUND_USE:
                 message = _(
                     "专项维修资金 {pid} 的支出 {entry} 以表决 {vote} 为依据，但那次表决的事项是「{kind}」，不是「使用维修资金」",
                     pid=pid, entry=e.id, vote=vote.id, kind=vote.kind,
                 )  # fmt: skip
-                yield Diagnostic("V006", where, message)
+                yield Diagnostic("V006", where(), message)
             if e.date < vote.date:
                 message = _(
                     "专项维修资金 {pid} 的支出 {entry} 发生在 {date}，早于批准它的表决 {vote}（{vote_date}）：先表决，后动用维修资金",
@@ -864,7 +865,7 @@ def fund_use_votes(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
 
 
 def _voted_by_the_owners_who_pay(
-    e: FundExpenditure, vote: Vote, pid: str, where: Location
+    e: FundExpenditure, vote: Vote, pid: str, where: Callable[[], Location]
 ) -> Iterator[Diagnostic]:
     """V005: a vote of some buildings' owners approves spending those buildings bear, named."""
     if not vote.buildings:
@@ -875,14 +876,14 @@ def _voted_by_the_owners_who_pay(
             "专项维修资金 {pid} 的支出 {entry} 以楼幢 {scope} 业主的表决 {vote} 为依据，却没有写由哪些楼幢分摊（buildings）：请写明分摊的楼幢",
             pid=pid, entry=e.id, scope="、".join(vote.buildings), vote=vote.id,
         )  # fmt: skip
-        yield Diagnostic("V005", where, message)
+        yield Diagnostic("V005", where(), message)
     elif outside:
         message = _(
             "专项维修资金 {pid} 的支出 {entry} 由楼幢 {outside} 分摊，但表决 {vote} 只有楼幢 {scope} 的业主参加：分摊费用的楼幢业主都应参加表决",
             pid=pid, entry=e.id, outside="、".join(outside), vote=vote.id,
             scope="、".join(vote.buildings),
         )  # fmt: skip
-        yield Diagnostic("V005", where, message)
+        yield Diagnostic("V005", where(), message)
 
 
 def buildings_bear_their_spending(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:

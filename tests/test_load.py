@@ -4,8 +4,10 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import pytest
+
 from generator.errors import Diagnostic, Location
-from generator.load import Bounds, load_text
+from generator.load import Bounds, _Reader, load_text
 from generator.model.notices import Release
 from generator.releases import snapshot_text
 
@@ -256,3 +258,31 @@ def test_places_are_a_mapping_of_locations_made_when_asked_for() -> None:
         ("body",): Location("t.yaml", 9, 1),
     }
     assert located.where(("a", "b", "x")) == Location("t.yaml", 4, 6)
+
+
+_TEXTS = [
+    "a:\n  - x: 1\n    y: [2, 3]\n  - {x: 4, y: '5'}\nb: 6\n",
+    "fees:\n  amount: 1\n  item: x\n  amount: 2\n  more: [1, 2]\n",  # a key written twice
+    "a: !!binary aGk=\nb:\n  c: 名称\n",  # a refused tag
+    "- 1\n- [2, [3, 4]]\n- {k: v}\n",
+    "plain",
+]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_places_noted_when_first_asked_for_are_those_noted_as_read(text: str) -> None:
+    located, problems = load_text(text, "t.yaml", line_offset=3)
+    noted, noted_problems = _Reader(text, "t.yaml", 3, Bounds(), noting=True).read()
+    assert problems == noted_problems
+    assert dict(located.values) == dict(noted.values) and located.values
+    assert dict(located.keys) == dict(noted.keys)
+    assert located.spans == noted.spans
+
+
+def test_a_file_read_notes_only_its_whole_value_until_a_place_is_asked_for() -> None:
+    located, _ = load_text("a:\n  b: 1\n  c: x\u202ey\n", "t.yaml")
+    assert located.values.noted == {(): (1, 1)} and located.keys.noted == {}
+    located.values[("a", "b")] = Location("t.yaml", 9, 1)  # set by hand: it stands
+    assert located.char_at(("a", "c"), "\u202e") == Location("t.yaml", 3, 7)
+    assert located.values[("a", "b")] == Location("t.yaml", 9, 1)
+    assert located.keys[("a", "c")] == Location("t.yaml", 3, 3)
