@@ -133,6 +133,12 @@ def _invisible(char: str) -> bool:
     )
 
 
+def plain(text: str) -> bool:
+    """Whether the text holds nothing the rule looks at: tidy leaves it as it is, and flaws
+    finds none in it."""
+    return not _SUSPECT.search(text)
+
+
 def tidy(text: str, one_line: bool) -> str:
     """The value as published: line separators, Windows line ends, a leading BOM and (in
     multi-line text) invisible format characters dealt with; see the module's rule."""

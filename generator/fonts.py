@@ -67,9 +67,21 @@ def _ask() -> tuple[frozenset[int], str]:
 def missing(text: str) -> list[str]:
     """Characters of ``text`` (spaces and controls aside) no installed font can draw."""
     covered = coverage()
-    return sorted(
-        {ch for ch in set(text) if ord(ch) > 0x20 and not ch.isspace() and ord(ch) not in covered}
-    )
+    drawn = _drawn(covered)
+    absent = []
+    for ch in set(text).difference(drawn):  # an estate's files use much the same characters
+        if ord(ch) > 0x20 and not ch.isspace() and ord(ch) not in covered:
+            absent.append(ch)
+        else:
+            drawn.add(ch)
+    return sorted(absent)
+
+
+@cache
+def _drawn(covered: frozenset[int]) -> set[str]:
+    """The characters met so far that the fonts ``covered`` draw (or that need no glyph)."""
+    del covered  # the key: coverage() is itself kept per fontconfig setup
+    return set()
 
 
 def draws_chinese() -> bool:

@@ -89,13 +89,13 @@ def estate_folders(
     with os.scandir(root / config.content_dir) as scanned:
         entries = sorted(scanned, key=lambda entry: entry.name)
     for entry in entries:
-        folder = Path(entry.path)
-        display = folder.relative_to(root).as_posix()
+        folder, name = Path(entry.path), entry.name
+        display = f"{config.content_dir}/{name}"  # a plain relative folder (model.base._folder)
         real = entry.is_dir(follow_symlinks=False)
         if entry.is_symlink() or not (real or entry.is_file(follow_symlinks=False)):
             yield folder, Diagnostic("L008", Location(display, 1, 1), link_message(True)), False
             continue
-        if folder.name.startswith((".", "_")) or (not real and folder.suffix == ".md"):
+        if name.startswith((".", "_")) or (not real and name.endswith(".md")):
             continue
         if not real:
             message = _(

@@ -135,8 +135,8 @@ def read_bytes(path: Path, depth: int, limit: int | None = None) -> bytes:
     NotPlain names the link or the thing that is not a file; TooLarge, a file over
     ``limit`` bytes (read no further than that); FileNotFoundError, a missing one.
     """
-    with _opened(path, depth) as file:
-        size = os.fstat(file.fileno()).st_size
+    file, size = _opened(path, depth)
+    with file:
         if limit is not None and size > limit:
             raise TooLarge(str(path), size)
         data = file.read() if limit is None else file.read(limit + 1)
@@ -149,46 +149,52 @@ def sha256(path: Path, depth: int) -> str | None:
     """The SHA-256 of a regular file, read in chunks through no link; None when there is
     no such plain file (missing, a link, a pipe …)."""
     try:
-        with _opened(path, depth) as file:
+        file, _size = _opened(path, depth)
+        with file:
             return hashlib.file_digest(file, "sha256").hexdigest()
     except (NotPlain, FileNotFoundError, NotADirectoryError):
         return None
 
 
-def _opened(path: Path, depth: int) -> BufferedReader:
+def _opened(path: Path, depth: int) -> tuple[BufferedReader, int]:
+    """The file at ``path`` open, and its size; each of the last ``depth`` parts of its path
+    opened in the one before, so that none is followed if it is a link. The steps by
+    their names, as strings: a Path is made only to name one that is not plain."""
     parts = path.parts
-    depth = min(depth, len(parts) - 1)
-    base = Path(*parts[: len(parts) - depth])
-    folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    top = len(parts) - min(depth, len(parts) - 1)
+    folder = os.open(os.path.join(*parts[:top]), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        for index, part in enumerate(parts[len(parts) - depth : -1]):
-            folder = _enter(folder, part, Path(*parts[: len(parts) - depth + index + 1]))
-        return _open(folder, parts[-1], str(path))
+        for index in range(top, len(parts) - 1):
+            folder = _enter(folder, parts[: index + 1])
+        return _open(folder, path)
     finally:
         os.close(folder)
 
 
-def _enter(folder: int, name: str, shown: Path) -> int:
+def _enter(folder: int, parts: tuple[str, ...]) -> int:
+    """The folder ``parts[-1]`` opened in ``folder`` (which is closed), not through a link."""
     try:
-        inner = os.open(name, _FOLDER, dir_fd=folder)
+        inner = os.open(parts[-1], _FOLDER, dir_fd=folder)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise NotPlain(str(shown), os.path.islink(shown)) from None
+            shown = os.path.join(*parts)
+            raise NotPlain(shown, os.path.islink(shown)) from None
         raise
     os.close(folder)
     return inner
 
 
-def _open(folder: int, name: str, shown: str) -> BufferedReader:
+def _open(folder: int, path: Path) -> tuple[BufferedReader, int]:
     try:
-        handle = os.open(name, _FILE, dir_fd=folder)
+        handle = os.open(path.name, _FILE, dir_fd=folder)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise NotPlain(shown, True) from None
+            raise NotPlain(str(path), True) from None
         raise
     file = os.fdopen(handle, "rb")
     assert isinstance(file, BufferedReader)
-    if not stat.S_ISREG(os.fstat(handle).st_mode):
+    status = os.fstat(handle)
+    if not stat.S_ISREG(status.st_mode):
         file.close()
-        raise NotPlain(shown, False)
-    return file
+        raise NotPlain(str(path), False)
+    return file, status.st_size

@@ -75,6 +75,8 @@ def _prose(value: Any) -> str:
 
 def _ruled(text: str, one_line: bool) -> str:
     """The text as published, or the first character the text rule refuses in it."""
+    if chars.plain(text):  # most text: nothing to tidy, nothing to refuse
+        return text
     text = chars.tidy(text, one_line)
     flaws = chars.flaws(text, one_line)
     if flaws:
@@ -225,16 +227,16 @@ def _positive(value: Decimal) -> Decimal:
 def _date(value: Any) -> dt.date:
     if type(value) is dt.date:  # as the loader reads 2025-07-01: nothing to explain
         return value
+    if type(value) is str and len(value) == 10 and value[4] == value[7] == "-":
+        try:  # snapshots hold their dates as text (ASCII alone: the text rule has no say)
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     _one_line(value)
     if isinstance(value, dt.datetime):
         raise _fail("S005", _("日期不要带时间：只写 {day}"), day=value.date().isoformat())
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
-        try:  # snapshots hold their dates as text
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     slip = mistakes.date(value)
     if slip is not None:
         raise _fail("S005", slip)
