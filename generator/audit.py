@@ -14,6 +14,7 @@ estate may put right a change of any earlier step.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -338,7 +339,7 @@ def _corrections_of_this_step(a: Audit, used: set[str]) -> Iterator[Diagnostic]:
     for i, c in enumerate(a.corrections):
         if c.id in before:
             continue
-        where = a.at("corrections", "corrections", i)
+        where = functools.partial(a.at, "corrections", "corrections", i)  # if one is found
         if c.date < a.old.release.date:
             message = _(
                 "更正 {id} 的日期 {date} 早于被更正内容发布的日期（期次 {release}，{day}）：更正发生在公示之后，请写实际更正的日期",
@@ -350,7 +351,7 @@ def _corrections_of_this_step(a: Audit, used: set[str]) -> Iterator[Diagnostic]:
                 "更正 {id} 写的是 {path}，但这一期没有与之对应的改动（path、old、new 要与 check 报告的一致）；没有改动就不需要更正",
                 id=c.id, path=c.path,
             )  # fmt: skip
-            yield Diagnostic("H011", where, message)
+            yield Diagnostic("H011", where(), message)
 
 
 def _reported_as(change: Change, code: str) -> tuple[str, ...]:

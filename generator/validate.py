@@ -724,9 +724,9 @@ def _reconcile(
     for pid, i, e in lines[0]:
         partner = _partner(e, [(p, j, x) for p, j, x in lines[1] if id(x) not in matched])
         field_name = "transfer" if e.transfer else "id"
-        where = src.at((*_ACCOUNTS, out_kind, pid), (out_side, i, field_name))
+        where = functools.partial(src.at, (*_ACCOUNTS, out_kind, pid), (out_side, i, field_name))
         if partner is None:
-            yield Diagnostic("A007", where, _unmatched(e, pid, sender, receiver))
+            yield Diagnostic("A007", where(), _unmatched(e, pid, sender, receiver))
             continue
         ppid, _j, other = partner
         matched.add(id(other))
@@ -737,7 +737,7 @@ def _reconcile(
                 amount=e.amount, date=e.date, receiver=_(ACCOUNT_NAMES[in_kind]),
                 other_pid=ppid, other_amount=other.amount, other_date=other.date,
             )  # fmt: skip
-            yield Diagnostic("A008", where, message)
+            yield Diagnostic("A008", where(), message)
     for pid, j, e in lines[1]:
         if id(e) not in matched:
             field_name = "transfer" if e.transfer else "id"
@@ -927,20 +927,20 @@ def correction_notices(data: EstateData, src: EstateSource) -> Iterator[Diagnost
     if data.corrections is None:
         return
     for i, c in enumerate(data.corrections.corrections):
-        where = src.at(("corrections",), ("corrections", i, "notice"))
+        where = functools.partial(src.at, ("corrections",), ("corrections", i, "notice"))
         notice = data.notices.get(c.notice)
         if notice is None:
             message = _(
                 "更正 {id} 写的公告 {notice} 不存在：请在 notices/ 下发一条类别为“更正”的公告，文件名就是这个编号",
                 id=c.id, notice=c.notice,
             )  # fmt: skip
-            yield Diagnostic("I003", where, message)
+            yield Diagnostic("I003", where(), message)
         elif notice.category is not NoticeCategory.CORRECTION:
             message = _(
                 "更正 {id} 写的公告 {notice} 的类别是“{category}”：宣布更正的公告类别要写“更正”",
                 id=c.id, notice=c.notice, category=notice.category,
             )  # fmt: skip
-            yield Diagnostic("N003", where, message)
+            yield Diagnostic("N003", where(), message)
 
 
 # ---- governance.yaml, documents/, evaluations.yaml, meetings.yaml, complaint statements ----
