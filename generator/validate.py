@@ -741,8 +741,8 @@ def _reconcile(
     for pid, j, e in lines[1]:
         if id(e) not in matched:
             field_name = "transfer" if e.transfer else "id"
-            where = src.at((*_ACCOUNTS, in_kind, pid), (in_side, j, field_name))
-            yield Diagnostic("A007", where, _unmatched(e, pid, receiver, sender))
+            at = src.at((*_ACCOUNTS, in_kind, pid), (in_side, j, field_name))
+            yield Diagnostic("A007", at, _unmatched(e, pid, receiver, sender))
 
 
 def _partner(
