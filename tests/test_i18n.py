@@ -42,22 +42,23 @@ def test_no_message_is_an_f_string_the_catalog_cannot_hold() -> None:
     assert offenders == []
 
 
-def _catalog(folder: Path, english: str) -> None:
+def _catalog(root: Path, english: str) -> Path:
+    """A one-message English catalog under ``root`` (a LOCALE_DIR); its folder."""
+    folder = root / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "cli.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
         f'msgid "你好"\nmsgstr "{english}"\n',
         encoding="utf-8",
     )
+    return folder
 
 
 def test_a_catalog_is_compiled_once_per_version_and_kept_beside_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "en" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    _catalog(folder, "Hello")
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    compile_ = i18n._compiled
+    folder, compile_ = _catalog(tmp_path, "Hello"), i18n._compiled
     assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hello"
     assert len(list((folder / "__pycache__").glob("cli.*.mo"))) == 1
     # the next run reads what was kept: Babel compiles nothing
@@ -65,7 +66,7 @@ def test_a_catalog_is_compiled_once_per_version_and_kept_beside_it(
     assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hello"
     # a catalog changed since is compiled again, never answered by its earlier version
     monkeypatch.setattr(i18n, "_compiled", compile_)
-    _catalog(folder, "Hi")
+    _catalog(tmp_path, "Hi")
     assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hi"
     assert len(list((folder / "__pycache__").glob("cli.*.mo"))) == 1
 
@@ -73,11 +74,8 @@ def test_a_catalog_is_compiled_once_per_version_and_kept_beside_it(
 def test_a_catalog_that_cannot_be_kept_is_compiled_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "en" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    _catalog(folder, "Hello")
-    (folder / "__pycache__").write_text("not a folder", encoding="utf-8")
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    (_catalog(tmp_path, "Hello") / "__pycache__").write_text("not a folder", encoding="utf-8")
     assert i18n.translations.__wrapped__("en", i18n.CLI).gettext("你好") == "Hello"
 
 
