@@ -237,7 +237,7 @@ def _tag_refused(path: DataPath, tag: str) -> str:
 
 
 def _located(file: str, text: str, line_offset: int) -> Located:
-    """An empty ``Located`` for the loader to fill, its places noted as they come."""
+    """An empty ``Located`` for the loader to fill (see Places for when places are noted)."""
     pending: list[Callable[[], None]] = []  # values and keys: one reading notes both
     return Located(
         file, None, Places(file, pending), Places(file, pending), text=text, line_offset=line_offset
@@ -245,20 +245,20 @@ def _located(file: str, text: str, line_offset: int) -> Located:
 
 
 def _note_places(located: Located, bounds: Bounds) -> Callable[[], None]:
-    """The reading that notes every place of ``located``, as read by ``_Reader`` fast."""
+    """The reading that notes every place of ``located``, as read by ``_Reader`` fast.
+    It holds the file's text and the tables it fills, not ``located``, whose places hold
+    it: no cycle, so a file no one asks a place of is freed as soon as it is let go."""
+    text, file, line_offset = located.text, located.file, located.line_offset
+    tables = (cast(Places, located.values).noted, cast(Places, located.keys).noted)
+    spans = located.spans
 
     def note() -> None:
-        reader = _Reader(located.text, located.file, located.line_offset, bounds, noting=True)
-        reader.read()  # the same text, the same outcome: read whole, no anchor
-        for mine, read in (
-            (located.values, reader.located.values),
-            (located.keys, reader.located.keys),
-        ):
-            noted = cast(Places, mine).noted
-            for path, place in cast(Places, read).noted.items():
+        read = _Reader(text, file, line_offset, bounds, noting=True).read()[0]
+        for noted, found in zip(tables, (read.values, read.keys), strict=True):
+            for path, place in cast(Places, found).noted.items():
                 noted.setdefault(path, place)
-        for path, span in reader.located.spans.items():
-            located.spans.setdefault(path, span)
+        for path, span in read.spans.items():
+            spans.setdefault(path, span)
 
     return note
 

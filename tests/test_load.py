@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import weakref
 from decimal import Decimal
 
 import pytest
@@ -286,3 +288,18 @@ def test_a_file_read_notes_only_its_whole_value_until_a_place_is_asked_for() -> 
     assert located.char_at(("a", "c"), "\u202e") == Location("t.yaml", 3, 7)
     assert located.values[("a", "b")] == Location("t.yaml", 9, 1)
     assert located.keys[("a", "c")] == Location("t.yaml", 3, 3)
+
+
+def test_a_file_no_one_asks_a_place_of_is_freed_as_soon_as_it_is_let_go() -> None:
+    """The reading left for later holds no cycle: workers check estates with the cycle
+    collector paused, and build thousands."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        located, _ = load_text("a:\n  b: [1, 2]\n", "t.yaml")
+        held = weakref.ref(located)
+        del located
+        assert held() is None
+    finally:
+        if collecting:
+            gc.enable()
