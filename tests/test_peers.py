@@ -198,6 +198,12 @@ def test_a_built_site_compares_a_street_and_flags_its_outlier(tmp_path: Path) ->
     assert flag["estate"] == made[0].estate_id and flag["figure"] == "fee_residential"
     text = CliRunner().invoke(main, ["-C", str(tmp_path), "check", "--as-of", DAY.isoformat()])
     assert "flags" not in text.stdout
+    from generator.cache import CACHE_FOLDER, Cache
+    from generator.checking import check
+
+    again = check(tmp_path, DAY, cache=Cache(tmp_path / CACHE_FOLDER), with_flags=True)
+    assert again.checked == [] and again.kept  # every estate's figures read from the cache
+    assert [f.as_json() for f in again.flags] == json.loads(said.stdout)["flags"]
 
 
 def test_a_statement_first_released_a_day_later_is_a_day_later() -> None:
