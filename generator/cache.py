@@ -20,8 +20,9 @@ render every estate again:
   checking.Findings), named by the estate's fingerprint as each is
   checked, and per estate the signature of its files' names, sizes and
   times, the digest of their contents and the findings that a check read
-  (index.json, written when the check ends), so the next check reads only
-  the estates whose files changed, and one file for all the others.
+  (index.jsonl, a line an estate, written when the check ends), so the
+  next check reads only the estates whose files changed, and one file for
+  all the others.
 
 An estate whose fingerprint is here is put together from files/ instead
 of rendered. The cache trusts its files as a build trusts its own output:
@@ -52,7 +53,7 @@ from typing import Any, NamedTuple
 from .write import link, no_link
 
 CACHE_FOLDER = ".sunshine-cache"
-INDEX = "index.json"
+INDEX = "index.jsonl"
 
 Digest = tuple[int, str]  # (size, sha256)
 
@@ -76,6 +77,7 @@ class Cache:
         self.estates = folder / "estates"
         self.sheets = folder / "sheets"
         self.checks = folder / "checks"
+        self._lines: dict[str, tuple[Indexed, bytes]] = {}  # the check index's, as read
 
     def _file(self, sha: str) -> str:
         return f"{self.files}/{sha[:2]}/{sha}"
@@ -161,21 +163,31 @@ class Cache:
         """Per estate folder, as the last check left it: the signature of its files
         (fingerprint.signature), the digest of their contents, and the fingerprint and
         findings (checking.Findings.as_json) of that check. One file: a check that finds
-        nothing changed reads it alone, not a file per estate."""
+        nothing changed reads it alone, not a file per estate. A line an estate (a JSON
+        list: the folder, then those four), so that a check after one edit writes one
+        line anew and the others as they were read."""
         try:
-            index = json.loads((self.checks / INDEX).read_bytes())
-        except (FileNotFoundError, ValueError):
+            lines = (self.checks / INDEX).read_bytes().splitlines()
+        except FileNotFoundError:
             return {}
-        if not isinstance(index, dict):
-            return {}
-        return {
-            folder: Indexed(*entry)
-            for folder, entry in index.items()
-            if isinstance(entry, list) and len(entry) == 4
-        }
+        self._lines = {}
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:  # a line cut short: that estate's folder is digested again
+                continue
+            if isinstance(entry, list) and len(entry) == 5 and isinstance(entry[0], str):
+                self._lines[entry[0]] = (Indexed(*entry[1:]), line)
+        return {folder: indexed for folder, (indexed, _line) in self._lines.items()}
 
     def keep_check_index(self, index: dict[str, Indexed]) -> None:
-        self._write(self.checks / INDEX, _json({folder: list(e) for folder, e in index.items()}))
+        lines = []
+        for folder, entry in index.items():
+            read = self._lines.get(folder)
+            lines.append(
+                read[1] if read is not None and read[0] == entry else _json([folder, *entry])
+            )
+        self._write(self.checks / INDEX, b"".join(line + b"\n" for line in lines))
 
     # -- what the last build no longer publishes ---------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -162,23 +163,46 @@ def test_a_check_that_finds_nothing_changed_reads_the_index_alone(demo: Path) ->
     estate is checked so that a check stopped midway need not start again, are not read."""
     first = check(demo, "--as-of", "2026-08-20")
     checks = demo / ".sunshine-cache" / "checks"
-    each = sorted(p for p in checks.iterdir() if p.name != "index.json")
+    each = sorted(p for p in checks.iterdir() if p.name != "index.jsonl")
     assert len(each) == 3
     for kept in each:
         kept.unlink()
-    index = (checks / "index.json").stat()
+    index = (checks / "index.jsonl").stat()
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
     assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
-    assert (checks / "index.json").stat().st_ino == index.st_ino  # not written again
+    assert (checks / "index.jsonl").stat().st_ino == index.st_ino  # not written again
 
 
 def test_a_check_stopped_midway_resumes_from_the_findings_kept_so_far(demo: Path) -> None:
     first = check(demo, "--as-of", "2026-08-20")
-    (demo / ".sunshine-cache" / "checks" / "index.json").unlink()  # as if stopped before the end
+    (demo / ".sunshine-cache" / "checks" / "index.jsonl").unlink()  # as if stopped before the end
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
     assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
+
+
+def test_a_check_after_one_edit_writes_that_estates_line_of_the_index_alone(demo: Path) -> None:
+    """The index is a line an estate: the others are written back as they were read, and
+    a line cut short loses that estate's line alone (its findings are read from their own
+    file, after its files are digested again)."""
+    first = check(demo, "--as-of", "2026-08-20")
+    index = demo / ".sunshine-cache" / "checks" / "index.jsonl"
+    before = index.read_bytes().splitlines()
+    assert [json.loads(line)[0] for line in before] == sorted(
+        p.name for p in (demo / "content").iterdir() if p.is_dir()
+    )
+    votes = demo / "content" / "jing-yang-hua-yuan" / "votes.yaml"
+    votes.write_text(votes.read_text(encoding="utf-8") + "# 核对\n", encoding="utf-8")
+    again = check(demo, "--as-of", "2026-08-20")
+    assert again[:2] == first[:2] and "重新核对了 1 个有改动的小区" in again[2]
+    after = index.read_bytes().splitlines()
+    changed = [json.loads(b)[0] for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == ["jing-yang-hua-yuan"]
+    index.write_bytes(b"\n".join([*after[:-1], after[-1][:40]]) + b"\n")  # the last line cut
+    cut = check(demo, "--as-of", "2026-08-20")
+    assert cut[:2] == first[:2] and "重新核对了 0 个有改动的小区" in cut[2]
+    assert index.read_bytes().splitlines() == after
 
 
 def test_the_walk_begun_ahead_signs_each_estate_as_check_would(demo: Path) -> None:
