@@ -45,11 +45,11 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Container, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .tree import write_whole
 from .write import link, no_link
 
 CACHE_FOLDER = ".sunshine-cache"
@@ -121,7 +121,7 @@ class Cache:
             return None
 
     def keep_estate(self, fingerprint: str, packed: bytes) -> None:
-        self._write(self.estates / fingerprint, packed)
+        write_whole(self.estates / fingerprint, packed)
 
     def sheet(self, key: str) -> Digest | None:
         """The (size, sha256) of the sheet laid out from this key, if kept."""
@@ -132,7 +132,7 @@ class Cache:
         return int(size), sha
 
     def keep_sheet(self, key: str, digest: Digest) -> None:
-        self._write(self._sheet(key), f"{digest[0]} {digest[1]}".encode("ascii"))
+        write_whole(self._sheet(key), f"{digest[0]} {digest[1]}".encode("ascii"))
 
     # -- what check found ---------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ class Cache:
         return kept
 
     def keep_findings(self, fingerprint: str, findings: dict[str, Any]) -> None:
-        self._write(self.checks / f"{fingerprint}.json", _json(findings))
+        write_whole(self.checks / f"{fingerprint}.json", _json(findings))
 
     def keep_only_findings(self, fingerprints: set[str]) -> None:
         """Forget the findings of every fingerprint not named (after a check of every estate)."""
@@ -187,7 +187,7 @@ class Cache:
             lines.append(
                 read[1] if read is not None and read[0] == entry else _json([folder, *entry])
             )
-        self._write(self.checks / INDEX, b"".join(line + b"\n" for line in lines))
+        write_whole(self.checks / INDEX, b"".join(line + b"\n" for line in lines))
 
     # -- what the last build no longer publishes ---------------------------------------------------
 
@@ -211,14 +211,6 @@ class Cache:
             for entry in _entries(Path(bucket.path)):
                 if entry.name not in files:
                     os.unlink(entry.path)
-
-    def _write(self, path: Path, data: bytes) -> None:
-        """Write a cache file whole or not at all (a build may stop at any moment)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
 
 
 class Shas(Container[str]):

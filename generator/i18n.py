@@ -23,10 +23,11 @@ import contextlib
 import gettext
 import hashlib
 import os
-import tempfile
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+
+from .tree import write_whole
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT = "zh-CN"
@@ -77,11 +78,7 @@ def _compiled(source: bytes, language: str) -> bytes:
 
 def _keep(path: Path, mo: bytes) -> None:
     """Write a compiled catalog whole, in place of those of the catalog's earlier versions."""
-    path.parent.mkdir(exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
-    with os.fdopen(handle, "wb") as file:
-        file.write(mo)
-    os.replace(temporary, path)
+    write_whole(path, mo)
     domain = path.name.split(".")[0]
     for older in path.parent.glob(f"{domain}.*.mo"):
         if older != path:

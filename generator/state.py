@@ -22,11 +22,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from .tree import write_whole
 
 KINDS: dict[str, type] = {}  # the classes a state may hold, by name (see register)
 
@@ -147,14 +148,16 @@ class Store:
         yield from sorted(n.removesuffix(".json") for n in names if n.endswith(".json"))
 
     def keep_estate(self, estate_id: str, record: dict[str, Any]) -> None:
-        _write(self.folder / "estates" / f"{estate_id}.json", dumps(record))
+        write_whole(self.folder / "estates" / f"{estate_id}.json", dumps(record))
 
     def drop_estate(self, estate_id: str) -> None:
         (self.folder / "estates" / f"{estate_id}.json").unlink(missing_ok=True)
 
     def keep_site(self, record: dict[str, Any]) -> None:
         """Written last: a site record names the output its estates' records describe."""
-        _write(self.folder / "site.json", dumps({**record, "manifest": self.manifest_digest()}))
+        write_whole(
+            self.folder / "site.json", dumps({**record, "manifest": self.manifest_digest()})
+        )
 
     def forget(self) -> None:
         """No record describes a half-changed output (written before the output changes)."""
@@ -173,12 +176,3 @@ class Store:
             return loads(path.read_bytes())
         except (OSError, ValueError, KeyError, TypeError):
             return None
-
-
-def _write(path: Path, data: bytes) -> None:
-    """A state file whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-    os.replace(temporary, path)

@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BufferedReader
@@ -117,6 +118,17 @@ def _entries(folder: str) -> Iterator[os.DirEntry[str]]:
             return iter(sorted(entries, key=lambda e: e.name))
     except (FileNotFoundError, NotADirectoryError):
         return iter(())
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (a process may stop at any moment): into a new file
+    beside it, then renamed over it. For the generator's own files (cache, state, compiled
+    catalogs); the output folder is write.py's."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)
 
 
 def links_on_the_way(path: Path, depth: int) -> str | None:
