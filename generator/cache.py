@@ -181,12 +181,18 @@ class Cache:
         return {folder: indexed for folder, (indexed, _line) in self._lines.items()}
 
     def keep_check_index(self, index: dict[str, Indexed]) -> None:
-        lines = []
+        """Each estate's line anew where it is not the one read; not written at all when every
+        line is as read (a check that found nothing changed: 1 MB at 1,000 estates)."""
+        lines, as_read = [], 0
         for folder, entry in index.items():
             read = self._lines.get(folder)
-            lines.append(
-                read[1] if read is not None and read[0] == entry else _json([folder, *entry])
-            )
+            if read is not None and read[0] == entry:
+                lines.append(read[1])
+                as_read += 1
+            else:
+                lines.append(_json([folder, *entry]))
+        if as_read == len(index) == len(self._lines):
+            return
         write_whole(self.checks / INDEX, b"".join(line + b"\n" for line in lines))
 
     # -- what the last build no longer publishes ---------------------------------------------------

@@ -179,9 +179,7 @@ def check(
     checked.checked = sorted(todo)
     if cache:
         index = {i: Indexed(*seen[i], prints[i], plain[i]) for i in ids}
-        index = known | index if only else index
-        if index != known:  # as it was: not written again (1 MB at 1,000 estates)
-            cache.keep_check_index(index)
+        cache.keep_check_index(known | index if only else index)
         if not only:
             cache.keep_only_findings(set(prints.values()))
     for findings in results.values():
