@@ -15,7 +15,7 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING
 
 from .parallel import Ahead, Begun
-from .tree import below
+from .tree import below, sha256_of
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -58,8 +58,11 @@ def _file_digest(path: str, stat: os.stat_result) -> str:
         return hashlib.sha256(b"link:" + os.fsencode(os.readlink(path))).hexdigest()
     if S_ISDIR(stat.st_mode):  # a folder too deep to enter (tree.DEPTH): by its name alone
         return hashlib.sha256(b"folder").hexdigest()
-    with open(path, "rb") as file:  # in chunks: a hostile file may be any size
-        return hashlib.file_digest(file, "sha256").hexdigest()
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a fifo put there since: read empty
+    try:
+        return sha256_of(handle)
+    finally:
+        os.close(handle)
 
 
 def content_digest(found: list[tuple[str, str, os.stat_result]], known: Stats, seen: Stats) -> str:

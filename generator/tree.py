@@ -163,9 +163,19 @@ def sha256(path: Path, depth: int) -> str | None:
     try:
         file, _size = _opened(path, depth)
         with file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+            return sha256_of(file.fileno())
     except (NotPlain, FileNotFoundError, NotADirectoryError):
         return None
+
+
+def sha256_of(handle: int) -> str:
+    """The SHA-256 of what is left to read from a file descriptor, in chunks (a hostile file
+    may be any size) no larger than most of the files read: hashlib.file_digest clears a
+    256 KiB buffer for each file, 0.4 s of the 30,000 files a check of a city digests."""
+    sha = hashlib.sha256()
+    while chunk := os.read(handle, 1 << 16):
+        sha.update(chunk)
+    return sha.hexdigest()
 
 
 def _opened(path: Path, depth: int) -> tuple[BufferedReader, int]:

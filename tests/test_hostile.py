@@ -372,6 +372,33 @@ def test_digests_list_a_link_without_reading_it(tmp_path: Path) -> None:
     assert len(digest_tree([folder])) == 64
 
 
+def test_digests_read_a_file_whole_in_chunks_and_a_fifo_put_in_its_place_empty(
+    tmp_path: Path,
+) -> None:
+    import hashlib
+    import os
+
+    from generator.fingerprint import digest_files, files_of
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "big.pdf").write_bytes(os.urandom(300_000))  # several chunks
+    (folder / "a.yaml").write_text("名称: 小区\n", encoding="utf-8")
+    found = sorted(files_of(folder))
+    expected = hashlib.sha256()
+    for name, path, _stat in found:
+        expected.update(name.encode() + hashlib.sha256(Path(path).read_bytes()).digest())
+    assert digest_files(found) == expected.hexdigest()
+    # a file swapped for a fifo after the walk listed it: read empty, never waited on
+    (folder / "a.yaml").unlink()
+    os.mkfifo(folder / "a.yaml")
+    swapped = hashlib.sha256()
+    for name, path, _stat in found:
+        content = b"" if name == "f/a.yaml" else Path(path).read_bytes()
+        swapped.update(name.encode() + hashlib.sha256(content).digest())
+    assert digest_files(found) == swapped.hexdigest()
+
+
 # -- resource bounds -----------------------------------------------------------------------
 
 
