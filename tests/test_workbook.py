@@ -298,6 +298,23 @@ def test_dates_read_the_same_in_the_1904_date_system(site: Path, exported: Path)
     assert (plan.diagnostics, plan.changes) == ([], [])
 
 
+def test_a_rate_typed_as_a_percentage_in_excel_reads_as_the_percentage_it_shows(
+    site: Path, exported: Path
+) -> None:
+    def typed_as_percent(book: openpyxl.Workbook) -> None:
+        sheet = book["物业费收支"]
+        titles = [c.value for c in sheet[1]]
+        column = titles.index("酬金比例（%）") + 1
+        rates = [row[column - 1] for row in sheet.iter_rows(min_row=2) if row[column - 1].value]
+        assert rates and all(cell.value == 10 for cell in rates)
+        for cell in rates:  # typing 10% into the cell: Excel keeps 0.1 and shows 10%
+            cell.value, cell.number_format = 0.1, "0%"
+
+    edited = edit(exported, site / "百分比.xlsx", typed_as_percent)
+    plan = plan_import(site, ESTATE, edited)
+    assert (plan.diagnostics, plan.changes, plan.writes) == ([], [], {})  # 10, not 0.1
+
+
 # ---- bad workbooks: each located, and no file changed ----------------------------------------
 
 

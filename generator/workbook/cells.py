@@ -124,6 +124,8 @@ def _read_xlsx(path: Path, display: str) -> Book:
     for name, table in book.tables.items():
         for r, row in enumerate(formulas[name].iter_rows(max_row=len(table.rows)), start=1):
             for i, cell in enumerate(row, start=1):
+                if "%" in (cell.number_format or "").replace("\\%", "").replace('"%"', ""):
+                    _as_shown_in_percent(table, r, i)
                 if cell.data_type == "f":
                     table.formulas.add((r, i))
                     if _value(table, r, i) is None:
@@ -134,6 +136,18 @@ def _read_xlsx(path: Path, display: str) -> Book:
     if empty:
         _formula_errors(path, book, empty)
     return book
+
+
+def _as_shown_in_percent(table: Table, r: int, i: int) -> None:
+    """A number in a cell formatted as a percentage is the percentage it shows: typing 10%
+    in Excel stores 0.1 and shows 10%, and the rate a clerk meant is 10 (the columns of
+    percentages say “如 10”), never 0.1. What is no number is left as it is."""
+    value = _value(table, r, i)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = Decimal(format(value, f".{EXCEL_DIGITS}g")).scaleb(2)
+        table.rows[r - 1][i - 1] = (
+            shown.quantize(1) if shown == shown.to_integral() else shown.normalize()
+        )
 
 
 def _value(table: Table, r: int, i: int) -> Any:
@@ -307,4 +321,6 @@ def _text(value: Any) -> Any:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # a percentage as shown (_as_shown_in_percent)
+        return f"{value}%"
     return value
