@@ -525,6 +525,12 @@ CODES: dict[str, Code] = {
             "类型不认识，或填写了这一类型不用的列",
         ),
         Code("W010", Severity.NOTE, "CSV read as GBK text", "CSV 按 GBK 编码读取"),
+        Code(
+            "W011",
+            Severity.WARNING,
+            "a sheet the import does not read holds data: not imported",
+            "工作簿里有不是导出的工作表，其中的内容没有导入",
+        ),
     ]
 }
 

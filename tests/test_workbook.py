@@ -315,6 +315,26 @@ def test_a_rate_typed_as_a_percentage_in_excel_reads_as_the_percentage_it_shows(
     assert (plan.diagnostics, plan.changes, plan.writes) == ([], [], {})  # 10, not 0.1
 
 
+def test_a_sheet_the_import_does_not_read_is_named_and_said_not_imported(
+    site: Path, exported: Path
+) -> None:
+    def copied_and_summed(book: openpyxl.Workbook) -> None:
+        copy = book.copy_worksheet(book["维修资金"])
+        copy.title = "维修资金 (2)"
+        copy.append(["2026-h2", "收入", dt.date(2026, 8, 1), "mf-x", "利息", 100, "利息"])
+        book.create_sheet("汇总")["A1"] = "合计"
+        book.create_sheet("空表")  # nothing in it: nothing to say
+
+    edited = edit(exported, site / "多了工作表.xlsx", copied_and_summed)
+    plan = plan_import(site, ESTATE, edited)
+    said = {str(d.location): (d.code, d.message) for d in plan.diagnostics}
+    assert sorted(said) == sorted([f"{edited}!维修资金 (2)", f"{edited}!汇总"])
+    code, message = said[f"{edited}!维修资金 (2)"]
+    assert code == "W011" and "是不是“维修资金”的副本" in message and "没有导入" in message
+    assert said[f"{edited}!汇总"][0] == "W011"
+    assert plan.changes == []
+
+
 # ---- bad workbooks: each located, and no file changed ----------------------------------------
 
 

@@ -39,7 +39,7 @@ from ..site import LoadedEstate, Site, audit_estate
 from ..validate import validate
 from . import yamlfile
 from .cells import Book, CellAt, Table, UnreadableError, blank, read_book
-from .spec import ACCOUNTS, SHEET_NAMES, SHEETS, Sheet
+from .spec import ACCOUNTS, GUIDE, SHEET_NAMES, SHEETS, Sheet
 from .tables import Built, Part, finish, missing_column, read_sheet, sheet_rows
 
 _STRUCTURE = {"W001", "W002", "W006"}  # the file cannot be read as the workbook it should be
@@ -128,6 +128,25 @@ def plan_import(root: Path, estate_id: str, file: Path, display: str | None = No
     return plan
 
 
+def _sheets_not_read(book: Book, shown: str) -> list[Diagnostic]:
+    """W011 for each sheet with something written in it that the import does not read (a
+    copy of a sheet, a clerk's own sums): what is in it is not imported, and is said so."""
+    known = {sheet.name for sheet in SHEETS} | {GUIDE}
+    said = []
+    for name, table in book.tables.items():
+        if book.single or name in known or all(blank(v) for row in table.rows for v in row):
+            continue
+        close = difflib.get_close_matches(name, [s.name for s in SHEETS], n=1, cutoff=0.4)
+        hint = _("（是不是“{name}”的副本？）", name=close[0]) if close else ""
+        message = _(
+            "工作表“{sheet}”{hint}不是 sunshine export 导出的工作表，里面的内容没有导入：要导入的行请填在导出的工作表里",
+            sheet=name,
+            hint=hint,
+        )
+        said.append(Diagnostic("W011", CellAt(table.where, 0, 0), message))
+    return said
+
+
 def _tables(
     book: Book, shown: str, data: EstateData
 ) -> tuple[dict[str, Table], dict[str, dict[str, int]], list[Diagnostic]]:
@@ -160,6 +179,7 @@ def _tables(
             problems.append(Diagnostic("W001", CellAt(shown, 0, 0), message))
             continue
         tables[sheet.name] = found
+    problems += _sheets_not_read(book, shown)
     columns = {}
     for name, table in tables.items():
         sheet = next(s for s in SHEETS if s.name == name)
