@@ -317,6 +317,18 @@ def _pricing(
                 fee=fee_id,
             ),
         )
+    elif p.guide is not None and not (p.guide.lower <= p.guide.base <= p.guide.upper):
+        yield Diagnostic(
+            "F003",
+            src.at(part, (*path, "guide", "lower")),
+            _(
+                "收费“{fee}”：政府指导价的 lower、upper 是下浮、上浮后的价格，要 lower ≤ base ≤ upper，现在是 {lower}、{base}、{upper}：例如基准价 2.20 上下浮动 10%，写 lower: 1.98、upper: 2.42",
+                fee=fee_id,
+                lower=p.guide.lower,
+                base=p.guide.base,
+                upper=p.guide.upper,
+            ),
+        )
     elif p.guide is not None and not (p.guide.lower <= p.amount <= p.guide.upper):
         yield Diagnostic(
             "F002",

@@ -148,3 +148,35 @@ def test_the_fixes_are_said_in_english_with_lang_en(site: Site) -> None:
         f"{AT}:7:13: S004 error: income[0].amount (amount in yuan): no thousands separators in numbers: write '2,449.20' as 2449.2"
         in result.output
     )
+
+
+def test_a_percentage_is_explained_as_a_number_only_where_a_percentage_is_asked(
+    site: Site,
+) -> None:
+    fees = "fees.yaml"
+    site.write(
+        fees,
+        """\
+standards:
+  - id: f
+    item: 物业服务费
+    payer: 业主
+    applies_to: 住宅
+    unit: 元/㎡·月
+    calculation: 按建筑面积
+    periods:
+      - from: 2024-01-01
+        amount: 2.20
+        regime: 政府指导价
+        guide: {base: 2.20, lower: -10%, upper: +10%}
+        basis: {kind: 其他, ref: x}
+""",
+    )
+    said = [d.format() for d in site.check() if d.location.file.endswith(fees)]
+    at = "content/x/fees.yaml:12:"
+    assert said == [
+        f"{at}36: S004 错误: standards[0].periods[0].guide.lower（下浮后最低价）：这里要写单价（元，最多 4 位小数，如 0.85），不是百分比：“-10%”请换成按它算好的数",
+        f"{at}49: S004 错误: standards[0].periods[0].guide.upper（上浮后最高价）：这里要写单价（元，最多 4 位小数，如 0.85），不是百分比：“+10%”请换成按它算好的数",
+    ]
+    # where a percentage is asked (a vote's threshold, a commission's rate) “60%” is 60
+    assert revenue(site, amount="60%")[0].endswith("不是百分比：“60%”请换成按它算好的数")

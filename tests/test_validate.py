@@ -222,6 +222,22 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
         },
         [("fees.yaml", 9, 50, "F003")],
     ),
+    "F003 guided range not around its base (a percentage's bound written as a price)": (
+        {
+            "fees.yaml": fees(
+                "{from: 2024-01-01, amount: 2.20, regime: 政府指导价, guide: {base: 2.20, lower: 10, upper: 10}, basis: {kind: 其他, ref: x}}"
+            )
+        },
+        [("fees.yaml", 9, 84, "F003")],
+    ),
+    "S003 a negative price": (
+        {
+            "fees.yaml": fees(
+                "{from: 2024-01-01, amount: 2.20, regime: 政府指导价, guide: {base: 2.20, lower: -10, upper: 10}, basis: {kind: 其他, ref: x}}"
+            )
+        },
+        [("fees.yaml", 9, 84, "S003")],
+    ),
     "V001 approving more than participating": (
         {
             "votes.yaml": VOTES.replace(

@@ -21,8 +21,8 @@ from .base import (
     Money,
     Period,
     PositiveMoney,
-    Price,
     Prose,
+    Rate,
     Text,
 )
 from .estate import ManagementMode
@@ -206,7 +206,7 @@ class Cost(Base):
 
 class Commission(Base):
     method: CommissionMethod = Field(description="酬金计提方式 / how the commission is set")
-    rate: Price | None = Field(default=None, description="比例（%），按比例计提时填写 / percent")
+    rate: Rate | None = Field(default=None, description="比例（%），按比例计提时填写 / percent")
     amount: Money = Field(description="本期酬金（元）/ commission this period")
     note: Prose | None = Field(
         default=None, description="计提基数等说明 / what the percentage is of, and other notes"
