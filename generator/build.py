@@ -271,6 +271,7 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
         prefix = "" if lang == DEFAULT else f"{lang}/"
         theme.forget()
         common = {**_common(config, theme, [], prefix), "profile": profile}
+        common["with_pdf"] = paper is not None  # no sheet is linked that this build has none of
         _estate_pages(out, theme, common, pages, prefix, as_of)
     _estate_data(out, config, pages, themes[DEFAULT])
     entries = _estate_feed(out, config, pages, themes[DEFAULT])
@@ -361,7 +362,9 @@ def render_site_pages(
         common = _common(config, theme, ordered, prefix)
         out.page(
             f"{prefix}index.html",
-            theme.render("index.html", f"{prefix}index.html", places=places, **common),
+            theme.render(
+                "index.html", f"{prefix}index.html", places=places, with_pdf=with_pdf, **common
+            ),
             None,
         )
         _street_pages(out, theme, {**common, "estates": []}, places, all_peers, flagged)
@@ -603,7 +606,8 @@ def _estate_pages(
             "release.html", path, one_page=True, charts=drawn[view.release_id], **context
         )
         out.page(path, page, view.day)
-        _changes_page(out, theme, pages, view, view.folder, prefix, context)
+        on_its_page = {**context, "sections_at": "index.html"}  # its topics: that page's sections
+        _changes_page(out, theme, pages, view, view.folder, prefix, on_its_page)
     latest, root = pages.latest, f"{estate_id}/"
     context = {"view": latest, "history": pages, "here": root, "as_of": as_of, **common}
     for name, (_, template) in TOPICS.items():  # what residents see: the latest, a page a topic

@@ -147,7 +147,8 @@ class Theme:
         """
         url = _relative_to(page)
         one_page = bool(context.setdefault("one_page", False))
-        topic, anchor = _topics(url, context.get("prefix", ""), context.get("here", ""), one_page)
+        here = context.get("here", "") + context.get("sections_at", "")
+        topic, anchor = _topics(url, context.get("prefix", ""), here, one_page)
         context.update(
             url=url,
             page=page,
@@ -170,7 +171,11 @@ class Theme:
         links start from (on a one-page release, from the page itself); the
         item itself is kept to check it is the same.
         """
-        start = "#" if context.get("one_page") else f"{context.get('prefix')}{context.get('here')}"
+        start = (
+            "#"
+            if context.get("one_page")
+            else f"{context.get('prefix')}{context.get('here')}{context.get('sections_at', '')}"
+        )
         key = (id(item), name, start)
         made = self._made.get(key)
         if made is None or made[0] is not item:
@@ -219,11 +224,16 @@ def _topics(
 
     On topic pages an item's anchor is its id; on a one-page release it is
     prefixed with its section, as ids of different kinds may be equal.
+    ``here`` naming a page (a release's one page, seen from its changes page):
+    the topics are that page's sections.
     """
 
     def topic(name: str, item: str | None = None) -> str:
         if one_page:
             return f"#{TOPICS[name][0]}-{item}" if item else f"#{TOPICS[name][0]}"
+        if here.endswith(".html"):  # the sections of a one-page release, from another page
+            section = f"{TOPICS[name][0]}-{item}" if item else TOPICS[name][0]
+            return f"{url(prefix + here)}#{section}"
         return url(f"{prefix}{here}{name}") + (f"#{item}" if item else "")
 
     def anchor(section: str, item: str) -> str:
