@@ -12,7 +12,7 @@ from pathlib import Path
 from .cache import Cache
 from .checking import check as check_estates
 from .clock import today
-from .config import load_config
+from .config import load_config, require_config
 from .content import glyph_findings
 from .errors import ContentError, Diagnostic, Severity, UsageError
 from .history import WORKING_COPY, Step, compare, git_witness
@@ -49,7 +49,7 @@ from .site import (
     no_estate,
     read_estate,
 )
-from .write import unwritable
+from .write import replaceable, unwritable
 
 # what the commands use of the loaded site, here beside the stages that use it
 __all__ = [
@@ -231,6 +231,7 @@ def build(
     disk or an unwritable output is an OutputError in one line.
     """
     target = out if out is not None else root / "build"
+    replaceable(target, root, root / require_config(root).content_dir)  # before anything runs
     try:
         return _build(
             root, target, paper, as_of or today(), jobs, progress, with_pdf, cache, preview,

@@ -19,6 +19,7 @@ from .model import Snapshot
 from .model.base import ID_PATTERN
 from .model.governance import DocumentMeta
 from .model.notices import NoticeMeta
+from .site import SITE_FOLDERS
 
 SCHEMA_DIR = "schemas"
 _PLACEHOLDER_ID = "__ESTATE_ID__"
@@ -134,6 +135,14 @@ def new_estate(site: Path, estate_id: str, name: str | None = None) -> Path:
             _(
                 "小区编号“{id}”不能用：只用小写字母 a-z、数字 0-9 和 -，以字母或数字开头和结尾，例如 yang-guang-yuan",
                 id=estate_id,
+            )
+        )
+    if estate_id in SITE_FOLDERS:
+        raise UsageError(
+            _(
+                "小区编号“{id}”与网站自己的目录重名（{taken}）：请换一个小区编号",
+                id=estate_id,
+                taken=", ".join(f"{name}/" for name in sorted(SITE_FOLDERS)),
             )
         )
     folder = site / config.content_dir / estate_id

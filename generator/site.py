@@ -76,8 +76,11 @@ def is_estate(folder: Path) -> bool:
 
 # the site's own folders beside the estates' (see build.render_site_pages): no estate may take their names
 SITE_FOLDERS = frozenset(
-    {"assets", "print", "overview", *(lang for lang in LANGUAGES if lang != DEFAULT)}
-)
+    {
+        "assets", "print", "overview", "compare", "data", "streets",
+        *(lang for lang in LANGUAGES if lang != DEFAULT),
+    }
+)  # fmt: skip
 
 
 def estate_folders(

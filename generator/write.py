@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .errors import GeneratorError
+from .errors import GeneratorError, UsageError
 from .i18n import N_, _
 
 
@@ -210,6 +210,32 @@ _UNWRITABLE = {
 
 
 DISK_ERRORS = frozenset(_UNWRITABLE)
+
+
+def replaceable(out: Path, root: Path, content: Path) -> None:
+    """Refuse an output folder a build would destroy what is not its own in: the site's
+    folder or one holding it (site.yaml, the content, its git history), one in the
+    content, or a folder of other files (no manifest.json: no build made it). A build
+    replaces its output folder whole."""
+    here, site, estates = (p.resolve() for p in (out, root, content))
+    if site.is_relative_to(here) or here.is_relative_to(estates):
+        raise UsageError(
+            _(
+                "不能生成到 {out}：它是站点目录、包含站点目录或在内容目录里，生成会把它整个换掉。请换一个目录，例如 build/",
+                out=out,
+            )
+        )
+    try:
+        other = out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file()
+    except OSError:
+        other = False  # unreadable: writing it reports that
+    if other:
+        raise UsageError(
+            _(
+                "不能生成到 {out}：里面已有不是 sunshine 生成的文件（没有 manifest.json），生成会把它整个换掉。请换一个空目录或新目录",
+                out=out,
+            )
+        )
 
 
 def unwritable(exc: OSError, out: Path) -> OSError | OutputError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -413,3 +414,101 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) and len(value) > 3 else []
+
+
+def dead_links(root: Path) -> list[str]:
+    """Every link or source of a page of ``root`` to a file of the site that is not there."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.found += [v for k, v in attrs if k in ("href", "src") and v]
+
+    found: list[str] = []
+    for page in sorted(root.rglob("*.html")):
+        links = Links()
+        links.feed(page.read_text(encoding="utf-8"))
+        for value in links.found:
+            parts = urlsplit(value)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, or a place on this page
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not (target / "index.html" if target.is_dir() else target).is_file():
+                found.append(f"{page.relative_to(root)} → {value}")
+    return found
+
+
+def test_no_page_links_a_file_the_site_has_not(demo: Path, tmp_path: Path) -> None:
+    assert any(demo.rglob("sheet.pdf"))
+    assert dead_links(demo) == []
+    # a website without sheets (--no-pdf) into the same folder: the sheets already there are
+    # removed, and no page links one
+    import shutil
+
+    out = tmp_path / "site"
+    shutil.copytree(demo, out)
+    build(REPO, out, None, dt.date.today(), with_pdf=False)
+    assert not any(out.rglob("*.pdf"))
+    assert dead_links(out) == []
+
+
+@pytest.mark.parametrize("where", [".", "..", "content", "content/x", "notes"])
+def test_a_build_never_replaces_the_site_its_content_or_a_folder_of_other_files(
+    site: Site, where: str
+) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    (site.root / "notes").mkdir()
+    (site.root / "notes" / "会议记录.txt").write_text("业委会会议记录", encoding="utf-8")
+    everything = {
+        p.relative_to(site.root.parent): p.read_bytes()
+        for p in site.root.parent.rglob("*")
+        if p.is_file()
+    }
+    result = CliRunner().invoke(
+        main, ["-C", str(site.root), "build", "--no-pdf", "--out", str(site.root / where)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "不能生成到" in result.output and "Traceback" not in result.output
+    after = {
+        p.relative_to(site.root.parent): p.read_bytes()
+        for p in site.root.parent.rglob("*")
+        if p.is_file()
+    }
+    assert after == everything  # not a byte written, moved or removed
+    # a folder a build made is replaced by the next build, as before
+    out = site.root / "public"
+    for _ in range(2):
+        result = CliRunner().invoke(
+            main, ["-C", str(site.root), "build", "--no-pdf", "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+    assert (out / "manifest.json").is_file()
+
+
+def test_no_estate_may_take_the_name_of_a_folder_of_the_site(demo: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.site import SITE_FOLDERS
+
+    estates = {p.name for p in (REPO / "content").iterdir() if p.is_dir()}
+    folders = {p.name for p in demo.iterdir() if p.is_dir()}
+    assert folders - estates <= SITE_FOLDERS  # every folder the site writes is reserved
+    site = tmp_path / "site"
+    assert CliRunner().invoke(main, ["init", str(site)]).exit_code == 0
+    for taken in sorted(folders - estates):
+        result = CliRunner().invoke(main, ["-C", str(site), "new", taken])
+        assert result.exit_code == 2 and "与网站自己的目录重名" in result.output, result.output
+        (site / "content" / taken).mkdir()
+        (site / "content" / taken / "estate.yaml").write_text("name: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["-C", str(site), "check"])
+    said = [line for line in result.output.splitlines() if " I002 " in line]
+    assert len(said) == len(folders - estates), result.output

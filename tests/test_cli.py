@@ -159,7 +159,7 @@ def test_an_estate_may_not_take_the_name_of_a_site_folder(site: Site) -> None:
     code, output = run("-C", str(site.root), "check")
     assert code == 1, output
     assert (
-        "content/en:1:1: I002 错误: 小区编号“en”与网站自己的目录重名（assets/, en/, overview/, print/）：请换一个小区编号"
+        "content/en:1:1: I002 错误: 小区编号“en”与网站自己的目录重名（assets/, compare/, data/, en/, overview/, print/, streets/）：请换一个小区编号"
         in output
     )
     code, output = run("-C", str(site.root), "build", "--no-pdf")
