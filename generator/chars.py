@@ -22,6 +22,7 @@ a value is dropped.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -163,6 +164,50 @@ def flaws(text: str, one_line: bool) -> list[Flaw]:
     return found
 
 
+# a character reference in Markdown or HTML (&#x202E; &#8238; &rlm;): the page shows the
+# character it names, so the rule holds for it as for the character typed
+_REFERENCE = re.compile(r"&(#[xX][0-9a-fA-F]{1,8}|#[0-9]{1,9}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def referenced_flaws(text: str) -> list[tuple[int, str, Flaw]]:
+    """(index, reference, flaw) of each character reference in multi-line text that names
+    a character the rule refuses there."""
+    if "&" not in text:
+        return []
+    found = []
+    for match in _REFERENCE.finditer(text):
+        name = match.group(1)
+        if name[0] == "#":  # as a browser reads it: a noncharacter too, which html.unescape drops
+            point = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+            named = chr(point) if 0 < point <= 0x10FFFF else ""
+        else:
+            named = html.unescape(match.group())
+            if named == match.group():
+                continue  # no reference a browser reads
+        for char in named:
+            code = kind(char, one_line=False)
+            if code is not None:
+                found.append((match.start(), match.group(), Flaw(0, char, code)))
+                break
+    return found
+
+
+def without_refused(html_text: str) -> str:
+    """Markup that reaches a page some other way than a checked value (a notice released
+    before the rule read character references): every character the rule refuses in
+    multi-line text taken out."""
+    return _REFUSED_IN_TEXT.sub("", html_text)
+
+
+_NONCHARACTERS = "".join(
+    f"{chr(plane | 0xFFFE)}{chr(plane | 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+_REFUSED_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u202a-\u202e\u2066-\u2069"
+    f"\ue000-\uf8ff\U000f0000-\U0010ffff{re.escape(_NONCHARACTERS)}]"
+)
+
+
 def shown(text: str) -> str:
     """Text safe to print on a terminal: every character the rule refuses in a one-line
     value (a control, a bidi override, an invisible one) written as <U+XXXX>."""
@@ -176,12 +221,18 @@ def shown(text: str) -> str:
 # Markdown's inline patterns take time that grows faster than the text with brackets and angle
 # brackets (8 KB of nested brackets took 10 s): past these, a body is shown as plain text
 MARKUP_LIMIT = 200  # '[' or '<' in one body
-NESTING_LIMIT = 16  # brackets within brackets
+NESTING_LIMIT = 16  # brackets within brackets; lists or quotes within each other
+# how a line opens: indentation, list markers and quote marks (each level at most 4 characters)
+_OPENINGS = re.compile(r"^(?:[ \t]|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])|>)+", re.MULTILINE)
 
 
 def markup_bounded(source: str) -> bool:
-    """Whether a body's brackets are few and shallow enough to render as Markdown in bounded time."""
+    """Whether a body's brackets, lists and quotes are few and shallow enough to render as
+    Markdown in bounded time (Markdown nests a list or a quote by a call in a call: 50,000
+    of them overflow the stack)."""
     if source.count("[") > MARKUP_LIMIT or source.count("<") > MARKUP_LIMIT:
+        return False
+    if any(len(m.group()) > NESTING_LIMIT * 4 for m in _OPENINGS.finditer(source)):
         return False
     depth = 0
     for char in source:

@@ -269,7 +269,24 @@ def _print_diagnostics(
     click.echo(summary, err=True)
 
 
-_DATE = click.DateTime(["%Y-%m-%d"])
+class _Day(click.DateTime):
+    """A day written YYYY-MM-DD, one a disclosure can name (clock.out_of_range)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .clock import out_of_range
+
+        try:
+            moment = super().convert(value, param, ctx)
+        except click.BadParameter:
+            said = _("“{value}”不是写成 YYYY-MM-DD 的日期：请写成 2025-07-01 这样", value=value)
+            self.fail(said, param, ctx)
+        wrong = out_of_range(moment.date())
+        if wrong is not None:
+            self.fail(wrong[0].format(**wrong[1]), param, ctx)
+        return moment
+
+
+_DATE = _Day(["%Y-%m-%d"])
 
 
 @main.command()
@@ -464,7 +481,12 @@ def check(
     metavar="个数",
     help="同时工作的进程数（默认每个 CPU 核一个）。",
 )
-@option("--no-pdf", "no_pdf", is_flag=True, help="只生成网站，不生成 PDF 公示单。")
+@option(
+    "--no-pdf",
+    "no_pdf",
+    is_flag=True,
+    help="只生成网站，不生成 PDF 公示单（网页上也不放公示单的链接，输出目录里原有的公示单移除）。",
+)
 @option(
     "--no-cache",
     "no_cache",
@@ -525,6 +547,13 @@ def build(
                 restored=len(report.restored),
                 carried=len(report.carried),
                 files=report.files,
+            )
+        )
+    if no_pdf:
+        click.echo(
+            _(
+                "没有生成 PDF 公示单（--no-pdf）：网页上不放公示单的链接，{target} 里原有的公示单已移除；发布前请不加 --no-pdf 再生成一次。",
+                target=target,
             )
         )
     if report.held:

@@ -387,9 +387,10 @@ def load_markdown(
         return located, None, [_as_front_matter_error(d, kind) for d in problems]
     body = chars.tidy(parts[1], one_line=False)
     problems = _body_flaws(body, text, display, parts[0].count("\n") + 3)
+    problems += _referenced_flaws(text, display, len(text) - len(parts[1]))
     if not chars.markup_bounded(body):
         message = _(
-            "正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
+            "正文的方括号 [ 或尖括号 < 太多（各不超过 {limit} 个），或方括号、列表、引用套得太深（不超过 {depth} 层）：网页会把它当作纯文字显示。请删去多余的符号，链接写成 [文字](网址) 即可",
             limit=chars.MARKUP_LIMIT,
             depth=chars.NESTING_LIMIT,
         )
@@ -408,6 +409,20 @@ def _body_flaws(body: str, text: str, display: str, first_line: int) -> list[Dia
     return [
         Diagnostic(flaw.code, whole.char_at((), flaw.char, first_line), flaw.message(False))
         for flaw in chars.flaws(body, one_line=False)[:20]
+    ]
+
+
+def _referenced_flaws(text: str, display: str, body_start: int) -> list[Diagnostic]:
+    """Each character reference in a body (&#x202E;) naming a character the rule refuses:
+    the page would show that character as if it were typed."""
+    whole = Located(display, None, text=text)
+    return [
+        Diagnostic(
+            flaw.code,
+            whole.location_of(body_start + at),
+            _("“{reference}”写的是一个字符：{what}", reference=reference, what=flaw.message(False)),
+        )
+        for at, reference, flaw in chars.referenced_flaws(text[body_start:])[:20]
     ]
 
 

@@ -163,6 +163,34 @@ def test_notice_bodies_drop_invisible_characters_and_refuse_overrides(demo: Path
     )
 
 
+def test_a_character_written_as_a_reference_in_a_body_is_held_to_the_same_rule(
+    demo: Path,
+) -> None:
+    notice = sorted((demo / "content" / C / "notices").glob("*.md"))[0]
+    text = notice.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    notice.write_text(
+        text + "\n收费 &#x202E;00.5&#x202c; 元，电话 &#8238;12 &#xE000; &#xFFFE; &amp; &copy;\n",
+        encoding="utf-8",
+    )
+    status, output = run(demo, "check")
+    assert status == 1
+    at = f"content/{C}/notices/{notice.name}:{line}"
+    assert [x.split(" 错误: ")[0] for x in output.splitlines() if f"{at}:" in x] == [
+        f"{at}:4: T002",
+        f"{at}:16: T002",
+        f"{at}:30: T002",
+        f"{at}:40: T003",
+        f"{at}:49: T001",
+    ]  # &amp; and &copy; are no flaw
+    assert "“&#x202E;”写的是一个字符：这个位置是改变文字方向的控制字符 U+202E" in output
+    # a notice released before the rule read references: the page leaves the characters out
+    from generator.render.text import notice_html
+
+    page = notice_html("收费 &#x202E;00.5&#x202c; 元 &#xE000;&#xFFFE; &copy; \u202e")
+    assert page == "<p>收费 00.5 元  © </p>"
+
+
 def test_an_already_frozen_bad_release_holds_back_its_estate_only(demo: Path) -> None:
     """A NUL frozen before the rule: reported, the estate keeps what was online, the rest builds."""
     out = demo / "build"
@@ -500,6 +528,7 @@ def test_a_full_disk_is_one_line_and_the_old_output_stays(demo: Path, small_disk
     out = small_disk / "site"
     out.mkdir()
     (out / "index.html").write_text("旧的网站", encoding="utf-8")
+    (out / "manifest.json").write_text("{}", encoding="utf-8")  # an output a build made
     status, output = run(demo, "build", "--no-pdf", "--no-cache", "--out", str(out))
     assert status == 1, output
     assert output.count("\n") == 1 and "Traceback" not in output
@@ -515,6 +544,7 @@ def test_a_read_only_output_is_one_line_and_the_old_output_stays(
     for disk in _mount(tmp_path / "ro", "size=1m"):
         (disk / "site").mkdir()
         (disk / "site" / "index.html").write_text("旧的网站", encoding="utf-8")
+        (disk / "site" / "manifest.json").write_text("{}", encoding="utf-8")
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         status, output = run(demo, "build", "--no-pdf", "--out", str(disk / "site"))
         assert status == 1, output
@@ -601,3 +631,54 @@ def test_a_notice_that_would_stall_markdown_is_refused_and_shown_plain(demo: Pat
     shown = notice_html("前言\n\n" + hostile + "<script>x</script>")
     assert shown.startswith("<p>前言</p><p>[[[") and "&lt;script&gt;" in shown
     assert "<a " not in notice_html("[a](https://example.org) " + "[" * 300)
+
+
+
+@pytest.mark.parametrize("nested", ["* " * 50000 + "x", "> " * 5000 + "x", "1. " * 3000 + "x"])
+def test_lists_or_quotes_nested_past_the_bound_are_refused_and_shown_plain(
+    demo: Path, nested: str
+) -> None:
+    """Markdown nests lists and quotes by calls in calls: deep enough, the build overflowed."""
+    from generator.render.text import notice_html
+
+    notice = demo / "content" / C / "notices" / "2026-06-10-pipe-acceptance.md"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text + "\n" + nested + "\n", encoding="utf-8")
+    code, output = run(demo, "check", "--as-of", "2026-08-20", "--no-cache")
+    (found,) = lines(output, "L009")
+    assert "列表、引用套得太深" in found and code == 1
+    assert notice_html(nested).startswith("<p>")  # as text, at once
+    assert "<ul>" in notice_html("- 一\n  - 二\n    - 三\n")  # a list as a notice has one
+
+@pytest.mark.parametrize(
+    ("arguments", "env", "said"),
+    [
+        (["check", "--as-of", "9999-12-31"], {}, "日期 9999-12-31 不在 1900 年到 2199 年之间"),
+        (["check", "--as-of", "0001-01-01"], {}, "日期 0001-01-01 不在 1900 年到 2199 年之间"),
+        (["check", "--as-of", "2026年10月12日"], {}, "不是写成 YYYY-MM-DD 的日期"),
+        (["check"], {"SOURCE_DATE_EPOCH": "9" * 20}, "SOURCE_DATE_EPOCH"),
+        (["check"], {"SOURCE_DATE_EPOCH": "abc"}, "不是 1900 年到 2199 年之间某一刻的秒数"),
+    ],
+)
+def test_a_day_no_disclosure_can_name_is_a_usage_error_in_chinese(
+    demo: Path, arguments: list[str], env: dict[str, str], said: str
+) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["-C", str(demo), *arguments], env=env)
+    assert result.exit_code == 2, result.output
+    assert said in result.output and "Traceback" not in result.output
+
+
+def test_a_date_no_disclosure_can_name_is_refused_where_it_is_written(demo: Path) -> None:
+    fund = sorted((demo / "content" / C / "accounts" / "maintenance-fund").glob("*.yaml"))[-1]
+    text = fund.read_text(encoding="utf-8")
+    end = text.split("to: ", 1)[1][:10]
+    fund.write_text(text.replace(f"to: {end}", "to: 9999-12-31", 1), encoding="utf-8")
+    status, output = run(demo, "check")
+    assert status == 1
+    assert (
+        "S005 错误: period.to" in output and "日期 9999-12-31 不在 1900 年到 2199 年之间" in output
+    )

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from stdnum.cn import uscc
 
 from .. import chars, mistakes
+from ..clock import out_of_range
 from ..i18n import _
 
 
@@ -123,12 +124,21 @@ def _one_line(value: Any) -> None:
         raise _flaw(flaws[0])
 
 
-def _decimal(value: Any, places: int, what: str) -> Decimal:
+def _decimal(value: Any, places: int, what: str, percent: bool = False) -> Decimal:
+    """``percent``: the number is a percentage, and “10%” is explained as 10; elsewhere a
+    percentage is no amount or price at all (a guided price's lower bound is a price)."""
     if type(value) is Decimal and value.is_finite():  # as the loader reads 12.50
         number = value
     elif isinstance(value, str) and mistakes.PLAIN_NUMBER.match(value):
         number = Decimal(value)  # "12.50", as a snapshot holds it: nothing to explain
     else:
+        if not percent and isinstance(value, str) and value.strip().endswith(("%", "％")):
+            raise _fail(
+                "S004",
+                _("这里要写{what}，不是百分比：“{got}”请换成按它算好的数"),
+                what=what,
+                got=value,
+            )
         number = _number(value, places, what)
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
@@ -183,7 +193,13 @@ def _money(value: Any) -> Decimal:
 
 
 def _price(value: Any) -> Decimal:
-    return _decimal(value, 4, _("单价（最多 4 位小数，如 0.85）"))
+    number = _decimal(value, 4, _("单价（元，最多 4 位小数，如 0.85）"))
+    return _not_negative(number, _("单价不能是负数"))
+
+
+def _rate(value: Any) -> Decimal:
+    number = _decimal(value, 4, _("比例（百分之几，不写 % 号，如 10）"), percent=True)
+    return _not_negative(number, _("比例不能是负数"))
 
 
 def _not_negative(number: Decimal, message: str) -> Decimal:
@@ -208,7 +224,7 @@ def _days(value: Any) -> Decimal:
 
 
 def _percent(value: Any) -> Decimal:
-    number = _decimal(value, 2, _("百分数（0 到 100，不写 % 号，如 60）"))
+    number = _decimal(value, 2, _("百分数（0 到 100，不写 % 号，如 60）"), percent=True)
     if not 0 <= number <= 100:
         raise _fail("S003", _("百分数要在 0 到 100 之间，现在是 {got}", got=str(number)))
     return number
@@ -225,6 +241,14 @@ def _positive(value: Decimal) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
+    day = _a_date(value)
+    wrong = out_of_range(day)  # a year like 9999: a slip, or a trap for date arithmetic
+    if wrong is not None:
+        raise _fail("S005", wrong[0], **wrong[1])
+    return day
+
+
+def _a_date(value: Any) -> dt.date:
     if type(value) is dt.date:  # as the loader reads 2025-07-01: nothing to explain
         return value
     if type(value) is str and len(value) == 10 and value[4] == value[7] == "-":
@@ -339,6 +363,7 @@ PositiveMoney = Annotated[
     Decimal, BeforeValidator(lambda v: _positive(_money(v))), WithJsonSchema(_NUM_SCHEMA)
 ]
 Price = Annotated[Decimal, BeforeValidator(_price), WithJsonSchema(_NUM_SCHEMA)]
+Rate = Annotated[Decimal, BeforeValidator(_rate), WithJsonSchema(_NUM_SCHEMA)]  # a percentage
 Area = Annotated[Decimal, BeforeValidator(_area), WithJsonSchema(_NUM_SCHEMA)]
 Score = Annotated[Decimal, BeforeValidator(_score), WithJsonSchema(_NUM_SCHEMA)]
 Days = Annotated[Decimal, BeforeValidator(_days), WithJsonSchema(_NUM_SCHEMA)]

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup, escape
 
-from ..chars import markup_bounded
+from ..chars import markup_bounded, without_refused
 
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _TAGS = {
@@ -112,7 +112,7 @@ def notice_html(source: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(without_refused(clean))  # noqa: S704 - sanitised by nh3 just above
 
 
 def say(words: Any, gettext: Callable[[str], str], language: str) -> str:
