@@ -120,10 +120,42 @@ def git_witness(root: Path, content: Path, estate: str = "*") -> list[Diagnostic
         return [Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)]
     top = Path(_git(root, "rev-parse", "--show-toplevel") or root)
     pattern = f"{content.resolve().relative_to(top.resolve()).as_posix()}/{estate}/releases/*.json"
+    # -c: a merge lists what it changed itself, in none of its parents (an edit made while
+    # merging); a merge that takes one side's file as it is lists nothing
     log = (
-        _git(top, "log", "--format=commit %H", "--name-status", "--no-renames", "--", pattern) or ""
+        _git(top, "log", "-c", "--format=commit %H", "--name-status", "--no-renames", "--", pattern)
+        or ""
     )
-    return [*_edited_after_commit(root, top, log), *_edited_uncommitted(root, top, pattern)]
+    return [
+        *_edited_after_commit(root, top, log),
+        *_edited_uncommitted(root, top, pattern),
+        *_unwatched(root, top, pattern),
+    ]
+
+
+def _unwatched(root: Path, top: Path, pattern: str) -> Iterator[Diagnostic]:
+    """R003 for each snapshot git is told not to look at (skip-worktree, assume-unchanged):
+    an edit to it would show in no status."""
+    listed = _git(top, "ls-files", "-v", "--", pattern, strip=False) or ""
+    for line in listed.splitlines():
+        tag, name = line[:1], line[2:]
+        if tag == "S" or tag.islower():
+            yield Diagnostic(
+                "R003",
+                Location(_shown(root, top, name), 1, 1),
+                _(
+                    "期次快照被设成 git 不核对它的改动（skip-worktree 或 assume-unchanged）：已发布的期次不能修改。请运行 git update-index --no-skip-worktree --no-assume-unchanged {path}",
+                    path=name,
+                ),
+            )
+
+
+def _shown(root: Path, top: Path, name: str) -> str:
+    """A path git names from the top of the repository, as the site's folder sees it."""
+    path = (top / name).resolve()
+    return (
+        path.relative_to(root.resolve()).as_posix() if path.is_relative_to(root.resolve()) else name
+    )
 
 
 def _edited_after_commit(root: Path, top: Path, log: str) -> Iterator[Diagnostic]:
@@ -140,12 +172,7 @@ def _edited_after_commit(root: Path, top: Path, log: str) -> Iterator[Diagnostic
         if not adds or adds[-1] == 0:
             continue
         first = adds[-1]  # the oldest add: every commit listed before it came later
-        shown = (top / path).resolve()
-        shown_text = (
-            shown.relative_to(root.resolve()).as_posix()
-            if shown.is_relative_to(root.resolve())
-            else path
-        )
+        shown_text = _shown(root, top, path)
         message = _(
             "期次快照在提交 {added} 加入之后，又在提交 {changed} 中被改动：已发布的期次不能修改。请用 git 恢复原来的文件",
             added=history[first][1][:10],
@@ -171,15 +198,9 @@ def _edited_uncommitted(root: Path, top: Path, pattern: str) -> Iterator[Diagnos
     for line in status.splitlines():
         code, name = line[:2], line[3:]  # "XY path": index and work-tree status
         if "M" in code or "D" in code:
-            path = (top / name).resolve()
-            shown = (
-                path.relative_to(root.resolve()).as_posix()
-                if path.is_relative_to(root.resolve())
-                else name
-            )
             yield Diagnostic(
                 "R003",
-                Location(shown, 1, 1),
+                Location(_shown(root, top, name), 1, 1),
                 _(
                     "期次快照与已提交的版本不同：已发布的期次不能修改。请用 git checkout -- {path} 恢复",
                     path=name,

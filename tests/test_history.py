@@ -70,6 +70,41 @@ def test_an_uncommitted_edit_is_reported(site: Site) -> None:
     assert ("R003", "content/x/releases/2025-h1.json") in codes(site.root)
 
 
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_a_snapshot_git_is_told_not_to_look_at_is_reported(site: Site, flag: str) -> None:
+    snapshot = committed_site(site)
+    git(site.root, "update-index", flag, str(snapshot.relative_to(site.root)))
+    rewrite(snapshot)
+    assert git(site.root, "status", "--porcelain", "--untracked-files=no") == ""  # git says nothing
+    found = [d for d in history(site.root) if d.code == "R003"]
+    assert [d.location.file for d in found] == ["content/x/releases/2025-h1.json"]
+    assert "skip-worktree 或 assume-unchanged" in found[0].message
+
+
+def test_a_snapshot_edited_while_merging_is_reported_and_a_plain_merge_is_not(
+    site: Site,
+) -> None:
+    snapshot = committed_site(site)
+    main = git(site.root, "rev-parse", "--abbrev-ref", "HEAD")
+    git(site.root, "checkout", "-q", "-b", "side")
+    (site.root / "side.txt").write_text("旁支\n", encoding="utf-8")
+    git(site.root, "add", ".")
+    git(site.root, "commit", "-q", "-m", "side")
+    git(site.root, "checkout", "-q", main)
+    (site.root / "main.txt").write_text("主干\n", encoding="utf-8")
+    git(site.root, "add", ".")
+    git(site.root, "commit", "-q", "-m", "main")
+    git(site.root, "merge", "-q", "--no-edit", "side")
+    assert codes(site.root) == []  # a merge that changes no snapshot itself
+    git(site.root, "reset", "-q", "--hard", "HEAD~1")
+    git(site.root, "merge", "-q", "--no-commit", "--no-ff", "side")
+    rewrite(snapshot)  # an edit made while merging, in neither parent
+    git(site.root, "add", ".")
+    git(site.root, "commit", "-q", "-m", "merge side")
+    found = [d for d in history(site.root) if d.code == "R003"]
+    assert [d.location.file for d in found] == ["content/x/releases/2025-h1.json"]
+
+
 def test_shallow_clone_and_no_git_say_the_check_was_skipped(
     site: Site, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -633,7 +633,6 @@ def test_a_notice_that_would_stall_markdown_is_refused_and_shown_plain(demo: Pat
     assert "<a " not in notice_html("[a](https://example.org) " + "[" * 300)
 
 
-
 @pytest.mark.parametrize("nested", ["* " * 50000 + "x", "> " * 5000 + "x", "1. " * 3000 + "x"])
 def test_lists_or_quotes_nested_past_the_bound_are_refused_and_shown_plain(
     demo: Path, nested: str
@@ -649,6 +648,7 @@ def test_lists_or_quotes_nested_past_the_bound_are_refused_and_shown_plain(
     assert "列表、引用套得太深" in found and code == 1
     assert notice_html(nested).startswith("<p>")  # as text, at once
     assert "<ul>" in notice_html("- 一\n  - 二\n    - 三\n")  # a list as a notice has one
+
 
 @pytest.mark.parametrize(
     ("arguments", "env", "said"),
