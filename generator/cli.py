@@ -269,6 +269,22 @@ def _print_diagnostics(
     click.echo(summary, err=True)
 
 
+def _own_cache(root: Path) -> Cache | None:
+    """The site's cache, unless git holds files of it: a cache that came with the content
+    (committed, then cloned) may say anything (findings that hide errors, pages never
+    rendered here), so it is not read; a cache is this machine's own."""
+    from .history import tracked
+
+    if tracked(root, CACHE_FOLDER):
+        said = _(
+            "{folder} 里有文件被提交进了 git，这次不使用缓存（提交的缓存可能被改过）：请运行 git rm -r --cached {folder}，并把它写进 .gitignore",
+            folder=CACHE_FOLDER,
+        )
+        click.echo(said, err=True)
+        return None
+    return Cache(root / CACHE_FOLDER)
+
+
 class _Day(click.DateTime):
     """A day written YYYY-MM-DD, one a disclosure can name (clock.out_of_range)."""
 
@@ -434,7 +450,7 @@ def check(
         from .parallel import cores
 
         day = as_of.date() if as_of else today()
-        cache = None if no_cache else Cache(root / CACHE_FOLDER)
+        cache = None if no_cache else _own_cache(root)
         if cache is not None and full:
             cache.forget_checks()
         checked = check_estates(
@@ -529,7 +545,7 @@ def build(
     root = _site(ctx)
     target = out if out is not None else root / "build"
     bar = _progress() if sys.stderr.isatty() else None
-    cache = None if no_cache else Cache(root / CACHE_FOLDER)
+    cache = None if no_cache else _own_cache(root)
     report = build_site(
         root, target, paper, today(), jobs, bar, not no_pdf, cache, strict=strict, cluster=cluster
     )

@@ -208,6 +208,11 @@ def _edited_uncommitted(root: Path, top: Path, pattern: str) -> Iterator[Diagnos
             )
 
 
+def tracked(root: Path, name: str) -> bool:
+    """Whether git holds any file at or below ``name`` (relative to ``root``)."""
+    return bool(_git(root, "ls-files", "--", name))
+
+
 def _git(cwd: Path, *args: str, strip: bool = True) -> str | None:
     try:
         result = subprocess.run(

@@ -119,3 +119,23 @@ def test_shallow_clone_and_no_git_say_the_check_was_skipped(
     found = history(clone)
     assert [(d.code, d.severity) for d in found] == [("R004", "note")]
     assert "浅克隆" in found[0].message
+
+
+def test_a_cache_committed_into_git_is_not_read(site: Site) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    committed_site(site)
+
+    def check_said() -> str:
+        result = CliRunner().invoke(main, ["-C", str(site.root), "check"])
+        return result.output
+
+    check_said()
+    assert "沿用上次的结果" in check_said()  # the machine's own cache is read
+    git(site.root, "add", "-f", ".sunshine-cache")
+    git(site.root, "commit", "-q", "-m", "cache")
+    said = check_said()
+    assert ".sunshine-cache 里有文件被提交进了 git，这次不使用缓存" in said
+    assert "沿用上次的结果" not in said
