@@ -200,6 +200,13 @@ def _builtin(
         choices = [str(c) for c in _choices(model, path)] or re.findall(
             r"'([^']*)'", str(ctx.get("expected", ""))
         )
+        parts = [p.strip() for p in re.split("[，、,；;]", got)] if isinstance(got, str) else []
+        if len(parts) > 1 and all(p in choices for p in parts):  # a list written as one text
+            return _(
+                "“{got}”是几项写在了一起：列表的每一项之间用英文逗号“,”隔开，写成 [{items}]",
+                got=got,
+                items=", ".join(parts),
+            )
         message = _(
             "{got}不是可选的值，只能写以下之一：{choices}",
             got=shown,

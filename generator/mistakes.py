@@ -32,13 +32,16 @@ def syntax(text: str, line: int, column: int) -> tuple[int, int, str] | None:
     """
     lines = text.split("\n")
     for number in range(1, min(line, len(lines)) + 1):
-        found = _slip_on(lines[number - 1], number)
+        found = _slip_on(lines[number - 1], number, near=number >= line - 2)
         if found is not None:
             return found
     return None
 
 
-def _slip_on(row: str, number: int) -> tuple[int, int, str] | None:
+def _slip_on(row: str, number: int, near: bool) -> tuple[int, int, str] | None:
+    """The slip on a line; ``near``: the line is the error's or just above it, where a colon
+    with no space after it is what the parser stumbled on (further up, such a line may be
+    text in a block that YAML read well)."""
     body = row.split(" #", 1)[0]
     indent = len(body) - len(body.lstrip(" \t　"))
     lead = body[:indent]
@@ -71,7 +74,30 @@ def _slip_on(row: str, number: int) -> tuple[int, int, str] | None:
                 key=key.group(1),
             ),
         )
+    tight = _TIGHT_COLON.match(body) if near else None
+    if tight:
+        key, after = tight.group(1), tight.group(2)
+        if after == "　":
+            message = _(
+                "第 {line} 行“{key}:”后面是全角空格“　”（中文输入法下打的空格）：请换成半角空格，写成“{key}: …”",
+                line=number,
+                key=key,
+            )
+        else:
+            message = _(
+                "第 {line} 行“{key}:”后面少了一个空格：YAML 的冒号后面要空一格，请写成“{key}: {value}”",
+                line=number,
+                key=key,
+                value=body[tight.end(1) + 1 :].strip(),
+            )
+        return number, tight.end(1) + 1, message
     return None
+
+
+# a key and a colon with no space after it ("name:翠湖花园", "city:　上海"): YAML reads the
+# whole line as one text and fails on the line after; a key starts with a letter, so that a
+# time (10:30) is none, and "//" after the colon is a web address
+_TIGHT_COLON = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*):(?!//)([^ \t:])")
 
 
 def encoding(data: bytes) -> tuple[int, str] | None:

@@ -150,7 +150,7 @@ def release(
     _in_order(estate, release_date, posting)
     found = own + git_witness(root, root / config.content_dir, estate_id)
     if estate.data is not None:
-        found += audit_estate(site, estate, release_date, posting)
+        found += audit_estate(site, estate, release_date, posting, release_id)
         found += glyph_findings(estate.source)
     refused = [d for d in found if d.severity is Severity.ERROR]
     if refused or estate.data is None:

@@ -187,11 +187,16 @@ def has_releases(folder: Path) -> bool:
 
 
 def audit_estate(
-    site: Site, estate: LoadedEstate, day: dt.date, posting: tuple[dt.date, dt.date] | None = None
+    site: Site,
+    estate: LoadedEstate,
+    day: dt.date,
+    posting: tuple[dt.date, dt.date] | None = None,
+    named: str = WORKING_COPY,
 ) -> list[Diagnostic]:
-    """An estate's history audited step by step, its working copy last as the release of ``day``."""
+    """An estate's history audited step by step, its working copy last as the release of ``day``
+    (``named``: the id it is about to be released as)."""
     found = history_findings(estate, day)
-    found += profile_findings(site, estate, day, with_working_copy=True, posting=posting)
+    found += profile_check(site, estate, day, True, True, posting, named)[0]
     return found
 
 
@@ -260,8 +265,10 @@ def profile_check(
     exact: bool = True,
     with_working_copy: bool = False,
     posting: tuple[dt.date, dt.date] | None = None,
+    named: str = WORKING_COPY,
 ) -> tuple[list[Diagnostic], tuple[dt.date, dt.date]]:
-    """profile_findings, and the span of days over which they hold (profiles.valid_between)."""
+    """profile_findings, and the span of days over which they hold (profiles.valid_between);
+    ``named``: the working copy's release id, when it is about to be released."""
     try:
         profile = estate_profile(site, estate)
     except ProfileError as exc:
@@ -279,7 +286,7 @@ def profile_check(
     ]
     if with_working_copy and estate.data is not None:
         locate = working_locator(estate.source)
-        published.append(Published(estate.data, WORKING_COPY, as_of, posting, locate))
+        published.append(Published(estate.data, named, as_of, posting, locate))
     found = evaluate(profile, published, as_of, estate.source.at(("estate",)))
     return found, valid_between(profile, published, as_of)
 

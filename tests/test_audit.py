@@ -891,6 +891,8 @@ def test_release_says_the_warnings_it_found(site: Site) -> None:
     ]
     status, output = cli(site, "release", "x", *short)
     assert status == 0 and " P003 警告: " in output and "已写入" in output
+    assert "期次 2025-h1 的公示期是 2025-07-10 至 2025-07-12" in output  # named as released
+    assert "current" not in output
 
 
 def test_warnings_about_history_do_not_fail_strict(site: Site) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -88,6 +89,24 @@ def test_a_full_width_colon_names_the_key_and_the_colon_to_type(site: Site) -> N
     assert [d.format() for d in site.check()] == [
         f"{AT}:2:8: L001 错误: 第 2 行“opening”后面的冒号是中文全角“：”：YAML 要用英文半角冒号“:”，后面再空一格。请写成“opening: …”（切换到英文输入法再打冒号）"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("opening:12000.00", "第 2 行“opening:”后面少了一个空格：YAML 的冒号后面要空一格，请写成“opening: 12000.00”"),
+        ("opening:　12000.00", "第 2 行“opening:”后面是全角空格“　”（中文输入法下打的空格）：请换成半角空格，写成“opening: …”"),
+    ],
+)  # fmt: skip
+def test_a_colon_with_no_space_after_it_is_named_on_its_own_line(
+    site: Site, written: str, said: str
+) -> None:
+    site.write(REVENUE, STATEMENT.format(date="2025-03-01", amount="2449.20", closing="14449.20"))
+    path = site.estate / REVENUE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("opening: 12000.00", written), encoding="utf-8"
+    )
+    assert [d.format() for d in site.check()] == [f"{AT}:2:8: L001 错误: {said}"]
 
 
 def test_a_full_width_space_in_the_indentation_is_named(site: Site) -> None:
@@ -180,3 +199,17 @@ standards:
     ]
     # where a percentage is asked (a vote's threshold, a commission's rate) “60%” is 60
     assert revenue(site, amount="60%")[0].endswith("不是百分比：“60%”请换成按它算好的数")
+
+
+def test_choices_run_together_are_told_apart_with_the_list_to_write(site: Site) -> None:
+    path = site.estate / "estate.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "property_types: [住宅, 车位]" in text
+    path.write_text(
+        text.replace("property_types: [住宅, 车位]", "property_types: [住宅，商铺，车位]"),
+        encoding="utf-8",
+    )
+    said = [d.message for d in site.check() if d.code.startswith("S")]
+    assert said == [
+        "property_types[0]（物业类型）：“住宅，商铺，车位”是几项写在了一起：列表的每一项之间用英文逗号“,”隔开，写成 [住宅, 商铺, 车位]"
+    ]
