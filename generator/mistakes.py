@@ -76,18 +76,18 @@ def _slip_on(row: str, number: int, near: bool) -> tuple[int, int, str] | None:
         )
     tight = _TIGHT_COLON.match(body) if near else None
     if tight:
-        key, after = tight.group(1), tight.group(2)
+        name, after = tight.group(1), tight.group(2)
         if after == "　":
             message = _(
                 "第 {line} 行“{key}:”后面是全角空格“　”（中文输入法下打的空格）：请换成半角空格，写成“{key}: …”",
                 line=number,
-                key=key,
+                key=name,
             )
         else:
             message = _(
                 "第 {line} 行“{key}:”后面少了一个空格：YAML 的冒号后面要空一格，请写成“{key}: {value}”",
                 line=number,
-                key=key,
+                key=name,
                 value=body[tight.end(1) + 1 :].strip(),
             )
         return number, tight.end(1) + 1, message
