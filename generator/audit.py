@@ -384,6 +384,12 @@ def _rewrite_message(change: Change, code: str, release: Release) -> str:
             **values,
         )
     entry = _correction_entry(change)
+    if change.kind == "added" and isinstance(change.new, dict) and change.new.get("date") is None:
+        return _(
+            "{what} {place}：这一条补记进了已在 {day} 发布的期次 {release} 中公示的内容。已公示的内容不能补记；确属漏记的，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",
+            entry=entry,
+            **values,
+        )
     if change.kind == "added" and isinstance(change.new, dict):
         return _(
             "{what} {place}：这一条补记进了已在 {day} 发布的期次 {release} 中公示的报表，日期 {date} 不晚于那一期的发布日。已公示的报表不能补记；确属漏记的，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",

@@ -939,3 +939,25 @@ def test_a_correction_is_shown_wherever_residents_look(site: Site) -> None:
     assert "更正：业主表决" in text and "统计表抄录错误" in text and "12,010.00" in text
     feed = (out / "x" / "feed.xml").read_text(encoding="utf-8")
     assert "更正：业主表决" in feed and "统计表抄录错误" in feed
+
+
+def test_a_line_filled_into_a_published_statement_without_a_date_names_no_date() -> None:
+    from generator.audit import _rewrite_message
+    from generator.diff import Change
+    from generator.model.notices import Release
+
+    release = Release.model_validate(
+        {
+            "id": "2025-h2",
+            "date": "2026-03-16",
+            "posting": {"from": "2026-03-16", "to": "2026-03-30"},
+            "signers": [{"role": "物业服务企业", "name": "某物业"}],
+        }
+    )
+    path = ("accounts", "maintenance_fund", "2025-h2", "buildings", "b9")
+    row = {"building": "b9", "opening": "0.00", "closing": "0.00"}
+    said = _rewrite_message(Change("added", path, path, None, row), "H001", release)
+    assert "这一条补记进了已在 2026-03-16 发布的期次 2025-h2 中公示的内容" in said
+    assert "None" not in said and "日期" not in said.split("。")[0]
+    dated = _rewrite_message(Change("added", path, path, None, {**row, "date": "2025-12-01"}), "H001", release)  # fmt: skip
+    assert "日期 2025-12-01 不晚于那一期的发布日" in dated

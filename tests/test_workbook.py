@@ -273,6 +273,7 @@ def test_dry_run_shows_the_changes_and_writes_nothing(site: Path, exported: Path
         ("date", "2026/7/1", dt.date(2026, 7, 1)),
         ("date", "2026年7月1日", dt.date(2026, 7, 1)),
         ("date", dt.datetime(2026, 7, 1, 12, 30), dt.datetime(2026, 7, 1, 12, 30)),
+        ("date", 46191.0, 46191),  # a date cell formatted 常规: its day number, explained by check
         ("text", 12345.0, "12345"),
         ("text", dt.date(2020, 1, 1), "2020-01-01"),
         ("id", 2024.0, "2024"),
@@ -631,7 +632,7 @@ def test_rows_of_one_item_that_disagree_are_refused(site: Path, exported: Path) 
         (
             "x.xlsx",
             b"PK not a zip",
-            "{file}: W006 错误: {file}：无法作为工作簿读取（",
+            "{file}: W006 错误: {file}：无法作为工作簿读取：文件已损坏，或者不是 .xlsx 格式（请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入）。程序给出的原因：",
         ),
         (
             "x.csv",

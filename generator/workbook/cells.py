@@ -100,8 +100,9 @@ def read_book(path: Path, display: str, sheet_names: tuple[str, ...]) -> Book:
     except Exception as exc:  # a damaged or mislabelled file: each library raises its own
         raise UnreadableError(
             _(
-                "{file}：无法作为工作簿读取（{reason}）",
+                "{file}：无法作为工作簿读取：文件已损坏，或者不是 {suffix} 格式（请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入）。程序给出的原因：{reason}",
                 file=display,
+                suffix=suffix,
                 reason=str(exc) or type(exc).__name__,
             )
         ) from None
@@ -285,6 +286,8 @@ _DATE_TEXT = re.compile(
 
 
 def _date(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():  # a date cell formatted 常规 shows its
+        return int(value)  # day number (46191): explained as such, as in a YAML file
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     if isinstance(value, str):
