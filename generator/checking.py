@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from .fingerprint import (
     files_of,
     signature,
 )
-from .history import git_witness
+from .history import Added, backdated, witness
 from .i18n import _
 from .parallel import workers
 from .peers import Figures, Flag
@@ -130,8 +131,11 @@ def check(
     ids, problems = _estates(root, config, set(only))
     found += problems
     content = root / config.content_dir
+    added: Added = {}  # the order git saw each estate's snapshots added: an input of its findings
     for estate_id in sorted(only) or ["*"]:
-        found += git_witness(root, content, estate_id)
+        witnessed, order = witness(root, content, estate_id)
+        found += witnessed
+        added.update(order)
     known = cache.check_index() if cache else {}
     walked = walk.of(content) if walk is not None else {}
     common = _common(root, config)
@@ -146,8 +150,9 @@ def check(
         seen[estate_id] = _contents(
             content / estate_id, known.get(estate_id), walked.get(estate_id)
         )
+        order = json.dumps(added.get(estate_id, []))
         prints[estate_id] = hashlib.sha256(
-            f"{common}|{estate_id}|{seen[estate_id][1]}".encode()
+            f"{common}|{estate_id}|{seen[estate_id][1]}|{order}".encode()
         ).hexdigest()
         kept = _kept(cache, known.get(estate_id), prints[estate_id]) if cache else None
         findings = Findings.from_json(kept, with_flags) if kept is not None else None
@@ -162,7 +167,14 @@ def check(
     unread = {i for i in ids if known.get(i) is None or walked.get(i) != known[i].signature}
     todo = [i for i in ids if i not in unread and not settled(i)]
     count = min(jobs, len(todo) + len(unread)) or 1
-    with workers(count, _init, (_Job(root, config, as_of, i18n.current()),)) as pool:
+    job = _Job(
+        root,
+        config,
+        as_of,
+        i18n.current(),
+        {i: added[i] for i in todo + sorted(unread) if i in added},
+    )
+    with workers(count, _init, (job,)) as pool:
         futures = [pool.submit(_check_one, estate_id) for estate_id in todo]
         for estate_id in sorted(unread):
             if not settled(estate_id):
@@ -249,6 +261,7 @@ class _Job:
     config: SiteConfig
     as_of: dt.date
     language: str
+    added: Added = field(default_factory=dict)  # history.witness's, of the estates to check
 
 
 _JOB: list[_Job] = []
@@ -286,7 +299,9 @@ def _check_estate(estate_id: str) -> tuple[str, Findings]:
     job = _JOB[0]
     folder = job.root / job.config.content_dir / estate_id
     always: list[Diagnostic] = []
-    estate = read_estate(folder, folder.relative_to(job.root).as_posix(), always, job.config)
+    display = folder.relative_to(job.root).as_posix()
+    estate = read_estate(folder, display, always, job.config)
+    always += backdated(estate.releases, job.added.get(estate_id, []), display)
     dated = history_findings(estate, job.as_of)
     always += glyph_findings(estate.source)
     site = Site(job.root, job.config, [estate])

@@ -484,6 +484,12 @@ CODES: dict[str, Code] = {
             "a release names a previous release that is missing or different",
             "期次记载的上一期快照缺失或与之不符",
         ),
+        Code(
+            "R006",
+            Severity.ERROR,
+            "a release was committed after a release of a later date (backdated)",
+            "期次晚于日期更晚的期次才提交（事后补发）",
+        ),
         Code("K001", Severity.ERROR, "site configuration is invalid", "站点配置无效"),
         Code("W001", Severity.ERROR, "workbook lacks a sheet", "工作簿缺少工作表"),
         Code(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -108,16 +109,32 @@ def git_witness(root: Path, content: Path, estate: str = "*") -> list[Diagnostic
 
     ``estate`` narrows the look to one estate's snapshots.
     """
+    return witness(root, content, estate)[0]
+
+
+Added = dict[
+    str, list[list[str]]
+]  # estate -> its snapshots' release ids, by the commit adding them
+
+
+def witness(root: Path, content: Path, estate: str = "*") -> tuple[list[Diagnostic], Added]:
+    """git_witness, and the order in which git saw each estate's snapshots added: release
+    ids grouped by the commit that added them, oldest first (a release added after a later
+    one was is backdated: checking.backdated)."""
     if _git(root, "rev-parse", "--is-inside-work-tree") != "true":
         message = _(
             "这里不是 git 仓库：没有核对期次快照在提交后是否被改动（用 git 保存内容即可启用这项核对）"
         )
-        return [Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)]
+        return [
+            Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)
+        ], {}
     if _git(root, "rev-parse", "--is-shallow-repository") == "true":
         message = _(
             "这是浅克隆：没有核对期次快照在提交后是否被改动（运行 git fetch --unshallow 后即可核对）"
         )
-        return [Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)]
+        return [
+            Diagnostic("R004", Location(content.relative_to(root).as_posix(), 1, 1), message)
+        ], {}
     top = Path(_git(root, "rev-parse", "--show-toplevel") or root)
     pattern = f"{content.resolve().relative_to(top.resolve()).as_posix()}/{estate}/releases/*.json"
     # -c: a merge lists what it changed itself, in none of its parents (an edit made while
@@ -126,11 +143,58 @@ def git_witness(root: Path, content: Path, estate: str = "*") -> list[Diagnostic
         _git(top, "log", "-c", "--format=commit %H", "--name-status", "--no-renames", "--", pattern)
         or ""
     )
-    return [
+    found = [
         *_edited_after_commit(root, top, log),
         *_edited_uncommitted(root, top, pattern),
         *_unwatched(root, top, pattern),
     ]
+    return found, _added(log)
+
+
+def backdated(releases: list[Snapshot], added: list[list[str]], display: str) -> list[Diagnostic]:
+    """R006 for each release git saw added after a release of a later date was: a release is
+    published in its turn, and one dated before the ones already committed is made up after
+    the fact (``added``: witness's order of the estate's snapshots; ``display``: its folder)."""
+    dated = {s.release.id: s.release.date for s in releases}
+    found = []
+    latest: tuple[dt.date, str] | None = None  # the latest release of the commits before
+    for group in added:
+        for release in group:
+            day = dated.get(release)
+            if day is not None and latest is not None and day < latest[0]:
+                message = _(
+                    "期次 {id} 的发布日 {day} 早于期次 {later}（{later_day}），却在它之后才提交进 git：已发布的期次按时间先后发布，不能事后补发更早的一期。请删掉这份快照；要公示的内容放进下一期",
+                    id=release, day=day, later=latest[1], later_day=latest[0],
+                )  # fmt: skip
+                found.append(
+                    Diagnostic(
+                        "R006", Location(f"{display}/releases/{release}.json", 1, 1), message
+                    )
+                )
+        days = [(dated[r], r) for r in group if r in dated]
+        latest = max([latest, *days] if latest else days, default=latest)
+    return found
+
+
+def _added(log: str) -> Added:
+    """Per estate, its snapshots' ids grouped by the commit that first added them, oldest first."""
+    order: list[str] = []  # commits, newest first, as the log lists them
+    first: dict[tuple[str, str], str] = {}  # (estate, release id) -> the oldest commit adding it
+    commit = ""
+    for line in log.splitlines():
+        if line.startswith("commit "):
+            commit = line.split()[1]
+            order.append(commit)
+        elif line.strip():
+            status, _tab, path = line.partition("\t")
+            parts = path.split("/")
+            if "A" in status[:1] and len(parts) >= 3 and parts[-1].endswith(".json"):
+                first[(parts[-3], parts[-1].removesuffix(".json"))] = commit  # older ones later
+    position = {c: i for i, c in enumerate(reversed(order))}
+    groups: dict[str, dict[int, list[str]]] = {}
+    for (estate, release), commit in first.items():
+        groups.setdefault(estate, {}).setdefault(position[commit], []).append(release)
+    return {e: [sorted(g[i]) for i in sorted(g)] for e, g in sorted(groups.items())}
 
 
 def _unwatched(root: Path, top: Path, pattern: str) -> Iterator[Diagnostic]:

@@ -139,3 +139,28 @@ def test_a_cache_committed_into_git_is_not_read(site: Site) -> None:
     said = check_said()
     assert ".sunshine-cache 里有文件被提交进了 git，这次不使用缓存" in said
     assert "沿用上次的结果" not in said
+
+
+def test_a_release_committed_after_a_later_one_is_backdated(site: Site) -> None:
+    snapshot = committed_site(site)  # 2025-h1, released 2025-07-10
+    release(site.root, "x", dt.date(2025, 8, 1), "2025-h1b", (dt.date(2025, 8, 1), dt.date(2025, 8, 15)))  # fmt: skip
+    git(site.root, "add", ".")
+    git(site.root, "commit", "-q", "-m", "release 2025-h1b")
+    assert codes(site.root) == []  # released in turn
+    # made up afterwards: a copy of the first, dated between the two, its hash made anew
+    document = json.loads(snapshot.read_text(encoding="utf-8"))
+    document["release"].update({"id": "2025-h1a", "date": "2025-07-20"})
+    document["release"]["posting"] = {"from": "2025-07-20", "to": "2025-08-03"}
+    document["sha256"] = document_hash(document)
+    made_up = snapshot.with_name("2025-h1a.json")
+    made_up.write_text(
+        json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+    )
+    git(site.root, "add", ".")
+    git(site.root, "commit", "-q", "-m", "release 2025-h1a")
+    found = [d for d in history(site.root) if d.code == "R006"]
+    assert [d.location.file for d in found] == ["content/x/releases/2025-h1a.json"]
+    assert (
+        "期次 2025-h1a 的发布日 2025-07-20 早于期次 2025-h1b（2025-08-01），却在它之后才提交进 git"
+        in found[0].message
+    )
