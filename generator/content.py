@@ -125,7 +125,21 @@ def parse(
         return model.model_validate(data), []
     except ValidationError as exc:
         errors = [e for e in exc.errors(include_url=False) if not _refused(located, e["loc"])]
+        # "from：2025-01-01" in {…} is one key to YAML: its S002 says how to write it, and
+        # "from" is not also said to be missing
+        run_on = {
+            (*e["loc"][:-1], named[0])
+            for e in errors
+            if e["type"] == "extra_forbidden" and (named := _run_on(str(e["loc"][-1])))
+        }
+        errors = [e for e in errors if e["type"] != "missing" or tuple(e["loc"]) not in run_on]
         return None, [_diagnostic(err, located, model) for err in errors]
+
+
+def _run_on(key: str) -> tuple[str, str] | None:
+    """A key and its value written as one with a full-width colon (from：2025-01-01)."""
+    name, colon, value = key.partition("：")
+    return (name.strip(), value.strip()) if colon and name.strip() and value.strip() else None
 
 
 def _refused(located: Located, path: tuple[Any, ...]) -> bool:
@@ -166,6 +180,15 @@ def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnosti
 def _unknown(model: type[BaseModel], path: DataPath) -> str:
     """An unknown key: the nearest allowed one, or the list of allowed ones."""
     key, allowed = str(path[-1]), fields_at(model, path[:-1])
+    run_on = _run_on(key)
+    if run_on and run_on[0] in allowed:
+        return _(
+            "{path}：“{key}”里的冒号是中文全角“：”，YAML 把它整个读成了一个字段名：请写成“{name}: {value}”（英文冒号，后面空一格）",
+            path=dotted(path[:-1]) or _("文件最外层"),
+            key=key,
+            name=run_on[0],
+            value=run_on[1],
+        )
     bare = key.strip(" \u3000").replace("：", "").strip()
     if bare != key and bare in allowed:
         return _(

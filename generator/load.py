@@ -578,7 +578,7 @@ def _unread(
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1) if mark else 1
         column = (mark.column + 1) if mark else 1
-        slip = mistakes.syntax(text, line, column)
+        slip = mistakes.syntax(text, line, column, line_offset)
         if slip is not None:
             line, column, message = slip
         else:

@@ -23,18 +23,19 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, for the 1900 date system 
 _UNIT = re.compile(r"([-+]?[\d.,，]+)\s*(元|万元|万|块|￥|¥|户|人|层|㎡|平方米|平米|年|个|%|％)\Z")
 
 
-def syntax(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+def syntax(text: str, line: int, column: int, offset: int = 0) -> tuple[int, int, str] | None:
     """Explain a YAML syntax error at (line, column), both from 1, when a usual slip caused it.
 
     Looks at the lines up to the error for a Tab in the indentation and for
     full-width punctuation where YAML wants its own; returns the place of the
-    slip (which may be above the error) and what to do.
+    slip (which may be above the error) and what to do. ``offset``: the lines of the
+    file above the text (a notice's front matter), which the message counts too.
     """
     lines = text.split("\n")
     for number in range(1, min(line, len(lines)) + 1):
-        found = _slip_on(lines[number - 1], number, near=number >= line - 2)
+        found = _slip_on(lines[number - 1], number + offset, near=number >= line - 2)
         if found is not None:
-            return found
+            return found[0] - offset, found[1], found[2]
     return None
 
 

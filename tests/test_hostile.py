@@ -682,3 +682,14 @@ def test_a_date_no_disclosure_can_name_is_refused_where_it_is_written(demo: Path
     assert (
         "S005 错误: period.to" in output and "日期 9999-12-31 不在 1900 年到 2199 年之间" in output
     )
+
+
+def test_a_notice_link_to_another_site_without_a_scheme_is_dropped() -> None:
+    from generator.render.text import notice_html
+
+    page = notice_html(
+        "[通知](//evil.example/p) [附件](/\\evil.example/x) ![图](//evil.example/i.png) "
+        "[政府网](https://www.gov.cn) [收费](fees.html)"
+    )
+    assert "evil.example" not in page
+    assert 'href="https://www.gov.cn"' in page and 'href="fees.html"' in page

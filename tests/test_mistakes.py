@@ -213,3 +213,28 @@ def test_choices_run_together_are_told_apart_with_the_list_to_write(site: Site) 
     assert said == [
         "property_types[0]（物业类型）：“住宅，商铺，车位”是几项写在了一起：列表的每一项之间用英文逗号“,”隔开，写成 [住宅, 商铺, 车位]"
     ]
+
+
+def test_a_slip_in_a_notices_front_matter_is_counted_from_the_top_of_the_file(
+    site: Site,
+) -> None:
+    notice = sorted((site.estate / "notices").glob("*.md"))[0]
+    text = notice.read_text(encoding="utf-8")
+    assert text.split("\n")[1].startswith("title: ")
+    notice.write_text(text.replace("title: ", "title：", 1), encoding="utf-8")
+    (said,) = [d.format() for d in site.check() if d.code == "L001"]
+    assert f"notices/{notice.name}:2:6: L001 错误: 第 2 行“title”后面的冒号是中文全角“：”" in said
+
+
+def test_a_full_width_colon_inside_braces_is_named_and_its_field_not_called_missing(
+    site: Site,
+) -> None:
+    site.write(REVENUE, STATEMENT.format(date="2025-03-01", amount="2449.20", closing="14449.20"))
+    path = site.estate / REVENUE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{from: 2025-01-01", "{from：2025-01-01"),
+        encoding="utf-8",
+    )
+    assert [d.format() for d in site.check() if REVENUE in d.location.file] == [
+        f"{AT}:1:10: S002 错误: period：“from：2025-01-01”里的冒号是中文全角“：”，YAML 把它整个读成了一个字段名：请写成“from: 2025-01-01”（英文冒号，后面空一格）"
+    ]

@@ -109,10 +109,20 @@ def notice_html(source: str) -> Markup:
             "td": {"align"},
         },
         url_schemes=URL_SCHEMES,
+        attribute_filter=_no_other_host,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
     return Markup(without_refused(clean))  # noqa: S704 - sanitised by nh3 just above
+
+
+def _no_other_host(tag: str, attribute: str, value: str) -> str | None:
+    """A link or image of a notice, unless it names another site with no scheme: "//host/…"
+    (or "/\\host", which browsers read alike) looks like a page of this site and is not;
+    the URL fields refuse these too."""
+    if attribute in ("href", "src") and value.lstrip()[:2] in ("//", "/\\", "\\\\", "\\/"):
+        return None
+    return value
 
 
 def say(words: Any, gettext: Callable[[str], str], language: str) -> str:
