@@ -667,6 +667,12 @@ def new(ctx: click.Context, estate_id: str, name: str | None) -> None:
     metavar="日期",
     help="公示期最后一天（YYYY-MM-DD）。",
 )
+@option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="只审核、打印发现的问题，不写入快照（快照一旦写入就不能再改，先看看有没有警告）。",
+)
 @click.pass_context
 @_guard
 def release(
@@ -676,6 +682,7 @@ def release(
     release_date: Any,
     posting_from: Any,
     posting_to: Any,
+    dry_run: bool,
 ) -> None:
     """把小区当前的数据定稿为新的一期公示（快照），以后不能再改。
 
@@ -694,10 +701,14 @@ def release(
         release_id,
         (posting_from.date(), posting_to.date()),
         warned,
+        dry_run,
     )
     for d in warned:
         click.echo(d.format(), err=True)
-    click.echo(_("已写入 {path}：把它提交到 git；这个文件以后不能再改", path=path))
+    if dry_run:
+        click.echo(_("没有错误，可以发布；这次没有写入 {path}（--dry-run）", path=path))
+    else:
+        click.echo(_("已写入 {path}：把它提交到 git；这个文件以后不能再改", path=path))
 
 
 @main.command()

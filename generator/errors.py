@@ -537,6 +537,12 @@ CODES: dict[str, Code] = {
             "a sheet the import does not read holds data: not imported",
             "工作簿里有不是导出的工作表，其中的内容没有导入",
         ),
+        Code(
+            "W012",
+            Severity.ERROR,
+            "merged cells below the titles: all but the first read empty",
+            "标题行以下有合并的单元格：除左上角外都读作空白",
+        ),
     ]
 }
 

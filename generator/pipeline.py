@@ -107,8 +107,10 @@ def release(
     release_id: str,
     posting: tuple[dt.date, dt.date],
     warned: list[Diagnostic] | None = None,
+    dry_run: bool = False,
 ) -> Path:
     """Freeze an estate's working copy as a new release; refuse errors, findings and existing ids.
+    ``dry_run``: everything but the writing; the path the snapshot would have.
 
     The working copy is audited as this release: against every release
     before it and against its rule profile on ``release_date``. Any error
@@ -168,6 +170,8 @@ def release(
             "attachments": attachment_digests(estate.source.folder, estate.data),
         }
     )
+    if dry_run:
+        return estate.source.folder / "releases" / f"{release_id}.json"
     return write_snapshot(estate.source.folder, meta, estate.data)
 
 

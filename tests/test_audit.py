@@ -889,6 +889,9 @@ def test_release_says_the_warnings_it_found(site: Site) -> None:
         "--posting-to",
         "2025-07-12",
     ]
+    status, output = cli(site, "release", "x", *short, "--dry-run")
+    assert status == 0 and " P003 警告: " in output and "这次没有写入" in output
+    assert not (site.estate / "releases").exists()  # a dry run writes nothing
     status, output = cli(site, "release", "x", *short)
     assert status == 0 and " P003 警告: " in output and "已写入" in output
     assert "期次 2025-h1 的公示期是 2025-07-10 至 2025-07-12" in output  # named as released

@@ -397,6 +397,22 @@ def test_a_merged_title_is_refused(site: Path, exported: Path) -> None:
     ]
 
 
+def test_merged_cells_in_the_rows_are_named_before_the_rows_they_empty(
+    site: Path, exported: Path
+) -> None:
+    def merge_periods(book: openpyxl.Workbook) -> None:
+        fund = book["维修资金"]
+        assert fund["A2"].value == fund["A3"].value  # a period's rows repeat it
+        fund.merge_cells("A2:A3")
+
+    bad = edit(exported, site / "合并.xlsx", merge_periods)
+    said = refused(site, bad)
+    merged = f"{bad}!维修资金!A2: W012 错误: A2:A3 是合并的单元格：合并后只有左上角 A2 有值，其余格子读作空白。请取消合并，在每一行都填上"
+    assert merged in said
+    emptied = [i for i, line in enumerate(said) if f"{bad}!维修资金!A3: " in line]
+    assert emptied and said.index(merged) < emptied[0]  # said before what it causes
+
+
 def test_a_missing_sheet_is_refused(site: Path, exported: Path) -> None:
     def drop(book: openpyxl.Workbook) -> None:
         del book["公共收益"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import column_index_from_string
 from pydantic import BaseModel, ValidationError
 
 from ..audit import Side
@@ -254,6 +255,17 @@ def _cells(table: Table, columns: dict[str, int]) -> list[Diagnostic]:
         )
         for (r, c), error in sorted(table.errors.items())
     ]
+    for cells in table.merged:  # below the titles: the rows under the first read empty
+        if not _in_row_one(cells):
+            first = cells.split(":")[0]
+            column = first.rstrip("0123456789")
+            message = _(
+                "{cells} 是合并的单元格：合并后只有左上角 {first} 有值，其余格子读作空白。请取消合并，在每一行都填上",
+                cells=cells,
+                first=first,
+            )
+            where = table.at(int(first[len(column) :]), column_index_from_string(column))
+            problems.append(Diagnostic("W012", where, message))
     used = {i + 1 for i in columns.values()}
     formulas = sorted((r, c) for r, c in table.formulas if r > 1 and c in used)
     if formulas:
