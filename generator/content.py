@@ -117,9 +117,13 @@ def _part_file(part: tuple[str, ...]) -> str:
 
 
 def parse(
-    model: type[BaseModel], located: Located, extra: dict[str, Any] | None = None
+    model: type[BaseModel],
+    located: Located,
+    extra: dict[str, Any] | None = None,
+    buildings: dict[str, str] | None = None,
 ) -> tuple[Any, list[Diagnostic]]:
-    """Validate located data against a model; map every error to a diagnostic."""
+    """Validate located data against a model; map every error to a diagnostic.
+    ``buildings``: the estate's buildings' ids by name, to name the id where a name is written."""
     data = located.data if extra is None else {**(located.data or {}), **extra}
     try:
         return model.model_validate(data), []
@@ -133,7 +137,23 @@ def parse(
             if e["type"] == "extra_forbidden" and (named := _run_on(str(e["loc"][-1])))
         }
         errors = [e for e in errors if e["type"] != "missing" or tuple(e["loc"]) not in run_on]
-        return None, [_diagnostic(err, located, model) for err in errors]
+        return None, [_diagnostic(err, located, model, buildings or {}) for err in errors]
+
+
+def _building_named(text: str, buildings: dict[str, str]) -> tuple[str, str] | None:
+    """The id and name of the building ``text`` names: by its name, or by the one number in
+    it when exactly one building's name has that number (3幢, 3栋 for 3号楼)."""
+    if not text:
+        return None
+    if text.strip() in buildings:
+        return buildings[text.strip()], text.strip()
+    number = re.fullmatch(r"\D*?(\d+)\D*", text)
+    if number is None:
+        return None
+    found = {
+        (i, name) for name, i in buildings.items() if re.findall(r"\d+", name) == [number.group(1)]
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _run_on(key: str) -> tuple[str, str] | None:
@@ -147,10 +167,22 @@ def _refused(located: Located, path: tuple[Any, ...]) -> bool:
     return any(tuple(path[:cut]) in located.refused for cut in range(len(path) + 1))
 
 
-def _diagnostic(err: Any, located: Located, model: type[BaseModel]) -> Diagnostic:
+def _diagnostic(
+    err: Any, located: Located, model: type[BaseModel], buildings: dict[str, str]
+) -> Diagnostic:
     path: DataPath = tuple(err["loc"])
     kind: str = err["type"]
     where = dotted(path) + _label(model, path)
+    named = _building_named(str((err.get("ctx") or {}).get("id", "")), buildings)
+    if kind == "sunshine_I001" and named is not None:
+        message = _(
+            "{where}：“{got}”是楼幢“{name}”吧？这里要写楼幢的编号，请写成 {id}（编号见 estate.yaml 的 buildings）",
+            where=where,
+            got=err["ctx"]["id"],
+            name=named[1],
+            id=named[0],
+        )
+        return Diagnostic("I001", located.where(path), message)
     if kind == "missing":
         field = str(path[-1])
         message = _(
@@ -487,13 +519,17 @@ def load_estate(folder: Path, display: str, bounds: Bounds = BOUNDS) -> LoadedPa
             "小区目录里缺少 estate.yaml：每个小区都要有它；可以用 sunshine new 新建一个小区，再把文件搬过来"
         )
         problems.append(Diagnostic("S001", Location(f"{display}/estate.yaml", 1, 1), message))
-    for name, (key, model) in SECTION_FILES.items():
+    buildings: dict[str, str] = {}  # by name: where a name is written for an id, the id
+    for name, (key, model) in SECTION_FILES.items():  # estate.yaml first
         if name in listing.files:
-            part = _load_part(folder / name, f"{display}/{name}", model, source, (key,), bounds)
+            shown = f"{display}/{name}"
+            part = _load_part(folder / name, shown, model, source, (key,), bounds, buildings)
             problems += part[1]
             failed += part[0] is None
             if part[0] is not None:
                 parts[key] = part[0]
+            if key == "estate" and part[0] is not None:
+                buildings = {b.name: b.id for b in part[0].buildings}
     accounts: dict[str, dict[str, Any]] = {name: {} for name, _model in ACCOUNT_DIRS.values()}
     for folder_name, (key, model) in ACCOUNT_DIRS.items():
         for relative in listing.under(f"accounts/{folder_name}", ".yaml"):
@@ -502,7 +538,7 @@ def load_estate(folder: Path, display: str, bounds: Bounds = BOUNDS) -> LoadedPa
                 failed += 1
                 continue
             where = ("accounts", key, path.stem)
-            value, found = _load_part(path, shown, model, source, where, bounds)
+            value, found = _load_part(path, shown, model, source, where, bounds, buildings)
             problems += found
             failed += value is None
             if value is not None:
@@ -573,12 +609,13 @@ def _load_part(
     source: EstateSource,
     part: tuple[str, ...],
     bounds: Bounds,
+    buildings: dict[str, str] | None = None,
 ) -> tuple[Any, list[Diagnostic]]:
     located, problems = load_file(path, display, bounds)
     source.files[part] = located
     if located.data is None and problems:  # unreadable or not YAML: nothing to validate
         return None, problems
-    value, found = parse(model, located)
+    value, found = parse(model, located, buildings=buildings)
     return (None if problems else value), problems + found
 
 

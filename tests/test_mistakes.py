@@ -238,3 +238,14 @@ def test_a_full_width_colon_inside_braces_is_named_and_its_field_not_called_miss
     assert [d.format() for d in site.check() if REVENUE in d.location.file] == [
         f"{AT}:1:10: S002 错误: period：“from：2025-01-01”里的冒号是中文全角“：”，YAML 把它整个读成了一个字段名：请写成“from: 2025-01-01”（英文冒号，后面空一格）"
     ]
+
+
+@pytest.mark.parametrize("written", ["1号楼", "1幢", "1 栋"])
+def test_a_building_named_where_its_id_is_asked_is_given_its_id(site: Site, written: str) -> None:
+    path = site.estate / "votes.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "buildings: [b1]" in text
+    path.write_text(text.replace("buildings: [b1]", f"buildings: [{written}]", 1), "utf-8")
+    said = [d.message for d in site.check() if d.code == "I001"]
+    assert len(said) == 1
+    assert f"“{written}”是楼幢“1号楼”吧？这里要写楼幢的编号，请写成 b1" in said[0]
