@@ -279,6 +279,8 @@ def test_dry_run_shows_the_changes_and_writes_nothing(site: Path, exported: Path
         ("id", 2024.0, "2024"),
         ("ids", "b3、b5", ["b3", "b5"]),
         ("bool", "是", True),
+        ("bool", "有", True),  # 电梯：有
+        ("bool", "无", False),
         ("bool", 1.0, True),  # an .ods boolean, as python-calamine reads it
     ],
 )
@@ -462,9 +464,9 @@ def test_rows_that_belong_nowhere_are_refused(site: Path, exported: Path) -> Non
 
     bad = edit(exported, site / "坏.xlsx", stray)
     assert refused(site, bad) == [
-        f"{bad}!维修资金!A18: S001 错误: closing（期末余额）：缺少必填字段“closing”，请在文件最外层下加一行“closing: …”",
-        f"{bad}!维修资金!A18: S001 错误: opening（期初余额）：缺少必填字段“opening”，请在文件最外层下加一行“opening: …”",
-        f"{bad}!维修资金!A18: S001 错误: period（报表期间）：缺少必填字段“period”，请在文件最外层下加一行“period: …”",
+        f"{bad}!维修资金!A18: S001 错误: 这一期缺少“期初余额”“期末余额”行：每期要有一行期初余额、一行期末余额",
+        f"{bad}!维修资金!A18: S001 错误: 这一期缺少“期初余额”行：每期要有一行期初余额、一行期末余额",
+        f"{bad}!维修资金!A18: S001 错误: 这一期缺少“期末余额”行：每期要有一行期初余额、一行期末余额",
         f"{bad}!维修资金!B18: W009 错误: 类型 '利息' 不是 期初余额、收入、支出、期末余额 之一",
         f"{bad}!维修资金分幢!A47: W008 错误: 维修资金分幢：期次 '2027-h1' 不在维修资金表中",
     ]
@@ -479,10 +481,8 @@ def test_an_empty_required_cell_is_located_at_that_cell(
         )
 
     bad = edit(exported, site / "坏.xlsx", vote)
-    tally = "{area: 1, headcount: 1}"
-    yaml_vote = f"  - {{id: vote-x, date: 2026-09-30, kind: 其他, total: {tally}, participating: {tally}, approving: {tally}}}\n"
-    (said,) = check_says(tmp_path, "votes.yaml", yaml_vote, "S001")
-    assert refused(site, bad) == [f"{bad}!业主表决!C6: S001 错误: {said}"]
+    # in the workbook's words, not a YAML file's ("请在 votes[4] 下加一行 matter: …")
+    assert refused(site, bad) == [f"{bad}!业主表决!C6: S001 错误: “表决事项”是必填的：请填上这一格"]
 
 
 def test_a_gbk_csv_of_one_sheet_is_read_and_located(site: Path, exported: Path) -> None:

@@ -306,9 +306,9 @@ def _bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in (YES, "true", "1", "1.0"):
+    if text in (YES, "有", "true", "1", "1.0"):  # 有/无: how a column such as 电梯 is answered
         return True
-    if text in (NO, "false", "0", "0.0"):
+    if text in (NO, "无", "没有", "false", "0", "0.0"):
         return False
     return value
 

@@ -370,9 +370,29 @@ def _relocated(
         column = missing_column(sheet, path) if sheet and error["type"] == "missing" else None
         if column is not None and sheet is not None:
             cell = CellAt(where.file, where.line, sheet.columns.index(column) + 1)
-            diagnostic = dataclasses.replace(diagnostic, location=cell)
+            message = _("“{title}”是必填的：请填上这一格", title=column.title)
+            diagnostic = dataclasses.replace(diagnostic, location=cell, message=message)
         elif sheet is not None and sheet.type_column and error["type"] == "missing":
-            diagnostic = dataclasses.replace(diagnostic, location=located.values[()])  # the period
+            named = str(path[-1])
+            rows = list(
+                dict.fromkeys(
+                    t
+                    for c in sheet.columns
+                    for t, p in c.paths.items()
+                    if p == named or p.startswith(f"{named}.")
+                )
+            )  # a period's own value (its closing, its dates) is given on its rows of a type
+            message = (
+                _(
+                    "这一期缺少“{rows}”行：每期要有一行期初余额、一行期末余额",
+                    rows=_("”“").join(rows),
+                )
+                if len(path) == 1 and rows
+                else diagnostic.message
+            )
+            diagnostic = dataclasses.replace(
+                diagnostic, location=located.values[()], message=message
+            )  # at the period
         out.append(diagnostic)
     return out
 
