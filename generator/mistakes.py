@@ -36,7 +36,40 @@ def syntax(text: str, line: int, column: int, offset: int = 0) -> tuple[int, int
         found = _slip_on(lines[number - 1], number + offset, near=number >= line - 2)
         if found is not None:
             return found[0] - offset, found[1], found[2]
-    return None
+    return _misaligned(lines, line, offset)
+
+
+_KEY_LINE = re.compile(r"( *)(- +)?[^\s#:][^:#]*:(\s|$)")
+
+
+def _misaligned(lines: list[str], line: int, offset: int) -> tuple[int, int, str] | None:
+    """A key on the error's line indented to no column a key above it starts at (a space
+    too many or too few under a list item): named with the column its neighbour uses."""
+    if not 1 <= line <= len(lines):
+        return None
+    mine = _KEY_LINE.match(lines[line - 1])
+    if mine is None or mine.group(2):
+        return None  # not a key, or a list item: the list's own message says more
+    columns: set[int] = set()  # where keys above start, at every level
+    neighbour = None
+    for row in lines[: line - 1]:
+        key = _KEY_LINE.match(row)
+        if key is not None:
+            neighbour = len(key.group(1)) + len(key.group(2) or "")
+            columns.add(neighbour)
+    here = len(mine.group(1))
+    if neighbour is None or here in columns:
+        return None
+    return (
+        line,
+        here + 1,
+        _(
+            "第 {line} 行的缩进和上面的键没有对齐：它从第 {here} 列开始，上一个键从第 {column} 列开始。同一层的键要从同一列开始，请增减空格对齐",
+            line=line + offset,
+            here=here + 1,
+            column=neighbour + 1,
+        ),
+    )
 
 
 def _slip_on(row: str, number: int, near: bool) -> tuple[int, int, str] | None:

@@ -249,3 +249,19 @@ def test_a_building_named_where_its_id_is_asked_is_given_its_id(site: Site, writ
     said = [d.message for d in site.check() if d.code == "I001"]
     assert len(said) == 1
     assert f"“{written}”是楼幢“1号楼”吧？这里要写楼幢的编号，请写成 b1" in said[0]
+
+
+@pytest.mark.parametrize(("spaces", "column"), [(3, 4), (5, 6)])
+def test_a_key_indented_to_no_column_above_is_named_with_its_neighbours_column(
+    site: Site, spaces: int, column: int
+) -> None:
+    path = site.estate / "estate.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("name: 2号楼"))
+    assert lines[at].startswith("    name:")  # under "  - id: b2", at column 5
+    lines[at] = " " * spaces + lines[at].strip()
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (said,) = [d.format() for d in site.check() if d.code == "L001"]
+    assert said == (
+        f"content/x/estate.yaml:{at + 1}:{column}: L001 错误: 第 {at + 1} 行的缩进和上面的键没有对齐：它从第 {column} 列开始，上一个键从第 5 列开始。同一层的键要从同一列开始，请增减空格对齐"
+    )
