@@ -348,6 +348,15 @@ def covers(data: EstateData, section: Section, start: dt.date, end: dt.date) -> 
     return any(start <= span(x)[1] <= end for x in items(data))
 
 
+def _holds_day(data: EstateData, section: Section, day: dt.date) -> bool:
+    """Whether a statement of the section has ``day`` in its period (covers asks less: one
+    reaching past the day covers it, as an estate's first statement here does)."""
+    return any(
+        s.period.start <= day <= s.period.end
+        for s in getattr(data.accounts, section.value).values()
+    )
+
+
 def _place(section: Section) -> tuple[str, ...]:
     return (
         ("accounts", section.value)
@@ -415,6 +424,17 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
             )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
             yield Diagnostic("P002", latest.locate(_place(req.section)), message, zh)
+        elif (
+            first.working
+            and req.section in STATEMENTS
+            and not _holds_day(first.data, req.section, end)
+        ):
+            message = _(
+                "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期，本系统里没有含这一天的报表。以前已经在公示栏公示过的，请在 estate.yaml 的 earlier_disclosures 里登记公示日期；没有公示过的，请补上这一期的报表并尽快发布（{article}）",
+                title=req.title, end=end, due=due, article=req.article,
+            )  # fmt: skip
+            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
+            yield Diagnostic("P002", first.locate(_place(req.section)), message, zh)
         elif first.working:
             message = _(
                 "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期；它在工作副本中，还没有发布，请尽快发布（{article}）",
@@ -428,6 +448,12 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
                 title=req.title, end=end, due=due, day=first.day, release=first.release_id,
                 article=req.article,
             )  # fmt: skip
+            if req.section in STATEMENTS and not _holds_day(first.data, req.section, end):
+                message = _(
+                    "「{title}」截至 {end} 的一期应于 {due} 前公布；本系统里到这一天的报表，{day} 才在期次 {release} 中公布，而且不含这一天。以前已经在公示栏公示过的，请在 estate.yaml 的 earlier_disclosures 里登记公示日期（{article}）",
+                    title=req.title, end=end, due=due, day=first.day, release=first.release_id,
+                    article=req.article,
+                )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，{first.day} 才公布"
             yield Diagnostic("P002", first.locate(_place(req.section)), message, zh)
         return  # only the most recent period that is due

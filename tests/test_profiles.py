@@ -660,3 +660,19 @@ def test_the_street_overview_counts_a_missing_survey(site: Site, tmp_path: Path)
         "业主满意度调查（每年）：截至 2025-12-31 的一期应于 2026-03-01 前公布，至今仍未公布" in page
     )
     assert page.count('class="late"') == 1
+
+
+def test_a_period_before_the_estates_first_statement_here_is_said_so(site: Site) -> None:
+    """The template's first fund statement is 2025-h1: 2024's, due by 2025-03-31, is in no
+    statement here, so the finding says that, and names earlier_disclosures."""
+    estate = without_earlier_disclosures(data(site))
+    found = evaluate(
+        load_profile("national"), [published(estate, D(2025, 4, 1))], D(2025, 5, 1), HERE
+    )
+    late = [d.message for d in found if d.code == "P002" and "维修资金" in d.message]
+    assert late and "而且不含这一天" in late[0] and "earlier_disclosures" in late[0]
+    working = Published(estate, "current", D(2025, 5, 1), None, lambda at: HERE)
+    found = evaluate(load_profile("national"), [working], D(2025, 5, 1), HERE)
+    late = [d.message for d in found if d.code == "P002" and "维修资金" in d.message]
+    assert late and "本系统里没有含这一天的报表" in late[0] and "earlier_disclosures" in late[0]
+    assert "它在工作副本中" not in late[0]
