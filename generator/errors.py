@@ -490,6 +490,12 @@ CODES: dict[str, Code] = {
             "a release was committed after a release of a later date (backdated)",
             "期次晚于日期更晚的期次才提交（事后补发）",
         ),
+        Code(
+            "R007",
+            Severity.ERROR,
+            "a release the output folder published is not its snapshot any more",
+            "输出目录里已发布的期次与现在的快照不同或快照不见了",
+        ),
         Code("K001", Severity.ERROR, "site configuration is invalid", "站点配置无效"),
         Code("W001", Severity.ERROR, "workbook lacks a sheet", "工作簿缺少工作表"),
         Code(

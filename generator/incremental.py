@@ -32,6 +32,7 @@ import functools
 import hashlib
 import itertools
 import os
+import re
 import tempfile
 from collections.abc import Callable, Container, Iterator
 from concurrent.futures import Executor, Future, as_completed
@@ -133,8 +134,10 @@ def prepare(
     preview: bool,
     strict: bool,
     known: Stats,
+    out: Path | None = None,
 ) -> Inputs:
-    """Check the site, and fingerprint each estate's inputs; ``known``: the last build's stats."""
+    """Check the site, and fingerprint each estate's inputs; ``known``: the last build's stats;
+    ``out``: the output folder, whose published releases the snapshots must still be."""
     config = require_config(root)
     if preview:
         config = config.model_copy(update={"show_working_copy": True, "preview": True})
@@ -142,6 +145,9 @@ def prepare(
     if with_pdf and not fonts.draws_chinese():  # every sheet would be boxes: the machine's fault
         raise pdf.GlyphError(no_chinese_font())
     held = _held(root, config, as_of, jobs, cache)
+    if out is not None and not preview:
+        for estate_id, found in rewritten(root, out, config).items():
+            held.setdefault(estate_id, []).extend(found)
     if strict and held:
         raise ContentError(held_findings(held))
     ids = [
@@ -646,6 +652,59 @@ def _held(
         if found.fails() and path.is_relative_to(content) and path != content:
             held.setdefault(path.relative_to(content).parts[0], []).append(found)
     return held
+
+
+def rewritten(root: Path, out: Path, config: SiteConfig) -> dict[str, list[Diagnostic]]:
+    """R007 for each release the output folder published that its snapshot no longer is: a
+    fingerprint other than the one the site shows, or no snapshot at all. Git is the first
+    witness (R003, R006); the published site is the last, where git cannot see (a history
+    rewritten, a content folder moved with an edit)."""
+    found: dict[str, list[Diagnostic]] = {}
+    if not (out / "manifest.json").is_file():
+        return found  # no site built here yet
+    for folder, problem, _estate in estate_folders(root, config):
+        published = out / folder.name / "releases"
+        if problem is not None or not published.is_dir() or published.is_symlink():
+            continue
+        for shown in sorted(p for p in published.iterdir() if p.is_dir() and not p.is_symlink()):
+            old = _sha256_at_end(shown / "data.json")
+            if old is None:
+                continue
+            snapshot = folder / "releases" / f"{shown.name}.json"
+            new = _sha256_at_end(snapshot)
+            if new == old:
+                continue
+            display = f"{config.content_dir}/{folder.name}/releases/{shown.name}.json"
+            message = (
+                _(
+                    "期次 {id} 已经发布在 {out} 的网站上（指纹 {old}），现在的快照指纹是 {new}：已发布的期次被改写了，这个小区暂停更新。请用 git 恢复原来的快照",
+                    id=shown.name, out=out, old=old[:12], new=new[:12],
+                )
+                if new is not None
+                else _(
+                    "期次 {id} 已经发布在 {out} 的网站上（指纹 {old}），现在却没有这份快照：已发布的期次不能删除，这个小区暂停更新。请用 git 恢复它",
+                    id=shown.name, out=out, old=old[:12],
+                )
+            )  # fmt: skip
+            found.setdefault(folder.name, []).append(
+                Diagnostic("R007", Location(display, 1, 1), message)
+            )
+    return found
+
+
+_AT_END = re.compile(rb'"sha256": ?"([0-9a-f]{64})"\s*}\s*\Z')
+
+
+def _sha256_at_end(path: Path) -> str | None:
+    """The sha256 a snapshot, or a release's data.json, ends with; None when there is none."""
+    try:
+        with path.open("rb") as file:
+            file.seek(max(0, file.seek(0, os.SEEK_END) - 120))
+            tail = file.read()
+    except OSError:
+        return None
+    match = _AT_END.search(tail)
+    return match.group(1).decode() if match else None
 
 
 def _in_releases(found: list[Diagnostic]) -> bool:

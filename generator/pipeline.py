@@ -273,7 +273,9 @@ def _build(
 ) -> Report:
     store = state_of(root, out)
     previous = remembered(store)  # the build the output holds, as its state says
-    inputs = prepare(root, as_of, paper, jobs, with_pdf, cache, preview, strict, previous.stats)
+    inputs = prepare(
+        root, as_of, paper, jobs, with_pdf, cache, preview, strict, previous.stats, out
+    )
     todo = plan(inputs, previous, out.exists())
     if todo.up_to_date:
         return Report(out, carried=todo.carry, up_to_date=True, held=inputs.held)

@@ -208,7 +208,8 @@ def test_an_already_frozen_bad_release_holds_back_its_estate_only(demo: Path) ->
     assert "Traceback" not in output and f"：{C}" in output
     assert (out / C / "index.html").read_bytes() == old_page  # kept online as it was
     street = (out / "street.html").read_text(encoding="utf-8")
-    assert "数据有误，本期未更新（T001）" in street
+    # frozen here after the site showed it: the site, too, says the release changed (R007)
+    assert "数据有误，本期未更新（R007、T001）" in street
     assert (out / A / "index.html").is_file() and (out / B / "index.html").is_file()
     assert "\x00" not in "".join(p.read_text("utf-8") for p in out.rglob("*.html"))
 
@@ -693,3 +694,35 @@ def test_a_notice_link_to_another_site_without_a_scheme_is_dropped() -> None:
     )
     assert "evil.example" not in page
     assert 'href="https://www.gov.cn"' in page and 'href="fees.html"' in page
+
+
+def test_a_published_release_rewritten_where_git_cannot_see_holds_its_estate(
+    demo: Path,
+) -> None:
+    """No git here (R004): the published site is the witness that a release changed."""
+    import json
+
+    from generator.releases import document_hash
+
+    out = demo / "build"
+    status, output = run(demo, "build", "--no-pdf")
+    assert status == 0, output
+    snapshot = sorted((demo / "content" / A / "releases").glob("*.json"))[-1]
+    old_page = (out / A / "releases" / snapshot.stem / "index.html").read_bytes()
+    document = json.loads(snapshot.read_text(encoding="utf-8"))
+    document["data"]["estate"]["name"] += "（改）"
+    document["sha256"] = document_hash(document)  # a consistent snapshot: only the site knows
+    snapshot.write_text(
+        json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n", "utf-8"
+    )
+    status, output = run(demo, "build", "--no-pdf")
+    assert status == 4, output
+    (found,) = lines(output, "R007")
+    assert found.startswith(
+        f"content/{A}/releases/{snapshot.name}:1:1: R007 错误: 期次 {snapshot.stem} 已经发布在"
+    )
+    assert "已发布的期次被改写了" in found
+    assert (out / A / "releases" / snapshot.stem / "index.html").read_bytes() == old_page
+    snapshot.unlink()
+    status, output = run(demo, "build", "--no-pdf")
+    assert status == 4 and "现在却没有这份快照" in output, output
