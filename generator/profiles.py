@@ -424,22 +424,16 @@ def _late(req: Requirement, published: list[Published], as_of: dt.date) -> Itera
             )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
             yield Diagnostic("P002", latest.locate(_place(req.section)), message, zh)
-        elif (
-            first.working
-            and req.section in STATEMENTS
-            and not _holds_day(first.data, req.section, end)
-        ):
-            message = _(
-                "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期，本系统里没有含这一天的报表。以前已经在公示栏公示过的，请在 estate.yaml 的 earlier_disclosures 里登记公示日期；没有公示过的，请补上这一期的报表并尽快发布（{article}）",
-                title=req.title, end=end, due=due, article=req.article,
-            )  # fmt: skip
-            zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
-            yield Diagnostic("P002", first.locate(_place(req.section)), message, zh)
         elif first.working:
             message = _(
                 "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期；它在工作副本中，还没有发布，请尽快发布（{article}）",
                 title=req.title, end=end, due=due, article=req.article,
             )  # fmt: skip
+            if req.section in STATEMENTS and not _holds_day(first.data, req.section, end):
+                message = _(
+                    "「{title}」截至 {end} 的一期应于 {due} 前公布，已经逾期，本系统里没有含这一天的报表。以前已经在公示栏公示过的，请在 estate.yaml 的 earlier_disclosures 里登记公示日期；没有公示过的，请补上这一期的报表并尽快发布（{article}）",
+                    title=req.title, end=end, due=due, article=req.article,
+                )  # fmt: skip
             zh = f"{req.title}：截至 {end} 的一期应于 {due} 前公布，至今仍未公布"
             yield Diagnostic("P002", first.locate(_place(req.section)), message, zh)
         elif first.day > due:
