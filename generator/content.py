@@ -173,8 +173,8 @@ def _diagnostic(
     path: DataPath = tuple(err["loc"])
     kind: str = err["type"]
     where = dotted(path) + _label(model, path)
-    named = _building_named(str((err.get("ctx") or {}).get("id", "")), buildings)
-    if kind == "sunshine_I001" and named is not None:
+    named = _building_named(str(err["ctx"]["id"]), buildings) if kind == "sunshine_I001" else None
+    if named is not None:
         message = _(
             "{where}：“{got}”是楼幢“{name}”吧？这里要写楼幢的编号，请写成 {id}（编号见 estate.yaml 的 buildings）",
             where=where,

@@ -143,12 +143,30 @@ def witness(root: Path, content: Path, estate: str = "*") -> tuple[list[Diagnost
         _git(top, "log", "-c", "--format=commit %H", "--name-status", "--no-renames", "--", pattern)
         or ""
     )
+    touched, order = _touched(log)
     found = [
-        *_edited_after_commit(root, top, log),
+        *_edited_after_commit(root, top, touched),
         *_edited_uncommitted(root, top, pattern),
         *_unwatched(root, top, pattern),
     ]
-    return found, _added(log)
+    return found, _added(touched, order)
+
+
+Touched = dict[str, list[tuple[str, str]]]  # path -> [(status letter, commit)], newest first
+
+
+def _touched(log: str) -> tuple[Touched, list[str]]:
+    """The log read once: what each path went through, and the commits, newest first."""
+    commit, order = "", []
+    touched: Touched = {}
+    for line in log.splitlines():
+        if line.startswith("commit "):
+            commit = line.split()[1]
+            order.append(commit)
+        elif line.strip():
+            status, _tab, path = line.partition("\t")
+            touched.setdefault(path, []).append((status[:1], commit))
+    return touched, order
 
 
 def backdated(releases: list[Snapshot], added: list[list[str]], display: str) -> list[Diagnostic]:
@@ -176,20 +194,14 @@ def backdated(releases: list[Snapshot], added: list[list[str]], display: str) ->
     return found
 
 
-def _added(log: str) -> Added:
+def _added(touched: Touched, order: list[str]) -> Added:
     """Per estate, its snapshots' ids grouped by the commit that first added them, oldest first."""
-    order: list[str] = []  # commits, newest first, as the log lists them
     first: dict[tuple[str, str], str] = {}  # (estate, release id) -> the oldest commit adding it
-    commit = ""
-    for line in log.splitlines():
-        if line.startswith("commit "):
-            commit = line.split()[1]
-            order.append(commit)
-        elif line.strip():
-            status, _tab, path = line.partition("\t")
-            parts = path.split("/")
-            if "A" in status[:1] and len(parts) >= 3 and parts[-1].endswith(".json"):
-                first[(parts[-3], parts[-1].removesuffix(".json"))] = commit  # older ones later
+    for path, history in touched.items():
+        parts = path.split("/")
+        adds = [commit for status, commit in history if status == "A"]
+        if adds and len(parts) >= 3 and parts[-1].endswith(".json"):
+            first[(parts[-3], parts[-1].removesuffix(".json"))] = adds[-1]  # the oldest
     position = {c: i for i, c in enumerate(reversed(order))}
     groups: dict[str, dict[int, list[str]]] = {}
     for (estate, release), commit in first.items():
@@ -222,15 +234,7 @@ def _shown(root: Path, top: Path, name: str) -> str:
     )
 
 
-def _edited_after_commit(root: Path, top: Path, log: str) -> Iterator[Diagnostic]:
-    commit = ""
-    touched: dict[str, list[tuple[str, str]]] = {}  # path -> [(status, commit)], newest first
-    for line in log.splitlines():
-        if line.startswith("commit "):
-            commit = line.split()[1]
-        elif line.strip():
-            status, _tab, path = line.partition("\t")
-            touched.setdefault(path, []).append((status[:1], commit))
+def _edited_after_commit(root: Path, top: Path, touched: Touched) -> Iterator[Diagnostic]:
     for path, history in sorted(touched.items()):
         adds = [i for i, (s, _commit) in enumerate(history) if s == "A"]
         if not adds or adds[-1] == 0:

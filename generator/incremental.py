@@ -144,15 +144,15 @@ def prepare(
     sheet_paper = (paper or config.paper.value) if with_pdf else None
     if with_pdf and not fonts.draws_chinese():  # every sheet would be boxes: the machine's fault
         raise pdf.GlyphError(no_chinese_font())
-    held = _held(root, config, as_of, jobs, cache)
-    if out is not None and not preview:
-        for estate_id, found in rewritten(root, out, config).items():
-            held.setdefault(estate_id, []).extend(found)
-    if strict and held:
-        raise ContentError(held_findings(held))
     ids = [
         folder.name for folder, problem, _estate in estate_folders(root, config) if problem is None
     ]
+    held = _held(root, config, as_of, jobs, cache)
+    if out is not None and not preview:
+        for estate_id, found in rewritten(root, out, config, ids).items():
+            held.setdefault(estate_id, []).extend(found)
+    if strict and held:
+        raise ContentError(held_findings(held))
     frozen = {i for i in ids if i in held and _in_releases(held[i])}
     fonts_digest = fonts.installed_digest()  # fontconfig asked once per build
     site = site_fingerprint(root, config, sheet_paper or "none", fonts_digest)
@@ -654,7 +654,9 @@ def _held(
     return held
 
 
-def rewritten(root: Path, out: Path, config: SiteConfig) -> dict[str, list[Diagnostic]]:
+def rewritten(
+    root: Path, out: Path, config: SiteConfig, estates: list[str]
+) -> dict[str, list[Diagnostic]]:
     """R007 for each release the output folder published that its snapshot no longer is: a
     fingerprint other than the one the site shows, or no snapshot at all. Git is the first
     witness (R003, R006); the published site is the last, where git cannot see (a history
@@ -662,9 +664,10 @@ def rewritten(root: Path, out: Path, config: SiteConfig) -> dict[str, list[Diagn
     found: dict[str, list[Diagnostic]] = {}
     if not (out / "manifest.json").is_file():
         return found  # no site built here yet
-    for folder, problem, _estate in estate_folders(root, config):
-        published = out / folder.name / "releases"
-        if problem is not None or not published.is_dir() or published.is_symlink():
+    content = root / config.content_dir
+    for estate_id in estates:
+        folder, published = content / estate_id, out / estate_id / "releases"
+        if not published.is_dir() or published.is_symlink():
             continue
         for shown in sorted(p for p in published.iterdir() if p.is_dir() and not p.is_symlink()):
             old = _sha256_at_end(shown / "data.json")
