@@ -144,6 +144,10 @@ class Cache:
             return None
         return kept
 
+    def holds_findings(self) -> bool:
+        """Whether any estate's findings are kept (in the index, or as a check kept them)."""
+        return bool(_entries(self.checks))
+
     def keep_findings(self, fingerprint: str, findings: dict[str, Any]) -> None:
         write_whole(self.checks / f"{fingerprint}.json", _json(findings))
 

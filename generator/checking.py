@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, fonts, i18n, peers
+from . import __version__, fonts, i18n, peers, tree
 from .cache import Cache, Indexed
 from .config import SiteConfig, load_config
 from .content import glyph_findings
@@ -145,16 +145,19 @@ def check(
     results: dict[str, Findings] = {}
     plain: dict[str, dict[str, Any]] = {}  # as the index keeps them
 
-    def settled(estate_id: str) -> bool:
-        """The estate's fingerprint made; True when the findings kept for it hold today."""
-        seen[estate_id] = _contents(
-            content / estate_id, known.get(estate_id), walked.get(estate_id)
-        )
+    def print_of(estate_id: str, contents: tuple[str, str]) -> str:
+        """The estate's fingerprint, from its folder's signature and digest."""
+        seen[estate_id] = contents
         order = json.dumps(added.get(estate_id, []))
         prints[estate_id] = hashlib.sha256(
-            f"{common}|{estate_id}|{seen[estate_id][1]}|{order}".encode()
+            f"{common}|{estate_id}|{contents[1]}|{order}".encode()
         ).hexdigest()
-        kept = _kept(cache, known.get(estate_id), prints[estate_id]) if cache else None
+        return prints[estate_id]
+
+    def settled(estate_id: str) -> bool:
+        """The estate's fingerprint made; True when the findings kept for it hold today."""
+        contents = _contents(content / estate_id, known.get(estate_id), walked.get(estate_id))
+        kept = _kept(cache, known.get(estate_id), print_of(estate_id, contents)) if cache else None
         findings = Findings.from_json(kept, with_flags) if kept is not None else None
         if kept is None or findings is None or not findings.holds(as_of):
             return False
@@ -163,8 +166,11 @@ def check(
         return True
 
     # an estate as the walk found it needs no digest; the others' contents are read and
-    # digested as the workers already check the first of them (10,000 estates: 46 s)
+    # digested as the workers already check the first of them (10,000 estates: 46 s). With
+    # nothing kept that a digest could find (no cache, a first check, --full), none is read
+    # here: the workers digest what they read (no cache: nothing keeps a digest at all).
     unread = {i for i in ids if known.get(i) is None or walked.get(i) != known[i].signature}
+    fresh = not known and (cache is None or not cache.holds_findings())
     todo = [i for i in ids if i not in unread and not settled(i)]
     count = min(jobs, len(todo) + len(unread)) or 1
     job = _Job(
@@ -177,12 +183,14 @@ def check(
     with workers(count, _init, (job,)) as pool:
         futures = [pool.submit(_check_one, estate_id) for estate_id in todo]
         for estate_id in sorted(unread):
-            if not settled(estate_id):
+            if fresh or not settled(estate_id):
                 todo.append(estate_id)
-                futures.append(pool.submit(_check_one, estate_id))
+                futures.append(pool.submit(_check_one, estate_id, fresh and cache is not None))
         for done, future in enumerate(as_completed(futures), start=1):
-            estate_id, findings = future.result()
+            estate_id, findings, contents = future.result()
             results[estate_id], plain[estate_id] = findings, findings.as_json()
+            if contents is not None:
+                print_of(estate_id, contents)
             if cache:  # kept at once too: a check stopped midway need not start again
                 cache.keep_findings(prints[estate_id], plain[estate_id])
             if progress:
@@ -272,8 +280,11 @@ def _init(job: _Job) -> None:
     i18n.use(job.language)
 
 
-def _check_one(estate_id: str) -> tuple[str, Findings]:
+def _check_one(
+    estate_id: str, digest: bool = False
+) -> tuple[str, Findings, tuple[str, str] | None]:
     """Read, validate and audit one estate; its findings, and the days they hold for.
+    ``digest``: its folder's signature and digest too, the digest of the bytes it read.
 
     What the files say holds for any day; the audit and the rule profile
     compare the working copy's dates with the day it would be released, so
@@ -288,7 +299,13 @@ def _check_one(estate_id: str) -> tuple[str, Findings]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_estate(estate_id)
+        if not digest:
+            return (*_check_estate(estate_id), None)
+        folder = _JOB[0].root / _JOB[0].config.content_dir / estate_id
+        found = sorted(files_of(folder))  # listed first: a later change shows in the next
+        with tree.recorded() as read:
+            checked = _check_estate(estate_id)
+        return (*checked, (signature(found), digest_files(found, read)))
     finally:
         if collecting:
             gc.enable()

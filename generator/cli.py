@@ -441,8 +441,10 @@ def check(
     from .fingerprint import Walk, code_digest
 
     root = _site(ctx)
-    walk = None if estates else Walk(root)  # each in another process while the models are
-    fonts.asked.begin()  # imported, below
+    # each estate folder's signature, in another process while the models are imported
+    # below; --full keeps nothing by them: the workers digest what they read
+    walk = None if estates or full else Walk(root)
+    fonts.asked.begin()
     code_digest.begin()
     try:
         from .checking import check as check_estates

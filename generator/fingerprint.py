@@ -29,12 +29,17 @@ def digest_tree(paths: list[Path]) -> str:
     return digest_files([found for path in paths for found in sorted(files_of(path))])
 
 
-def digest_files(found: list[tuple[str, str, os.stat_result]]) -> str:
-    """SHA-256 over the names and contents of files as listed by files_of, in the order given."""
+def digest_files(
+    found: list[tuple[str, str, os.stat_result]], read: dict[str, str] | None = None
+) -> str:
+    """SHA-256 over the names and contents of files as listed by files_of, in the order given;
+    a file in ``read`` (tree.recorded) by the digest of what was read of it, not read again."""
     sha = hashlib.sha256()
+    read = read or {}
     for name, file, stat in found:
         sha.update(name.encode())
-        sha.update(bytes.fromhex(_file_digest(file, stat)))
+        digest = read.get(file) if S_ISREG(stat.st_mode) else None
+        sha.update(bytes.fromhex(digest or _file_digest(file, stat)))
     return sha.hexdigest()
 
 

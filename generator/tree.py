@@ -19,6 +19,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
@@ -154,7 +155,25 @@ def read_bytes(path: Path, depth: int, limit: int | None = None) -> bytes:
         data = file.read() if limit is None else file.read(limit + 1)
     if limit is not None and len(data) > limit:  # grew since fstat
         raise TooLarge(str(path), len(data))
+    for read in _RECORDS:
+        read[str(path)] = hashlib.sha256(data).hexdigest()
     return data
+
+
+_RECORDS: list[dict[str, str]] = []  # recorded()'s, innermost last
+
+
+@contextmanager
+def recorded() -> Iterator[dict[str, str]]:
+    """The SHA-256 of each file read_bytes reads meanwhile, by its path: the digest of what
+    was read is the very digest of what a check found, not of the file a moment later, and
+    the file need not be read a second time to be digested (fingerprint.digest_files)."""
+    read: dict[str, str] = {}
+    _RECORDS.append(read)
+    try:
+        yield read
+    finally:
+        _RECORDS.remove(read)
 
 
 def sha256(path: Path, depth: int) -> str | None:

@@ -239,3 +239,27 @@ def test_a_check_of_a_content_folder_of_another_name_walks_that_folder(demo: Pat
     assert (
         "重新核对了 1 个有改动的小区；其余 2 个没有改动" in check(demo, "--as-of", "2026-08-20")[2]
     )
+
+
+def test_a_first_check_keeps_each_estates_digest_from_the_bytes_its_worker_read(
+    demo: Path,
+) -> None:
+    """With nothing kept that a digest could find (a first check, --full), the main process
+    reads no estate's files: the workers digest what they read. That digest is the one
+    the main process would make, so a later check finds every estate as it was, even when
+    every file was written again with the same bytes."""
+    content = demo / "content"
+    for args in ((), ("--full",)):
+        first = check(demo, "--as-of", "2026-08-20", *args)
+        assert "沿用上次的结果" not in first[2]
+        index = demo / ".sunshine-cache" / "checks" / "index.jsonl"
+        for line in index.read_bytes().splitlines():
+            estate, mark, digest, *_rest = json.loads(line)
+            found = sorted(fingerprint.files_of(content / estate))
+            assert (mark, digest) == (fingerprint.signature(found), fingerprint.digest_files(found))
+        for path in content.rglob("*"):
+            if path.is_file():
+                path.write_bytes(path.read_bytes())  # a new time for every file, the same bytes
+        again = check(demo, "--as-of", "2026-08-20")
+        assert again[:2] == first[:2]
+        assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
