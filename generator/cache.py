@@ -17,8 +17,9 @@ render every estate again:
   (the digest of its HTML and of the PDF engine), and so each street
   overview's and print file's, named by the digest of what it is made of;
 - checks/  each estate's findings as ``check`` made them (JSON, see
-  checking.Findings), named by the estate's fingerprint as each is
-  checked, and per estate the signature of its files' names, sizes and
+  checking.Findings) with the estate's fingerprint, a line added to
+  kept.jsonl as each is checked (a check stopped midway resumes from
+  them), and per estate the signature of its files' names, sizes and
   times, the digest of their contents and the findings that a check read
   (index.jsonl, a line an estate, written when the check ends), so the
   next check reads only the estates whose files changed, and one file for
@@ -54,6 +55,8 @@ from .write import link, no_link
 
 CACHE_FOLDER = ".sunshine-cache"
 INDEX = "index.jsonl"
+JOURNAL = "kept.jsonl"  # each estate's findings as it is checked: [fingerprint, findings]
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
 
 Digest = tuple[int, str]  # (size, sha256)
 
@@ -78,6 +81,8 @@ class Cache:
         self.sheets = folder / "sheets"
         self.checks = folder / "checks"
         self._lines: dict[str, tuple[Indexed, bytes]] = {}  # the check index's, as read
+        self._journal: dict[str, dict[str, Any]] | None = None  # findings kept, as read
+        self._appending = False  # the checks folder made for the journal
 
     def _file(self, sha: str) -> str:
         return f"{self.files}/{sha[:2]}/{sha}"
@@ -138,30 +143,41 @@ class Cache:
 
     def findings(self, fingerprint: str) -> dict[str, Any] | None:
         """An estate's findings as check kept them (checking.Findings.as_json), if kept."""
-        try:
-            kept: dict[str, Any] = json.loads((self.checks / f"{fingerprint}.json").read_bytes())
-        except (FileNotFoundError, ValueError):
-            return None
-        return kept
+        if self._journal is None:
+            self._journal = _journal(self.checks / JOURNAL)
+        return self._journal.get(fingerprint)
 
     def holds_findings(self) -> bool:
         """Whether any estate's findings are kept (in the index, or as a check kept them)."""
         return bool(_entries(self.checks))
 
     def keep_findings(self, fingerprint: str, findings: dict[str, Any]) -> None:
-        write_whole(self.checks / f"{fingerprint}.json", _json(findings))
+        """Keep an estate's findings as it is checked: a line added to the journal, a file
+        opened to append and closed (one file written whole an estate cost 1.2 ms)."""
+        if not self._appending:
+            self.checks.mkdir(parents=True, exist_ok=True)
+            self._appending = True
+        line = memoryview(_json([fingerprint, findings]) + b"\n")
+        handle = os.open(self.checks / JOURNAL, _APPEND, 0o644)
+        try:
+            while line:
+                line = line[os.write(handle, line) :]
+        finally:
+            os.close(handle)
 
-    def keep_only_findings(self, fingerprints: set[str]) -> None:
-        """Forget the findings of every fingerprint not named (after a check of every estate)."""
-        keep = {f"{fp}.json" for fp in fingerprints} | {INDEX}
+    def keep_only_findings(self) -> None:
+        """Forget every finding the index does not hold (after a check of every estate, whose
+        index holds the findings of each)."""
         for entry in _entries(self.checks):
-            if entry.name not in keep:
+            if entry.name != INDEX:
                 os.unlink(entry.path)
+        self._journal = None
 
     def forget_checks(self) -> None:
         """Forget every finding and the index (check --full)."""
         for entry in _entries(self.checks):
             os.unlink(entry.path)
+        self._journal, self._lines = None, {}
 
     def check_index(self) -> dict[str, Indexed]:
         """Per estate folder, as the last check left it: the signature of its files
@@ -244,6 +260,24 @@ class Shas(Container[str]):
 
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _journal(path: Path) -> dict[str, dict[str, Any]]:
+    """The findings a journal holds by fingerprint; a line cut short (a check stopped as it
+    wrote) is skipped, and its estate checked again."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except FileNotFoundError:
+        return {}
+    kept = {}
+    for line in lines:
+        try:
+            fingerprint, findings = json.loads(line)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(fingerprint, str) and isinstance(findings, dict):
+            kept[fingerprint] = findings
+    return kept
 
 
 def _name(key: str) -> str:

@@ -201,7 +201,7 @@ def check(
         index = {i: Indexed(*seen[i], prints[i], plain[i]) for i in ids}
         cache.keep_check_index(known | index if only else index)
         if not only:
-            cache.keep_only_findings(set(prints.values()))
+            cache.keep_only_findings()
     for findings in results.values():
         found += findings.always + findings.dated
     checked.diagnostics = sorted(found, key=Diagnostic.sort_key)

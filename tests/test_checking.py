@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import fingerprint
+from generator import checking, fingerprint
+from generator.cache import Cache
 from generator.cli import main
 
 from .conftest import REPO, run_git
@@ -159,14 +161,12 @@ def test_an_estate_whose_files_are_touched_but_not_changed_keeps_its_findings(de
 
 
 def test_a_check_that_finds_nothing_changed_reads_the_index_alone(demo: Path) -> None:
-    """The findings of every estate are in one index: the per-estate files, kept as each
-    estate is checked so that a check stopped midway need not start again, are not read."""
+    """The findings of every estate are in one index: the journal of findings kept as each
+    estate is checked, so that a check stopped midway need not start again, is dropped
+    when the index is written."""
     first = check(demo, "--as-of", "2026-08-20")
     checks = demo / ".sunshine-cache" / "checks"
-    each = sorted(p for p in checks.iterdir() if p.name != "index.jsonl")
-    assert len(each) == 3
-    for kept in each:
-        kept.unlink()
+    assert [p.name for p in checks.iterdir()] == ["index.jsonl"]
     index = (checks / "index.jsonl").stat()
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
@@ -174,18 +174,36 @@ def test_a_check_that_finds_nothing_changed_reads_the_index_alone(demo: Path) ->
     assert (checks / "index.jsonl").stat().st_ino == index.st_ino  # not written again
 
 
+class _Stopped(Exception):
+    pass
+
+
 def test_a_check_stopped_midway_resumes_from_the_findings_kept_so_far(demo: Path) -> None:
     first = check(demo, "--as-of", "2026-08-20")
-    (demo / ".sunshine-cache" / "checks" / "index.jsonl").unlink()  # as if stopped before the end
+    shutil.rmtree(demo / ".sunshine-cache")
+
+    def stop_after_two(done: int, _total: int) -> None:
+        if done == 2:
+            raise _Stopped
+
+    cache = Cache(demo / ".sunshine-cache")
+    with pytest.raises(_Stopped):
+        checking.check(demo, dt.date(2026, 8, 20), cache=cache, progress=stop_after_two)
+    checks = demo / ".sunshine-cache" / "checks"
+    assert [p.name for p in checks.iterdir()] == ["kept.jsonl"]  # no index: stopped before it
+    journal = checks / "kept.jsonl"
+    lines = journal.read_bytes().splitlines()
+    assert len(lines) == 2
+    journal.write_bytes(lines[0] + b"\n" + lines[1][:30])  # the second cut short as written
     again = check(demo, "--as-of", "2026-08-20")
     assert again[:2] == first[:2]
-    assert "重新核对了 0 个有改动的小区；其余 3 个没有改动" in again[2]
+    assert "重新核对了 2 个有改动的小区；其余 1 个没有改动" in again[2]
+    assert [p.name for p in checks.iterdir()] == ["index.jsonl"]
 
 
 def test_a_check_after_one_edit_writes_that_estates_line_of_the_index_alone(demo: Path) -> None:
     """The index is a line an estate: the others are written back as they were read, and
-    a line cut short loses that estate's line alone (its findings are read from their own
-    file, after its files are digested again)."""
+    a line cut short loses that estate's line alone (it is checked again)."""
     first = check(demo, "--as-of", "2026-08-20")
     index = demo / ".sunshine-cache" / "checks" / "index.jsonl"
     before = index.read_bytes().splitlines()
@@ -201,7 +219,7 @@ def test_a_check_after_one_edit_writes_that_estates_line_of_the_index_alone(demo
     assert changed == ["jing-yang-hua-yuan"]
     index.write_bytes(b"\n".join([*after[:-1], after[-1][:40]]) + b"\n")  # the last line cut
     cut = check(demo, "--as-of", "2026-08-20")
-    assert cut[:2] == first[:2] and "重新核对了 0 个有改动的小区" in cut[2]
+    assert cut[:2] == first[:2] and "重新核对了 1 个有改动的小区；其余 2 个没有改动" in cut[2]
     assert index.read_bytes().splitlines() == after
 
 
