@@ -294,18 +294,20 @@ def _check_one(
     Python's cycle collector is paused meanwhile: an estate's hundred thousand
     objects live until it is checked, and the collector would walk them again
     and again for garbage it frees by reference counts anyway. Collections
-    resume between estates.
+    resume between estates. The folders on the way to its files are entered once each
+    (tree.folders_held).
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if not digest:
-            return (*_check_estate(estate_id), None)
-        folder = _JOB[0].root / _JOB[0].config.content_dir / estate_id
-        found = sorted(files_of(folder))  # listed first: a later change shows in the next
-        with tree.recorded() as read:
-            checked = _check_estate(estate_id)
-        return (*checked, (signature(found), digest_files(found, read)))
+        with tree.folders_held():
+            if not digest:
+                return (*_check_estate(estate_id), None)
+            folder = _JOB[0].root / _JOB[0].config.content_dir / estate_id
+            found = sorted(files_of(folder))  # listed first: a later change shows in the next
+            with tree.recorded() as read:
+                checked = _check_estate(estate_id)
+            return (*checked, (signature(found), digest_files(found, read)))
     finally:
         if collecting:
             gc.enable()

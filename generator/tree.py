@@ -21,7 +21,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import BufferedReader
 from pathlib import Path
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -148,16 +147,35 @@ def read_bytes(path: Path, depth: int, limit: int | None = None) -> bytes:
     NotPlain names the link or the thing that is not a file; TooLarge, a file over
     ``limit`` bytes (read no further than that); FileNotFoundError, a missing one.
     """
-    file, size = _opened(path, depth)
-    with file:
+    handle, size = _opened(path, depth)
+    try:
         if limit is not None and size > limit:
             raise TooLarge(str(path), size)
-        data = file.read() if limit is None else file.read(limit + 1)
+        data = _read_all(handle, size, limit)
+    finally:
+        os.close(handle)
     if limit is not None and len(data) > limit:  # grew since fstat
         raise TooLarge(str(path), len(data))
     for read in _RECORDS:
         read[str(path)] = hashlib.sha256(data).hexdigest()
     return data
+
+
+def _read_all(handle: int, size: int, limit: int | None) -> bytes:
+    """What is left to read from a file descriptor, no more than ``limit`` + 1 bytes; by the
+    descriptor alone (a file object asks the terminal and the position first: two calls of
+    the system a file, 60 an estate)."""
+    most = None if limit is None else limit + 1
+    chunks: list[bytes] = []
+    got = 0
+    while most is None or got < most:
+        want = size + 1 if not chunks else 1 << 16  # a file that grew: read on
+        chunk = os.read(handle, want if most is None else min(want, most - got))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 _RECORDS: list[dict[str, str]] = []  # recorded()'s, innermost last
@@ -180,9 +198,11 @@ def sha256(path: Path, depth: int) -> str | None:
     """The SHA-256 of a regular file, read in chunks through no link; None when there is
     no such plain file (missing, a link, a pipe …)."""
     try:
-        file, _size = _opened(path, depth)
-        with file:
-            return sha256_of(file.fileno())
+        handle, _size = _opened(path, depth)
+        try:
+            return sha256_of(handle)
+        finally:
+            os.close(handle)
     except (NotPlain, FileNotFoundError, NotADirectoryError):
         return None
 
@@ -197,12 +217,14 @@ def sha256_of(handle: int) -> str:
     return sha.hexdigest()
 
 
-def _opened(path: Path, depth: int) -> tuple[BufferedReader, int]:
-    """The file at ``path`` open, and its size; each of the last ``depth`` parts of its path
+def _opened(path: Path, depth: int) -> tuple[int, int]:
+    """The file at ``path`` open (a descriptor), and its size; each of the last ``depth`` parts of its path
     opened in the one before, so that none is followed if it is a link. The steps by
     their names, as strings: a Path is made only to name one that is not plain."""
     parts = path.parts
     top = len(parts) - min(depth, len(parts) - 1)
+    if _HELD:
+        return _open(_held(_HELD[-1], parts, top), path)
     folder = os.open(os.path.join(*parts[:top]), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for index in range(top, len(parts) - 1):
@@ -210,6 +232,50 @@ def _opened(path: Path, depth: int) -> tuple[BufferedReader, int]:
         return _open(folder, path)
     finally:
         os.close(folder)
+
+
+_HELD: list[dict[tuple[int, tuple[str, ...]], int]] = []  # folders_held()'s, innermost last
+
+
+@contextmanager
+def folders_held() -> Iterator[None]:
+    """The folders opened on the way to the files read meanwhile are kept open, and the next
+    file in one is opened from there: a check of an estate opens its 30 files in a handful
+    of folders, each entered once (each open costs as much as reading a file here). A folder
+    swapped for a link after it was entered is not followed: the folder read from is the
+    one that was entered, not through a link."""
+    held: dict[tuple[int, tuple[str, ...]], int] = {}
+    _HELD.append(held)
+    try:
+        yield
+    finally:
+        _HELD.remove(held)
+        for folder in held.values():
+            os.close(folder)
+
+
+def _held(held: dict[tuple[int, tuple[str, ...]], int], parts: tuple[str, ...], top: int) -> int:
+    """The folder holding the file ``parts`` names, entered as _opened enters it (none of the
+    parts from ``top`` on through a link), from the deepest folder on its way already held.
+    By ``top`` too: a folder entered where a link may lie above is not one where none may."""
+    end = len(parts) - 1
+    cut = end
+    while cut > top and (top, parts[:cut]) not in held:
+        cut -= 1
+    if (top, parts[:cut]) not in held:
+        opened = os.open(os.path.join(*parts[:top]), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        held[(top, parts[:top])] = opened
+    folder = held[(top, parts[:cut])]
+    for index in range(cut, end):
+        try:
+            folder = os.open(parts[index], _FOLDER, dir_fd=folder)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                shown = os.path.join(*parts[: index + 1])
+                raise NotPlain(shown, os.path.islink(shown)) from None
+            raise
+        held[(top, parts[: index + 1])] = folder
+    return folder
 
 
 def _enter(folder: int, parts: tuple[str, ...]) -> int:
@@ -225,17 +291,15 @@ def _enter(folder: int, parts: tuple[str, ...]) -> int:
     return inner
 
 
-def _open(folder: int, path: Path) -> tuple[BufferedReader, int]:
+def _open(folder: int, path: Path) -> tuple[int, int]:
     try:
         handle = os.open(path.name, _FILE, dir_fd=folder)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise NotPlain(str(path), True) from None
         raise
-    file = os.fdopen(handle, "rb")
-    assert isinstance(file, BufferedReader)
     status = os.fstat(handle)
     if not stat.S_ISREG(status.st_mode):
-        file.close()
+        os.close(handle)
         raise NotPlain(str(path), False)
-    return file, status.st_size
+    return handle, status.st_size

@@ -726,3 +726,33 @@ def test_a_published_release_rewritten_where_git_cannot_see_holds_its_estate(
     snapshot.unlink()
     status, output = run(demo, "build", "--no-pdf")
     assert status == 4 and "现在却没有这份快照" in output, output
+
+
+def test_folders_held_open_are_never_a_way_through_a_link(tmp_path: Path, outside: Path) -> None:
+    """A check enters the folders on the way to an estate's files once each and opens its
+    files from there (tree.folders_held). A folder swapped for a link after it was entered
+    is not followed, and a folder entered where a link may lie above is not taken for one
+    entered where none may."""
+    from generator import tree
+
+    estate = tmp_path / "content" / "e"
+    (estate / "accounts").mkdir(parents=True)
+    (estate / "accounts" / "a.yaml").write_bytes(b"a: 1\n")
+    (estate / "accounts" / "b.yaml").write_bytes(b"b: 2\n")
+    (outside / "b.yaml").write_text(SECRET, encoding="utf-8")
+    with tree.folders_held():
+        assert tree.read_bytes(estate / "accounts" / "a.yaml", 3) == b"a: 1\n"
+        (estate / "accounts").rename(estate / "entered")
+        (estate / "accounts").symlink_to(outside)
+        assert tree.read_bytes(estate / "accounts" / "b.yaml", 3) == b"b: 2\n"  # as entered
+    with pytest.raises(tree.NotPlain), tree.folders_held():
+        tree.read_bytes(estate / "accounts" / "b.yaml", 3)
+    linked = tmp_path / "linked"
+    linked.symlink_to(estate)
+    with tree.folders_held():
+        assert tree.read_bytes(linked / "entered" / "a.yaml", 1) == b"a: 1\n"  # may lie above
+        with pytest.raises(tree.NotPlain):
+            tree.read_bytes(linked / "entered" / "b.yaml", 3)  # may not: not taken as entered
+        with pytest.raises(tree.TooLarge):
+            tree.read_bytes(estate / "entered" / "a.yaml", 2, limit=4)
+        assert tree.read_bytes(estate / "entered" / "a.yaml", 2, limit=5) == b"a: 1\n"
