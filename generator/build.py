@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import peers, sheets, views
+from . import paths, peers, sheets, views
 from .config import SiteConfig
 from .diff import tree
 from .errors import Diagnostic
@@ -26,7 +26,7 @@ from .render.changes import Line, describe_all
 from .render.html import TOPICS, Theme
 from .sheets import Sheet
 from .site import LoadedEstate, Site, estate_profile, estate_sides, profile_check
-from .views import P_, View, Words, notices_in_posting, release_folder, street_page
+from .views import P_, View, Words, notices_in_posting, street_page
 
 DATA_SCHEMA = "# 开放数据 · open data\n\n" + citydata.schema_markdown()
 
@@ -77,7 +77,7 @@ class ChangeSet:
     def corrections_on(self, page: str) -> list[tuple[Line, Correction]]:
         """The corrections of what a topic page shows (every one on the overview and a release's page)."""
         name = page.rsplit("/", 1)[-1]
-        if name == "index.html":
+        if name == paths.INDEX:
             return self.corrected
         topics = views.CORRECTED_ON.get(name, set())
         return [c for c in self.corrected if views.corrected_section(c[1]) in topics]
@@ -130,7 +130,7 @@ class Output:
 def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
     """Published releases as views; the working copy last when the site shows it."""
     out = [
-        View(estate.id, s.data, s.release, s.sha256, release_folder(estate.id, s.release.id), i + 1)
+        View(estate.id, s.data, s.release, s.sha256, paths.release(estate.id, s.release.id), i + 1)
         for i, s in enumerate(estate.releases)
     ]
     if config.show_working_copy and estate.data is not None:
@@ -140,7 +140,7 @@ def estate_views(estate: LoadedEstate, config: SiteConfig) -> list[View]:
                 estate.data,
                 None,
                 None,
-                release_folder(estate.id, "current"),
+                paths.release(estate.id, "current"),
                 len(out) + 1,
             )
         )
@@ -268,7 +268,7 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
     themes = _themes(site.root, config.theme)
     profile = estate_profile(site, estate)
     for lang, theme in themes.items():
-        prefix = "" if lang == DEFAULT else f"{lang}/"
+        prefix = paths.language(lang)
         theme.forget()
         common = {**_common(config, theme, [], prefix), "profile": profile}
         common["with_pdf"] = paper is not None  # no sheet is linked that this build has none of
@@ -294,7 +294,7 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
         address=e.address if e else "",
         latest_day=latest.day if latest else None, feed_entries=entries, pages=out.pages,
         overview=sheets.overview_row(site, pages, profiled) if data is not None else None,
-        latest_sheet=f"{latest.folder}sheet.pdf" if latest and paper is not None else None,
+        latest_sheet=paths.sheet(latest.folder) if latest and paper is not None else None,
         sheet_paper=paper,
         sheets={sheet.path: sheet.digest for sheet in out.sheets}, since=since, until=until,
         figures=figures,
@@ -351,35 +351,27 @@ def render_site_pages(
     streets = sheets.group_streets(ordered)
     overview = sheets.overview_table(sorted([*ordered, *unpublished], key=lambda s: s.sort_key))
     paper = next((s.sheet_paper for s in ordered if s.sheet_paper), None)
-    papers = (
-        [(p, "print/" if p == paper else f"print/{p}/") for p in sheets.PAPERS] if paper else []
-    )
+    papers = [(p, paths.print_folder(p, paper)) for p in sheets.PAPERS] if paper else []
     places = site_streets(ordered)
     all_peers = peers.group([s.figures for s in ordered if s.figures], config.compare)
     flagged = peers.flags(all_peers)
     for lang, theme in themes.items():
-        prefix = "" if lang == DEFAULT else f"{lang}/"
+        prefix = paths.language(lang)
         common = _common(config, theme, ordered, prefix)
-        out.page(
-            f"{prefix}index.html",
-            theme.render(
-                "index.html", f"{prefix}index.html", places=places, with_pdf=with_pdf, **common
-            ),
-            None,
-        )
+        path = f"{prefix}{paths.INDEX}"
+        page = theme.render("index.html", path, places=places, with_pdf=with_pdf, **common)
+        out.page(path, page, None)
         _street_pages(out, theme, {**common, "estates": []}, places, all_peers, flagged)
-        path = f"{prefix}print.html"
+        path = f"{prefix}{paths.PRINT_LIST}"
         page = theme.render("print.html", path, streets=streets, papers=papers, **common)
         out.page(path, page, None)
         held = [row for _street, _pdf, rows in overview for row in rows if row.held]
-        overviews = {
-            street: f"{sheet.removesuffix('.pdf')}.html" for street, sheet, _rows in overview
-        }
+        overviews = {street: paths.overview_page(sheet) for street, sheet, _rows in overview}
         said = {
             "as_of": as_of, "with_pdf": with_pdf, "flags": _by_street(flagged),
             "compare_page": _compare_pages(places), "street_page": overviews, **common,
         }  # fmt: skip
-        path = f"{prefix}street.html"
+        path = f"{prefix}{paths.STREET_OVERVIEW}"
         out.page(path, theme.render("street.html", path, streets=overview, held=held, **said), None)
         for street, sheet, rows in overview:  # a street's estates: a page each, light at any size
             path = f"{prefix}{overviews[street]}"
@@ -388,11 +380,11 @@ def render_site_pages(
             )
             out.page(path, page, None)
     for name, static in themes[DEFAULT].static_files():
-        write(f"assets/{name}", static.read_bytes())
+        write(paths.asset(name), static.read_bytes())
     base = config.base_url.rstrip("/") + "/"
-    write("search.json", citydata.search_index(ordered))
+    write(paths.SEARCH, citydata.search_index(ordered))
     everything = [entry for s in ordered for entry in s.feed_entries]
-    write("feed.xml", feeds.atom(f"{base}feed.xml", base, config.title, everything, SITE_FEED))
+    write(paths.feed(), feeds.atom(base + paths.feed(), base, config.title, everything, SITE_FEED))
     for name, data in feeds.sitemaps(base, _sitemap_urls(base, out.pages, ordered)):
         write(name, data)
 
@@ -402,9 +394,9 @@ def _sitemap_urls(
 ) -> Iterator[tuple[str, dt.date | None]]:
     """Every page's URL and day: the site's own pages, then each estate's, each sorted; an
     estate's pages are unpacked one estate at a time (430,000 at 10,000 estates)."""
-    yield from sorted((base + p.removesuffix("index.html"), d) for p, d in pages)
+    yield from sorted((base + p.removesuffix(paths.INDEX), d) for p, d in pages)
     for brief in briefs:
-        yield from sorted((base + p.removesuffix("index.html"), d) for p, d in brief.site_pages())
+        yield from sorted((base + p.removesuffix(paths.INDEX), d) for p, d in brief.site_pages())
 
 
 @dataclass(frozen=True)
@@ -463,7 +455,7 @@ def _by_street(flagged: list[peers.Flag]) -> dict[str, list[peers.Flag]]:
 
 def _compare_pages(places: list[Street]) -> dict[str, str]:
     """The comparison page of each street, by its full name (as the overview names it)."""
-    return {f"{p.city}{p.district}{p.street}": f"compare/{p.page}.html" for p in places}
+    return {f"{p.city}{p.district}{p.street}": paths.compare(p.page) for p in places}
 
 
 def _street_pages(
@@ -477,9 +469,9 @@ def _street_pages(
     """Each street's list of estates (the index without script) and its comparison page."""
     prefix, by_street = common["prefix"], _by_street(flagged)
     for place in places:
-        path = f"{prefix}streets/{place.page}.html"
+        path = f"{prefix}{paths.street_estates(place.page)}"
         out.page(path, theme.render("street_estates.html", path, place=place, **common), None)
-        path = f"{prefix}compare/{place.page}.html"
+        path = f"{prefix}{paths.compare(place.page)}"
         rows = [
             (s, all_peers.standings(s.id) if s.id in all_peers.by_id else []) for s in place.estates
         ]
@@ -542,11 +534,13 @@ def print_files(summaries: list[Brief], locate: Callable[[str], Path]) -> list[S
         inputs = tuple(s.sheet_files[p][1] for s, p in zip(group, sheets_of, strict=True))
         files = [locate(p) for p in sheets_of]
         paper = next((s.sheet_paper for s in group if s.sheet_paper), sheets.PAPERS[0])
-        made.append((f"print/{name}", inputs, functools.partial(_merge, files)))
+        made.append(
+            (f"{paths.print_folder(paper, paper)}{name}", inputs, functools.partial(_merge, files))
+        )
         for other in sheets.PAPERS:
             if other != paper:
                 make = functools.partial(_merge, files, other)
-                made.append((f"print/{other}/{name}", (other, *inputs), make))
+                made.append((f"{paths.print_folder(other, paper)}{name}", (other, *inputs), make))
     return made
 
 
@@ -570,7 +564,7 @@ def _changes_page(
     context: dict[str, Any],
 ) -> None:
     if view.release_id in pages.changes:
-        path = f"{prefix}{folder}changes.html"
+        path = f"{prefix}{paths.changes(folder)}"
         context = {**context, "changeset": pages.changes[view.release_id]}
         out.page(path, theme.render("changes.html", path, **context), view.day)
 
@@ -589,7 +583,7 @@ def _estate_pages(
     """
     estate_id = pages.loaded.id
     if pages.latest is None:
-        path = f"{prefix}{estate_id}/index.html"
+        path = f"{prefix}{paths.estate(estate_id)}{paths.INDEX}"
         name = pages.loaded.data.estate.name if pages.loaded.data else estate_id
         out.page(
             path,
@@ -601,14 +595,14 @@ def _estate_pages(
     for view in pages.views:  # each release whole on one page, at its own address for good
         day = view.day or as_of
         context = {"view": view, "history": pages, "here": view.folder, "as_of": day, **common}
-        path = f"{prefix}{view.folder}index.html"
+        path = f"{prefix}{view.folder}{paths.INDEX}"
         page = theme.render(
             "release.html", path, one_page=True, charts=drawn[view.release_id], **context
         )
         out.page(path, page, view.day)
-        on_its_page = {**context, "sections_at": "index.html"}  # its topics: that page's sections
+        on_its_page = {**context, "sections_at": paths.INDEX}  # its topics: that page's sections
         _changes_page(out, theme, pages, view, view.folder, prefix, on_its_page)
-    latest, root = pages.latest, f"{estate_id}/"
+    latest, root = pages.latest, paths.estate(estate_id)
     context = {"view": latest, "history": pages, "here": root, "as_of": as_of, **common}
     for name, (_, template) in TOPICS.items():  # what residents see: the latest, a page a topic
         path = f"{prefix}{root}{name}"
@@ -616,10 +610,10 @@ def _estate_pages(
         out.page(path, page, latest.day)
     _changes_page(out, theme, pages, latest, root, prefix, context)
     for notice in latest.data.notices.values():
-        path = f"{prefix}{root}notices/{notice.id}.html"
+        path = f"{prefix}{paths.notice(estate_id, notice.id)}"
         out.page(path, theme.render("notice.html", path, notice=notice, **context), latest.day)
     for doc in latest.data.documents.values():
-        path = f"{prefix}{root}documents/{doc.id}.html"
+        path = f"{prefix}{paths.document(estate_id, doc.id)}"
         out.page(path, theme.render("document.html", path, doc=doc, **context), latest.day)
     for name in ("history.html", "poster.html"):
         path = f"{prefix}{root}{name}"
@@ -661,15 +655,19 @@ def _estate_data(out: Output, config: SiteConfig, pages: EstatePages, theme: The
     if pages.latest is None:
         return
     name = pages.latest.data.estate.name
-    out.put(f"{estate_id}/qr.svg", qr.qr_svg(f"{base}{estate_id}/", title=f"{name} 阳光物业公示"))
+    home = paths.estate(estate_id)
+    out.put(paths.qr(home), qr.qr_svg(f"{base}{home}", title=f"{name} 阳光物业公示"))
     for view in pages.views:
         folder = view.folder
         title = f"{name} {theme.say(views.release_words(view))}"
-        out.put(f"{folder}qr.svg", qr.qr_svg(f"{base}{folder}", title=title))
-        out.put(f"{folder}data.json", opendata.release_json(view))
+        out.put(paths.qr(folder), qr.qr_svg(f"{base}{folder}", title=title))
+        out.put(paths.release_data(folder), opendata.release_json(view))
         for table, rows in tables.release_rows(view).items():
             if rows:  # one table a file, each row naming its estate, release and period
-                out.put(f"{folder}csv/{table}.csv", opendata.table_csv(tables.TABLES[table], rows))
+                out.put(
+                    paths.release_table(folder, table),
+                    opendata.table_csv(tables.TABLES[table], rows),
+                )
 
 
 def _merge(paths: list[Path], paper: str | None = None) -> bytes:
@@ -695,8 +693,9 @@ def _estate_feed(
     ]
     if pages.latest is not None:
         title = f"{pages.latest.data.estate.name} · {config.title}"
-        home = f"{base}{pages.loaded.id}/"
-        out.put(f"{pages.loaded.id}/feed.xml", feeds.atom(f"{home}feed.xml", home, title, entries))
+        folder = paths.estate(pages.loaded.id)
+        home = f"{base}{folder}"
+        out.put(paths.feed(folder), feeds.atom(base + paths.feed(folder), home, title, entries))
     return entries
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from . import __version__, chars, fonts, state, write
+from . import __version__, chars, fonts, paths, state, write
 from .build import (
     Brief,
     CityData,
@@ -600,13 +600,13 @@ def published(out: Path, skip: Container[str] = ()) -> dict[str, Digest]:
     """
     files: dict[str, Digest] = {}
     sha = hashlib.sha256()
-    with (out / "manifest.json").open("rb") as manifest_file:
+    with (out / paths.MANIFEST).open("rb") as manifest_file:
         for piece in _whole_entries(manifest_file, sha):
             for path, length, digest in manifest_entries(piece):
                 if folder_of(path, NESTED) not in skip:
                     files[path] = (length, digest)
         size = manifest_file.tell()
-    files["manifest.json"] = (size, sha.hexdigest())
+    files[paths.MANIFEST] = (size, sha.hexdigest())
     return files
 
 
@@ -662,15 +662,15 @@ def rewritten(
     witness (R003, R006); the published site is the last, where git cannot see (a history
     rewritten, a content folder moved with an edit)."""
     found: dict[str, list[Diagnostic]] = {}
-    if not (out / "manifest.json").is_file():
+    if not (out / paths.MANIFEST).is_file():
         return found  # no site built here yet
     content = root / config.content_dir
     for estate_id in estates:
-        folder, published = content / estate_id, out / estate_id / "releases"
+        folder, published = content / estate_id, out / paths.releases(estate_id)
         if not published.is_dir() or published.is_symlink():
             continue
         for shown in sorted(p for p in published.iterdir() if p.is_dir() and not p.is_symlink()):
-            old = _sha256_at_end(shown / "data.json")
+            old = _sha256_at_end(out / paths.release_data(paths.release(estate_id, shown.name)))
             if old is None:
                 continue
             snapshot = folder / "releases" / f"{shown.name}.json"
@@ -834,7 +834,7 @@ def publish(
             cache.keep_sheet(site_key(inputs.site, relative, made_of), writer.digests[relative])
     listed = [block for brief in built.briefs.values() for block in brief.packed_manifest]
     listed += [pack_block(manifest_block({p: d})) for p, d in writer.digests.items()]
-    writer.stream("manifest.json", functools.partial(write_manifest, listed))
+    writer.stream(paths.MANIFEST, functools.partial(write_manifest, listed))
     return carried
 
 

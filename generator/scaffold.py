@@ -19,7 +19,7 @@ from .model import Snapshot
 from .model.base import ID_PATTERN
 from .model.governance import DocumentMeta
 from .model.notices import NoticeMeta
-from .site import SITE_FOLDERS
+from .paths import SITE_FOLDERS
 
 SCHEMA_DIR = "schemas"
 _PLACEHOLDER_ID = "__ESTATE_ID__"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from . import fonts
+from . import fonts, paths
 from .errors import Severity
 from .i18n import _
 from .render import pdf, qr
@@ -98,7 +98,7 @@ def sheet_html(
     )
     return theme.render(
         "sheet.html",
-        f"{view.folder}sheet.pdf",
+        paths.sheet(view.folder),
         view=view,
         as_of=view.day or as_of,
         profile=profile,
@@ -174,7 +174,7 @@ def render_sheets(
             )
             check_glyphs(html, view, source)  # a sheet is never printed with boxes
             digest = hashlib.sha256(html.encode()).hexdigest()
-            out.sheets.append(Sheet(f"{view.folder}sheet.pdf", html, digest, source))
+            out.sheets.append(Sheet(paths.sheet(view.folder), html, digest, source))
 
 
 def group_streets(summaries: list[Brief]) -> list[tuple[str, list[Brief]]]:
@@ -233,7 +233,7 @@ def overview_table(summaries: list[Brief]) -> list[tuple[str, str, list[Overview
         if s.overview is not None:
             key = (f"{s.city}{s.district}{s.street}", street_file(s.city, s.district, s.street))
             streets[key].append(s.overview)
-    return [(name, f"overview/{file}", rows) for (name, file), rows in sorted(streets.items())]
+    return [(name, paths.overview(file), rows) for (name, file), rows in sorted(streets.items())]
 
 
 def overview_pdf(
@@ -245,7 +245,7 @@ def overview_pdf(
         encoding="utf-8"
     )
     html = theme.render(
-        "street_print.html", f"overview/{street}.pdf", site=config, street=street,
+        "street_print.html", paths.overview(f"{street}.pdf"), site=config, street=street,
         streets=[(street, "", rows)], as_of=as_of, sheet_css=css, total=len(rows),
         late_count=sum(1 for r in rows if r.late), prefix="", link=False,
     )  # fmt: skip

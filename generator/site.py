@@ -21,10 +21,11 @@ from .config import SiteConfig, load_config
 from .content import EstateSource, load_estate
 from .errors import Diagnostic, Location
 from .history import WORKING_COPY, Step, snapshot_side, steps, working_locator
-from .i18n import DEFAULT, LANGUAGES, _
+from .i18n import _
 from .load import link_message, read_text
 from .model import EstateData, Snapshot
 from .model.base import ID_PATTERN, id_example
+from .paths import SITE_FOLDERS
 from .profiles import (
     ProfileError,
     Published,
@@ -72,15 +73,6 @@ def load_site(root: Path) -> Site:
 def is_estate(folder: Path) -> bool:
     """A folder of the content folder, not a link to one: an estate to read."""
     return folder.is_dir() and not folder.is_symlink()
-
-
-# the site's own folders beside the estates' (see build.render_site_pages): no estate may take their names
-SITE_FOLDERS = frozenset(
-    {
-        "assets", "print", "overview", "compare", "data", "streets",
-        *(lang for lang in LANGUAGES if lang != DEFAULT),
-    }
-)  # fmt: skip
 
 
 def estate_folders(

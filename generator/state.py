@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .tree import write_whole
 
 KINDS: dict[str, type] = {}  # the classes a state may hold, by name (see register)
@@ -165,7 +166,7 @@ class Store:
 
     def manifest_digest(self) -> str | None:
         try:  # in chunks: at 10,000 estates the manifest is 120 MB
-            with (self.out / "manifest.json").open("rb") as manifest:
+            with (self.out / paths.MANIFEST).open("rb") as manifest:
                 return hashlib.file_digest(manifest, "sha256").hexdigest()
         except OSError:
             return None

@@ -66,10 +66,6 @@ class View:
         return self.release.id if self.release else "current"
 
 
-def release_folder(estate_id: str, release_id: str) -> str:
-    return f"{estate_id}/releases/{release_id}/"
-
-
 def P_(message: str) -> str:  # noqa: N802 - beside gettext's N_, for pages
     """Mark a page message written in code; the theme translates it (see catalog.py).
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from . import paths
 from .errors import GeneratorError, UsageError
 from .i18n import N_, _
 
@@ -226,7 +227,7 @@ def replaceable(out: Path, root: Path, content: Path) -> None:
             )
         )
     try:
-        other = out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file()
+        other = out.is_dir() and any(out.iterdir()) and not (out / paths.MANIFEST).is_file()
     except OSError:
         other = False  # unreadable: writing it reports that
     if other:

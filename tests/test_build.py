@@ -497,7 +497,7 @@ def test_no_estate_may_take_the_name_of_a_folder_of_the_site(demo: Path, tmp_pat
     from click.testing import CliRunner
 
     from generator.cli import main
-    from generator.site import SITE_FOLDERS
+    from generator.paths import SITE_FOLDERS
 
     estates = {p.name for p in (REPO / "content").iterdir() if p.is_dir()}
     folders = {p.name for p in demo.iterdir() if p.is_dir()}

@@ -19,10 +19,11 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
+from .. import paths
 from .opendata import csv_head, csv_lines
 from .tables import TABLES, Rows
 
-FOLDER = "data/"
+FOLDER = paths.DATA
 DATABASE = "sunshine.db"
 ARCHIVE = "sunshine-data.zip"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's first day: no build's clock in the archive
