@@ -514,7 +514,7 @@ def run(root: Path, *arguments: str, fails: bool = True) -> tuple[float, int, st
         "import resource, subprocess, sys, time;"
         "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode);"
-        "said = [l for l in r.stderr.splitlines() if '重新核对' in l];"
+        "said = [l for l in r.stderr.splitlines() if '重新核对' in l] or [l for l in r.stdout.splitlines() if '已生成' in l or '已是最新' in l];"
         "print(said[0] if said else r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr[-400:])"
     )
     main = (

@@ -67,7 +67,7 @@ from .errors import (
 from .fingerprint import Stats, code_digest, content_digest, digest_tree, files_of
 from .i18n import DEFAULT, LANGUAGES, _
 from .load import load_text, read_text
-from .parallel import completed, cores, workers
+from .parallel import Ahead, completed, cores, workers
 from .peers import Figures
 from .render import citydata, pdf
 from .render.feeds import FeedEntry
@@ -642,16 +642,26 @@ def _held(
     root: Path, config: SiteConfig, as_of: dt.date, jobs: int, cache: Cache | None
 ) -> dict[str, list[Diagnostic]]:
     """The errors ``check`` finds, by the content folder's entry they are in: each such
-    estate is held back (an entry that is no estate is not built anyway)."""
-    from .checking import check
+    estate is held back (an entry that is no estate is not built anyway).
 
+    The check runs in a process of its own (parallel.Ahead), and only its errors come back:
+    the index and findings of every estate it reads (80 MiB at 10,000 estates) would stay
+    in this process's heap for the rest of the build, as freed but not returned memory.
+    """
     content = PurePosixPath((root / config.content_dir).relative_to(root).as_posix())
     held: dict[str, list[Diagnostic]] = {}
-    for found in check(root, as_of, (), cores(jobs), cache).diagnostics:
+    for found in Ahead(_errors, root, as_of, cores(jobs), cache).result():
         path = PurePosixPath(found.location.file)
-        if found.fails() and path.is_relative_to(content) and path != content:
+        if path.is_relative_to(content) and path != content:
             held.setdefault(path.relative_to(content).parts[0], []).append(found)
     return held
+
+
+def _errors(root: Path, as_of: dt.date, jobs: int, cache: Cache | None) -> list[Diagnostic]:
+    """The errors a check of every estate finds."""
+    from .checking import check
+
+    return [d for d in check(root, as_of, (), jobs, cache).diagnostics if d.fails()]
 
 
 def rewritten(
