@@ -69,6 +69,7 @@ from .i18n import DEFAULT, LANGUAGES, _
 from .load import load_text, read_text
 from .parallel import Ahead, completed, cores, workers
 from .peers import Figures
+from .releases import snapshot_name
 from .render import citydata, pdf
 from .render.feeds import FeedEntry
 from .render.html import DEFAULT_THEME
@@ -683,11 +684,11 @@ def rewritten(
             old = _sha256_at_end(out / paths.release_data(paths.release(estate_id, shown.name)))
             if old is None:
                 continue
-            snapshot = folder / "releases" / f"{shown.name}.json"
+            snapshot = folder / snapshot_name(shown.name)
             new = _sha256_at_end(snapshot)
             if new == old:
                 continue
-            display = f"{config.content_dir}/{folder.name}/releases/{shown.name}.json"
+            display = f"{config.content_dir}/{folder.name}/{snapshot_name(shown.name)}"
             message = (
                 _(
                     "期次 {id} 已经发布在 {out} 的网站上（指纹 {old}），现在的快照指纹是 {new}：已发布的期次被改写了，这个小区暂停更新。请用 git 恢复原来的快照",

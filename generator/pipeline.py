@@ -35,7 +35,7 @@ from .model import EstateData
 from .model.base import ID_PATTERN
 from .model.estate import CommitteeKind
 from .model.notices import Release, SignerRole
-from .releases import write_snapshot
+from .releases import snapshot_name, write_snapshot
 from .site import (
     LoadedEstate,
     Site,
@@ -171,7 +171,7 @@ def release(
         }
     )
     if dry_run:
-        return estate.source.folder / "releases" / f"{release_id}.json"
+        return estate.source.folder / snapshot_name(release_id)
     return write_snapshot(estate.source.folder, meta, estate.data)
 
 

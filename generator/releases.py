@@ -285,9 +285,14 @@ def _snapshot_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def snapshot_name(release_id: str) -> str:
+    """Where a release's snapshot is in its estate's folder."""
+    return f"releases/{release_id}.json"
+
+
 def write_snapshot(folder: Path, release: Release, data: EstateData) -> Path:
     """Write a new snapshot; refuse to replace one that exists."""
-    path = folder / "releases" / f"{release.id}.json"
+    path = folder / snapshot_name(release.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as out:
         out.write(snapshot_text(release, data))

@@ -267,19 +267,13 @@ def _held(held: dict[tuple[int, tuple[str, ...]], int], parts: tuple[str, ...], 
         held[(top, parts[:top])] = opened
     folder = held[(top, parts[:cut])]
     for index in range(cut, end):
-        try:
-            folder = os.open(parts[index], _FOLDER, dir_fd=folder)
-        except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                shown = os.path.join(*parts[: index + 1])
-                raise NotPlain(shown, os.path.islink(shown)) from None
-            raise
+        folder = _enter(folder, parts[: index + 1], close=False)
         held[(top, parts[: index + 1])] = folder
     return folder
 
 
-def _enter(folder: int, parts: tuple[str, ...]) -> int:
-    """The folder ``parts[-1]`` opened in ``folder`` (which is closed), not through a link."""
+def _enter(folder: int, parts: tuple[str, ...], close: bool = True) -> int:
+    """The folder ``parts[-1]`` opened in ``folder`` (closed unless held), not through a link."""
     try:
         inner = os.open(parts[-1], _FOLDER, dir_fd=folder)
     except OSError as exc:
@@ -287,7 +281,8 @@ def _enter(folder: int, parts: tuple[str, ...]) -> int:
             shown = os.path.join(*parts)
             raise NotPlain(shown, os.path.islink(shown)) from None
         raise
-    os.close(folder)
+    if close:
+        os.close(folder)
     return inner
 
 
