@@ -49,17 +49,19 @@ class Preview:
         self.version = 0
         self.problems: list[str] = []  # of the last build, when it failed
         self.changed = threading.Condition()
+        self._building = threading.Lock()  # one build at a time, whoever asks
 
     def rebuild(self) -> bool:
         """Build once; on errors keep the previous pages and report why."""
-        try:
-            self._build(self.root, self.out)
-        except ContentError as exc:
-            self.problems = [d.format() for d in exc.diagnostics]
-        except GeneratorError as exc:
-            self.problems = [str(exc)]
-        else:
-            self.problems = []
+        with self._building:
+            try:
+                self._build(self.root, self.out)
+            except ContentError as exc:
+                self.problems = [d.format() for d in exc.diagnostics]
+            except GeneratorError as exc:
+                self.problems = [str(exc)]
+            else:
+                self.problems = []
         if self.problems:
             shown = _("生成失败，预览仍显示上一次成功的结果") if self.version else _("生成失败")
             self.report("\n".join([*self.problems, shown + _("；改好保存后会自动重新生成")]))
@@ -81,13 +83,20 @@ class Preview:
             ).encode()
         return None
 
-    def watch_forever(self, stop: threading.Event) -> None:
-        """Rebuild whenever content, themes or site.yaml change."""
+    def watch_forever(self, stop: threading.Event, watching: threading.Event | None = None) -> None:
+        """Rebuild whenever content, themes or site.yaml change; ``watching`` is set once
+        the watch is in place, so that a build begun after it misses no save."""
         config = load_config(self.root)[0]
         content = self.root / (config.content_dir if config else "content")
         paths = [p for p in (content, self.root / "themes", self.root / "site.yaml") if p.exists()]
-        for _changes in watch(*paths, stop_event=stop, debounce=300):
-            self.rebuild()
+        # the first answer, changes or none within 0.1 s, comes once the watch is in place
+        for changes in watch(
+            *paths, stop_event=stop, debounce=300, rust_timeout=100, yield_on_timeout=True
+        ):
+            if watching is not None:
+                watching.set()
+            if changes:
+                self.rebuild()
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -225,10 +234,12 @@ def serve(
     """Build, serve and watch until interrupted."""
     preview = Preview(root, build, report)
     attach(server, preview)
-    preview.rebuild()
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch_forever, args=(stop,), daemon=True)
+    stop, watching = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=preview.watch_forever, args=(stop, watching), daemon=True)
     watcher.start()
+    while not watching.wait(0.1) and watcher.is_alive():
+        pass  # a save made while the first build runs is seen, and built after it
+    preview.rebuild()
     host, port = server.server_address[:2]
     report(_("预览地址 http://{host}:{port}/ （按 Ctrl+C 停止）", host=host, port=port))
     try:

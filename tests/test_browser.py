@@ -289,11 +289,12 @@ def test_serve_rebuilds_on_save_and_reloads_the_page(site: Site, browser: Browse
         encoding="utf-8",
     )
     preview = Preview(site.root, build, lambda line: None)
-    assert preview.rebuild()
     server = make_server(preview, "127.0.0.1", 0)
-    stop = threading.Event()
+    stop, watching = threading.Event(), threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    threading.Thread(target=preview.watch_forever, args=(stop,), daemon=True).start()
+    threading.Thread(target=preview.watch_forever, args=(stop, watching), daemon=True).start()
+    assert watching.wait(30)
+    assert preview.rebuild()
     try:
         page = browser.new_page(viewport=PHONE)
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/x/index.html")

@@ -79,6 +79,31 @@ def test_a_failed_first_build_shows_what_stops_it_and_recovers(site: Site) -> No
         thread.join(10)
 
 
+def test_a_save_made_while_the_first_build_runs_is_built_after_it(site: Site) -> None:
+    estate = site.estate / "estate.yaml"
+    text = estate.read_text(encoding="utf-8")
+    builds: list[Path] = []
+
+    def build(root: Path, out: Path) -> Path:
+        serve.build_preview(root, out, with_pdf=False, working_copy=True)
+        builds.append(out)
+        if len(builds) == 1:  # saved once the first build has read the content
+            estate.write_text(
+                text.replace('name: "测试小区"', 'name: "改名小区"'), encoding="utf-8"
+            )
+        return out
+
+    server = serve.bind("127.0.0.1", 0)
+    thread = threading.Thread(target=serve.serve, args=(site.root, build, server, lambda _: None))
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/x/index.html"
+        _wait_for(url, "改名小区", 30)
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
 def test_a_busy_port_is_refused_in_one_line_naming_the_next_free_one(site: Site) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
