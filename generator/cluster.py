@@ -204,6 +204,11 @@ class Remote(Executor):
         self.job = job
         self.here = ThreadPoolExecutor(1, thread_name_prefix="sunshine-stage")
 
+    @property
+    def slots(self) -> int:
+        """The cluster's threads now (parallel.completed hands out a few tasks each)."""
+        return int(self.client.scheduler_info(n_workers=0).get("total_threads") or 1)
+
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         if fn is incremental.render_one:
             return self._estate(*args)

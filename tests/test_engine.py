@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -370,7 +371,8 @@ def test_the_digests_a_whole_build_keeps_are_eight_bytes_each() -> None:
 
     named = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(10_000)]
     other = [hashlib.sha256(f"x{n}".encode()).hexdigest() for n in range(10_000)]
-    kept = Shas(named)
+    kept = Shas(named + named[:100])  # named twice: kept once
+    assert list(kept.prefixes) == sorted(kept.prefixes)
     assert all(sha in kept for sha in named)
     assert not any(sha in kept for sha in other)
     assert "not a digest" not in kept and "" not in kept and None not in kept
@@ -384,8 +386,10 @@ def _twice(n: int) -> int:
 def test_one_process_makes_each_result_when_the_one_before_is_done_with() -> None:
     """parallel.completed: in one process an estate is rendered when the loop asks for it, so a
     build with --jobs 1 holds one estate's result at a time, not every estate's at once;
-    worker processes get every call at once and hand back each as it completes."""
-    from generator.parallel import Here, completed, workers
+    worker processes get a few calls each at a time, the next as each completes, so that
+    answers not yet taken never pile up (workers faster than the loop: a build restoring
+    every estate from the cache)."""
+    from generator.parallel import AHEAD, Here, completed, workers
 
     made: list[int] = []
 
@@ -399,6 +403,21 @@ def test_one_process_makes_each_result_when_the_one_before_is_done_with() -> Non
     assert [f.result() for f in results] == [2, 3] and made == [1, 2, 3]
     with workers(2, lambda: None, ()) as pool:
         assert sorted(f.result() for f in completed(pool, _twice, [(1,), (2,), (3,)])) == [2, 4, 6]
+        handed = [0]
+        submit = pool.submit
+
+        def counted(*args: Any) -> Any:
+            handed[0] += 1
+            return submit(*args)
+
+        pool.submit = counted  # type: ignore[method-assign]
+        taken, most = [], 0
+        for future in completed(pool, _twice, [(n,) for n in range(200)]):
+            taken.append(future.result())
+            most = max(most, handed[0] - len(taken))
+            time.sleep(0.002)  # the loop slower than the workers
+        assert sorted(taken) == [2 * n for n in range(200)]
+        assert 0 < most < 2 * AHEAD * 2  # a window in the works, at most one done and untaken
 
 
 def test_work_begun_ahead_hands_back_its_answer_or_is_done_here() -> None:

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-
 from .. import paths
 from .opendata import csv_head, csv_lines
 from .tables import TABLES, Rows
@@ -31,6 +29,10 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's first day: no build's clock in the arc
 
 def pinyin(text: str) -> tuple[str, str]:
     """Text in pinyin without tones, whole and by initials: 景阳花园 -> (jingyanghuayuan, jyhy)."""
+    # here, not above: its dictionary is 56 MiB, wanted by the workers that render estates
+    # and never by a build's main process, which would hold it from start to end
+    from pypinyin import Style, lazy_pinyin
+
     words = [w for w in text.split() if w]
     whole = " ".join("".join(lazy_pinyin(w)) for w in words)
     initials = " ".join("".join(lazy_pinyin(w, style=Style.FIRST_LETTER)) for w in words)
