@@ -62,6 +62,13 @@ def _off(expected: Decimal, written: Decimal) -> str:
     return _money(written - expected)
 
 
+def _span(start: dt.date, end: dt.date | None) -> str:
+    """A period as a message says it: with its last day, or open (no ``to`` written)."""
+    if end is None:
+        return _("{start} 起，没有写截止日期", start=start)
+    return _("{start} 至 {end}", start=start, end=end)
+
+
 def estate_id_matches_folder(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
     if data.estate.id != src.folder.name:
         yield Diagnostic(
@@ -280,12 +287,11 @@ def fee_periods(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
                         "F001",
                         src.at(("fees",), (*path, "from")),
                         _(
-                            "收费“{fee}”：从 {start} 起的执行期间与 periods[{k}]（{from_} 至 {to}）重叠：调价时请给旧期间写上 to，即新期间开始的前一天 {day}",
+                            "收费“{fee}”：从 {start} 起的执行期间与 periods[{k}]（{span}）重叠：调价时请给旧期间写上 to，即新期间开始的前一天 {day}",
                             fee=fee.id,
                             start=p.start,
                             k=k,
-                            from_=earlier.start,
-                            to=earlier.end or _("至今"),
+                            span=_span(earlier.start, earlier.end),
                             day=p.start - dt.timedelta(days=1),
                         ),
                     )
@@ -1120,9 +1126,9 @@ def committee_term(data: EstateData, src: EstateSource) -> Iterator[Diagnostic]:
     latest = max(held, key=lambda e: e.date)
     if (latest.term.start, latest.term.end) != (committee.term.start, committee.term.end):
         message = _(
-            "estate.yaml 中业委会的任期是 {start} 至 {end}，governance.yaml 中最近一次选举 {id}（{date}）选出的任期是 {e_start} 至 {e_end}：两处要一致；换届后请把 estate.yaml 的 committee 改成新一届",
-            start=committee.term.start, end=committee.term.end or _("至今"), id=latest.id,
-            date=latest.date, e_start=latest.term.start, e_end=latest.term.end or _("至今"),
+            "estate.yaml 中业委会的任期是 {term}，governance.yaml 中最近一次选举 {id}（{date}）选出的任期是 {elected}：两处要一致；换届后请把 estate.yaml 的 committee 改成新一届",
+            term=_span(committee.term.start, committee.term.end), id=latest.id,
+            date=latest.date, elected=_span(latest.term.start, latest.term.end),
         )  # fmt: skip
         yield Diagnostic("G004", src.at(("estate",), ("committee", "term")), message)
 

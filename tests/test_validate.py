@@ -206,6 +206,15 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, int, int, str]]]] = {
         },
         [("fees.yaml", 10, 16, "F001")],
     ),
+    "F001 a new fee period while the old one is left open": (
+        {
+            "fees.yaml": fees(
+                "{from: 2024-01-01, amount: 1.00, regime: 市场调节价, basis: {kind: 其他, ref: x}}",
+                "{from: 2024-06-01, amount: 1.20, regime: 市场调节价, basis: {kind: 其他, ref: x}}",
+            )
+        },
+        [("fees.yaml", 10, 16, "F001")],
+    ),
     "F002 guided price outside its range": (
         {
             "fees.yaml": fees(
@@ -600,6 +609,10 @@ def test_all_problems_are_collected_not_just_the_first(site: Site) -> None:
         (
             "Q001 a survey with responses above its sample",
             "content/x/evaluations.yaml:15:16: Q001 错误: 调查 survey-2025-q1：有效回收 130 份，多于发放的 120 户：回收的问卷不会多于发放的",
+        ),
+        (
+            "F001 a new fee period while the old one is left open",
+            "content/x/fees.yaml:10:16: F001 错误: 收费“fee”：从 2024-06-01 起的执行期间与 periods[0]（2024-01-01 起，没有写截止日期）重叠：调价时请给旧期间写上 to，即新期间开始的前一天 2024-05-31",
         ),
         (
             "G002 a member with a private phone marked public",
