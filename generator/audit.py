@@ -397,6 +397,12 @@ def _rewrite_message(change: Change, code: str, release: Release) -> str:
             entry=entry,
             **values,
         )
+    if change.kind == "changed" and _price_of_a_period(change):
+        return _(
+            "{what} {place}：已在 {day} 发布的期次 {release} 中公示，现由 {old} 改为 {new}。已公示的收费标准不能改写。如是调价：请把这里改回 {old}，给这一期写上 to（新价格开始的前一天），在 periods 末尾新增一期写新价格和 from，并发布收费调整公告；如确属更正错误，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",
+            entry=entry,
+            **values,
+        )
     if change.kind == "removed":
         return _(
             "{what} {place}：已在 {day} 发布的期次 {release} 中公示，现在被删除了。已公示的内容不能删除；如确属错误，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",
@@ -407,6 +413,17 @@ def _rewrite_message(change: Change, code: str, release: Release) -> str:
         "{what} {place}：已在 {day} 发布的期次 {release} 中公示，现由 {old} 改为 {new}。已公示的内容不能改写；如确属更正错误，请在 corrections.yaml 登记更正（{entry}，并写明 reason 和更正公告 notice）",
         entry=entry,
         **values,
+    )
+
+
+def _price_of_a_period(change: Change) -> bool:
+    """A fee period's price (amount, regime, guide), the fields a fee rise would edit."""
+    path = change.path
+    return (
+        path[:2] == ("fees", "standards")
+        and len(path) >= 6
+        and path[3] == "periods"
+        and path[5] in ("amount", "regime", "guide")
     )
 
 

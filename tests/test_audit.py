@@ -756,6 +756,16 @@ def test_the_fund_and_households_are_published_facts(site: Site) -> None:
     assert any("estate.buildings.b2.households" in f for f in findings(site, "H008"))
 
 
+def test_a_fee_raised_in_place_is_told_the_way_a_fee_is_raised(site: Site) -> None:
+    published(site)
+    edit(site, "fees.yaml", "amount: 150.00", "amount: 180.00")
+    (finding,) = findings(site, "H008")
+    assert "现由 150.00 改为 180.00" in finding
+    assert "如是调价：请把这里改回 150.00，给这一期写上 to（新价格开始的前一天）" in finding
+    assert "在 periods 末尾新增一期写新价格和 from，并发布收费调整公告" in finding
+    assert "corrections.yaml" in finding  # a price published wrong is still a correction
+
+
 def test_a_votes_kind_and_a_contracts_headline_stay_as_published(site: Site) -> None:
     published(site)
     edit(
