@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
@@ -121,9 +122,13 @@ def parse(
     located: Located,
     extra: dict[str, Any] | None = None,
     buildings: dict[str, str] | None = None,
+    listed: str | None = None,
+    titled: Callable[[DataPath], str | None] | None = None,
 ) -> tuple[Any, list[Diagnostic]]:
     """Validate located data against a model; map every error to a diagnostic.
-    ``buildings``: the estate's buildings' ids by name, to name the id where a name is written."""
+    ``buildings``: the estate's buildings' ids by name, to name the id where a name is
+    written; ``listed``: where the reader finds those ids (estate.yaml's buildings);
+    ``titled``: a field as the reader sees it (a workbook's column), else its path."""
     data = located.data if extra is None else {**(located.data or {}), **extra}
     try:
         return model.model_validate(data), []
@@ -137,7 +142,10 @@ def parse(
             if e["type"] == "extra_forbidden" and (named := _run_on(str(e["loc"][-1])))
         }
         errors = [e for e in errors if e["type"] != "missing" or tuple(e["loc"]) not in run_on]
-        return None, [_diagnostic(err, located, model, buildings or {}) for err in errors]
+        listed = listed or _("estate.yaml 的 buildings")
+        return None, [
+            _diagnostic(err, located, model, buildings or {}, listed, titled) for err in errors
+        ]
 
 
 def _building_named(text: str, buildings: dict[str, str]) -> tuple[str, str] | None:
@@ -168,19 +176,25 @@ def _refused(located: Located, path: tuple[Any, ...]) -> bool:
 
 
 def _diagnostic(
-    err: Any, located: Located, model: type[BaseModel], buildings: dict[str, str]
+    err: Any,
+    located: Located,
+    model: type[BaseModel],
+    buildings: dict[str, str],
+    listed: str,
+    titled: Callable[[DataPath], str | None] | None,
 ) -> Diagnostic:
     path: DataPath = tuple(err["loc"])
     kind: str = err["type"]
-    where = dotted(path) + _label(model, path)
+    where = (titled and titled(path)) or dotted(path) + _label(model, path)
     named = _building_named(str(err["ctx"]["id"]), buildings) if kind == "sunshine_I001" else None
     if named is not None:
         message = _(
-            "{where}：“{got}”是楼幢“{name}”吧？这里要写楼幢的编号，请写成 {id}（编号见 estate.yaml 的 buildings）",
+            "{where}：“{got}”是楼幢“{name}”吧？这里要写楼幢的编号，请写成 {id}（编号见{listed}）",
             where=where,
             got=err["ctx"]["id"],
             name=named[1],
             id=named[0],
+            listed=listed,
         )
         return Diagnostic("I001", located.where(path), message)
     if kind == "missing":

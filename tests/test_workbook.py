@@ -361,6 +361,13 @@ def refused(site: Path, file: Path) -> list[str]:
     return [line for line in output.splitlines() if " 错误: " in line or " 提示: " in line]
 
 
+def in_column(said: str, title: str) -> str:
+    """What check says of a field, said of the workbook's column: the same words after it."""
+    field, words = said.split("：", 1)
+    assert "（" in field or "." in field, said  # check's own: the field's path in its file
+    return f"“{title}”：{words}"
+
+
 def new_half_year(closing: object) -> Callable[[openpyxl.Workbook], None]:
     def change(book: openpyxl.Workbook) -> None:
         fund = book["维修资金"]
@@ -387,8 +394,8 @@ closing: 1234.567
     said = check_says(tmp_path, "accounts/maintenance-fund/2026-h2.yaml", statement, "S004")
     assert len(said) == 2
     assert refused(site, bad) == [
-        f"{bad}!维修资金!F19: S004 错误: {said[0]}",
-        f"{bad}!维修资金!F20: S004 错误: {said[1]}",
+        f"{bad}!维修资金!F19: S004 错误: {in_column(said[0], '金额（元）')}",
+        f"{bad}!维修资金!F20: S004 错误: {said[1]}",  # a period's own: “closing（期末余额）”
     ]
 
 
@@ -485,6 +492,25 @@ def test_an_empty_required_cell_is_located_at_that_cell(
     assert refused(site, bad) == [f"{bad}!业主表决!C6: S001 错误: “表决事项”是必填的：请填上这一格"]
 
 
+def test_a_building_written_by_its_name_is_told_its_id_in_the_workbooks_words(
+    site: Path, exported: Path
+) -> None:
+    def vote(book: openpyxl.Workbook) -> None:
+        book["业主表决"].append(
+            ["vote-x", dt.date(2026, 9, 30), "1号楼电梯更新", "使用维修资金", "1号楼、2幢", "书面"]
+            + [9216.48, 72] * 3
+        )
+
+    bad = edit(exported, site / "坏.xlsx", vote)
+    # at the cell, by its column's title, with the id from the 楼栋 sheet; the votes that did
+    # pass are not taken for removed (no correction is said to state no change)
+    assert refused(site, bad) == [
+        f"{bad}!业主表决!E6: I001 错误: “表决楼幢”：“1号楼”是楼幢“1号楼”吧？这里要写楼幢的编号，请写成 b1（编号见“楼栋”表的楼幢编号）",
+        f"{bad}!业主表决!E6: I001 错误: “表决楼幢”：“2幢”是楼幢“2号楼”吧？这里要写楼幢的编号，请写成 b2（编号见“楼栋”表的楼幢编号）",
+    ]
+    assert "2 个错误，0 个警告" in import_(site, bad)[1].splitlines()
+
+
 def test_a_gbk_csv_of_one_sheet_is_read_and_located(site: Path, exported: Path) -> None:
     rows = [
         [c.value for c in row] for row in openpyxl.load_workbook(exported)["业主表决"].iter_rows()
@@ -516,7 +542,7 @@ def test_a_gbk_csv_of_one_sheet_is_read_and_located(site: Path, exported: Path) 
     yaml_vote = f"  - {{id: vote-x, date: 2026-09-30, matter: x, kind: 其他, total: {{area: 1, headcount: 许多}}, participating: {tally}, approving: {tally}}}\n"
     (said,) = check_says(site.parent / "check", "votes.yaml", yaml_vote, "S003")
     assert refused(site, bad) == [
-        f"{bad}!H6: S003 错误: {said}",
+        f"{bad}!H6: S003 错误: {in_column(said, '全体业主人数')}",
         f"{bad}:1:1: W010 提示: 按 GBK 编码读取（Excel、WPS 在中文 Windows 上保存 CSV 的默认编码）",
     ]
 
@@ -584,7 +610,7 @@ def test_a_bad_cell_of_an_xls_is_located(site: Path, office: dict[str, Path]) ->
     shutil.copy(office["bad.xls"], bad)
     xlsx = refused(site, office["bad.xlsx"])  # the same edit saved as .xlsx
     assert refused(site, bad) == [line.replace(str(office["bad.xlsx"]), str(bad)) for line in xlsx]
-    assert xlsx[0].startswith(f"{office['bad.xlsx']}!维修资金!F19: S004 错误: income[0].amount")
+    assert xlsx[0].startswith(f"{office['bad.xlsx']}!维修资金!F19: S004 错误: “金额（元）”：")
 
 
 def test_formulas_are_read_by_their_saved_values_and_said_so(

@@ -14,7 +14,7 @@ import dataclasses
 import difflib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from ..diff import Change, diff
 from ..errors import ContentError, Diagnostic, Severity, UsageError
 from ..history import working_locator
 from ..i18n import _
-from ..load import Located, load_text
+from ..load import DataPath, Located, load_text
 from ..model import Accounts, EstateData, Snapshot
 from ..model.base import ID_PATTERN
 from ..releases import load_releases
@@ -288,9 +288,11 @@ def _judge(
     sheets = {t.where: s for s in SHEETS for t in [tables[s.name]]}
     parts, accounts = _carried(estate.data)
     complete = True
+    buildings, listed = _buildings_by_name(files[("estate",)]), _("“楼栋”表的楼幢编号")
     for part, located in files.items():
         model = _MODEL_OF_PART[part[1] if part[0] == "accounts" else part[0]]
-        value, found = parse(model, located)
+        titled = _column_of(located, sheets)
+        value, found = parse(model, located, buildings=buildings, listed=listed, titled=titled)
         plan.diagnostics += _relocated(found, model, located, sheets)
         complete = complete and value is not None
         if value is None:
@@ -310,6 +312,8 @@ def _judge(
     )
     source = EstateSource(estate.folder, estate.display, {**estate.loaded.source.files, **files})
     plan.diagnostics += validate(new, source, complete)
+    if not complete:  # as check: a part that did not pass is not audited as though it were gone
+        return None
     side = Side(new, None, working_locator(source))
     working = LoadedEstate(estate.folder.name, new, source, estate.releases)
     audited = audit_estate(Site(estate.root, estate.config), working, today())
@@ -319,6 +323,31 @@ def _judge(
     plan.lines = [describe(c, old_tree, new_tree) for c in plan.changes]
     plan.diagnostics += _published_changed(estate, plan, side, built, tables)
     return new
+
+
+def _column_of(located: Located, sheets: dict[str, Sheet]) -> Callable[[DataPath], str | None]:
+    """A field by the title of the column it was read from (“表决楼幢”), for the messages."""
+
+    def title(path: DataPath) -> str | None:
+        at = located.where(path)
+        sheet = sheets.get(at.file) if isinstance(at, CellAt) else None
+        field = path[:-1] if path and isinstance(path[-1], int) else path  # a list's item
+        column = missing_column(sheet, field) if sheet is not None else None
+        return _("“{title}”", title=column.title) if column is not None else None
+
+    return title
+
+
+def _buildings_by_name(located: Located) -> dict[str, str]:
+    """The buildings' ids by name, as the 楼栋 sheet has them (a row may yet be wrong)."""
+    rows = located.data.get("buildings") if isinstance(located.data, dict) else None
+    return {
+        row["name"].strip(): row["id"]
+        for row in rows or []
+        if isinstance(row, dict)
+        and isinstance(row.get("name"), str)
+        and isinstance(row.get("id"), str)
+    }
 
 
 def _carried(data: EstateData) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
