@@ -128,6 +128,16 @@ class Cache:
     def keep_estate(self, fingerprint: str, packed: bytes) -> None:
         write_whole(self.estates / fingerprint, packed)
 
+    def imported(self, estate_id: str, export: str) -> bytes | None:
+        """What a workbook's export last brought into the estate (workbook.importer), if kept."""
+        try:
+            return (self.folder / "imports" / estate_id / export).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def keep_imported(self, estate_id: str, export: str, packed: bytes) -> None:
+        write_whole(self.folder / "imports" / estate_id / export, packed)
+
     def sheet(self, key: str) -> Digest | None:
         """The (size, sha256) of the sheet laid out from this key, if kept."""
         try:

@@ -824,7 +824,8 @@ def import_(ctx: click.Context, estate_id: str, file: Path, dry_run: bool) -> No
     """
     from .workbook import apply_import, plan_import
 
-    plan = plan_import(_site(ctx), estate_id, file, str(file))
+    root = _site(ctx)
+    plan = plan_import(root, estate_id, file, str(file), _own_cache(root))
     if plan.diagnostics:
         _print_diagnostics(plan.diagnostics, strict=False, as_json=False)
     if plan.failed:

@@ -549,6 +549,12 @@ CODES: dict[str, Code] = {
             "merged cells below the titles: all but the first read empty",
             "标题行以下有合并的单元格：除左上角外都读作空白",
         ),
+        Code(
+            "W013",
+            Severity.ERROR,
+            "an item changed elsewhere since the workbook was exported would be overwritten",
+            "工作簿导出之后，某一项在别处被改过，导回会把那次改动冲掉",
+        ),
     ]
 }
 

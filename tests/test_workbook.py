@@ -20,7 +20,7 @@ from generator.pipeline import check
 from generator.workbook import apply_import, export_estate, plan_import
 from generator.workbook.cells import convert
 from generator.workbook.export import FORMATS
-from generator.workbook.spec import SHEETS
+from generator.workbook.spec import EXPORTED, SHEETS
 
 from .conftest import REPO
 
@@ -241,6 +241,74 @@ def test_import_of_a_clerks_edits_makes_exactly_those_changes_and_passes_check(
     assert [d for d in check(site) if d.fails()] == []
     # the files written read back as the workbook: importing it again changes nothing
     assert plan_import(site, ESTATE, edited).writes == {}
+
+
+BIKE_VOTE = """\
+  - id: vote-2026-bike
+    date: 2026-10-18
+    matter: 在 3 号楼北侧加装电动自行车充电棚
+    kind: 其他
+    method: 书面征求意见
+    total: {area: 187373.84, headcount: 1866}
+    participating: {area: 151274.18, headcount: 1329}
+    approving: {area: 98462.40, headcount: 861}
+"""
+
+
+def _garage_renamed(book: openpyxl.Workbook) -> None:
+    for row in book["业主表决"].iter_rows(min_row=2):
+        if row[0].value == "vote-2026-garage":
+            row[2].value = "地下车库照明和排风改造"
+
+
+def test_an_item_changed_elsewhere_since_the_export_is_not_overwritten_unseen(
+    site: Path, exported: Path
+) -> None:
+    votes = site / "content" / ESTATE / "votes.yaml"
+    votes.write_text(votes.read_text(encoding="utf-8") + BIKE_VOTE, encoding="utf-8")
+    # the vote written into the YAML after the export: importing the workbook would remove it
+    assert refused(site, exported) == [
+        f"{exported}!业主表决: W013 错误: “业主表决”表的 vote-2026-bike 在导出这份工作簿之后被别处改过（改了 YAML 文件，或导入了另一份工作簿），导回会把那次改动冲掉：请重新导出（sunshine export {ESTATE} -o 新文件.xlsx），把这份工作簿里的修改抄过去再导回"
+    ]
+    # a workbook exported after it, imported, edited again and imported again: its own changes
+    fresh = export_estate(site, ESTATE, site / "新.xlsx")
+    first = edit(fresh, site / "第一次.xlsx", clerk_edits)
+    assert import_(site, first)[0] == 0
+    second = edit(first, site / "第二次.xlsx", _garage_renamed)
+    code, output = import_(site, second)
+    assert code == 0, output
+    assert "地下车库照明和排风改造" in (votes.read_text(encoding="utf-8"))
+    assert "vote-2026-bike" in votes.read_text(encoding="utf-8")
+    # the workbook exported before those imports, never imported, would undo them: it is told so
+    found = refused(site, fresh)
+    assert {line.split(": W013 错误: ")[1].split(" 在导出")[0] for line in found} == {
+        "“楼栋”表的 b3",
+        "“业主表决”表的 vote-2026-garage",
+        "“维修资金”表的 2026-h2",
+        "“维修资金分幢”表的 2026-h2",
+        "“维修资金转账”表的 2026-h2",
+        "“更正”表的 fix-b3-area",
+    }
+
+
+@pytest.mark.parametrize(
+    "held", ['{"export":"../../../../x","items":{}}', "{not json", '{"export":"0123456789abcdef"}']
+)
+def test_a_forged_or_broken_export_row_is_no_export_row(
+    site: Path, exported: Path, held: str
+) -> None:
+    def forge(book: openpyxl.Workbook) -> None:
+        guide = book["说明"]
+        for row in guide.iter_rows():
+            if row[0].value == EXPORTED:
+                row[1].value = held
+
+    forged = edit(exported, site / "改过.xlsx", forge)
+    before = tree_bytes(site)
+    code, output = import_(site, forged)
+    assert code == 0, output  # judged as a workbook that says nothing of its export
+    assert tree_bytes(site) == before
+    assert not list(site.parent.rglob("x")) and not (site / ".sunshine-cache" / "imports").exists()
 
 
 def test_dry_run_shows_the_changes_and_writes_nothing(site: Path, exported: Path) -> None:

@@ -12,6 +12,7 @@ change (shaded grey), are locked; every other cell is open.
 from __future__ import annotations
 
 import io
+import secrets
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -51,7 +52,7 @@ def workbook_bytes(data: EstateData, published: set[tuple[str, str]]) -> bytes:
     guide.title = GUIDE
     for sheet in SHEETS:
         _fill_sheet(book.create_sheet(sheet.name), sheet, data, published)
-    fill_guide(guide, data)
+    fill_guide(guide, data, secrets.token_hex(8))  # each export its own name: see importer
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,6 +7,7 @@ clerk, in Chinese like its column titles, which the import reads.
 
 from __future__ import annotations
 
+import json
 from typing import Any, get_args
 
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -18,7 +19,8 @@ from pydantic.fields import FieldInfo
 from ..content import _bare
 from ..model import EstateData
 from ..model.contracts import Service
-from .spec import PARENT, SHEETS, Column, Sheet
+from .spec import CELL_CHARS, EXPORTED, PARENT, SHEETS, Column, Sheet
+from .tables import item_digests
 
 KIND_HINTS = {
     "money": "金额（元），最多两位小数",
@@ -112,8 +114,9 @@ def column_note(sheet: Sheet, column: Column) -> str:
     return "；".join(p for p in parts if p) + f"（{required(sheet, column)}）"
 
 
-def fill_guide(ws: Worksheet, data: EstateData) -> None:
-    """Write the 说明 sheet: how to fill the workbook, then every column of every sheet."""
+def fill_guide(ws: Worksheet, data: EstateData, export: str) -> None:
+    """Write the 说明 sheet: how to fill the workbook, then every column of every sheet; last,
+    out of the printed page, this export's name and the digests of what it holds."""
     estate = data.estate
     ws.cell(1, 1, f"{estate.name}（{estate.id}）公示数据工作簿").font = Font(bold=True, size=14)
     row = 2
@@ -139,6 +142,15 @@ def fill_guide(ws: Worksheet, data: EstateData) -> None:
             )
             for i, value in enumerate(values, start=1):
                 ws.cell(row, i, value).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.print_area = f"A1:D{row}"
+    row += 2
+    ws.cell(row, 1, EXPORTED).font = Font(color="808080", size=8)
+    held = {"export": export, "items": item_digests(data)}
+    digests = json.dumps(held, ensure_ascii=False, separators=(",", ":"))
+    for i in range(0, len(digests), CELL_CHARS):
+        ws.cell(row, 2 + i // CELL_CHARS, digests[i : i + CELL_CHARS]).font = Font(
+            color="808080", size=8
+        )
     for letter, width in zip("ABCD", (14, 24, 10, 90), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

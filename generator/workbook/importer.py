@@ -10,9 +10,12 @@ error no file is written.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
+import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,11 +26,12 @@ from openpyxl.utils import column_index_from_string
 from pydantic import BaseModel, ValidationError
 
 from ..audit import Side
+from ..cache import Cache
 from ..clock import today
 from ..config import SiteConfig, require_config
 from ..content import ACCOUNT_DIRS, SECTION_FILES, EstateSource, LoadedParts, load_estate, parse
 from ..diff import Change, diff
-from ..errors import ContentError, Diagnostic, Severity, UsageError
+from ..errors import ContentError, Diagnostic, GeneratorError, Severity, UsageError
 from ..history import working_locator
 from ..i18n import _
 from ..load import DataPath, Located, load_text
@@ -40,8 +44,8 @@ from ..site import LoadedEstate, Site, audit_estate
 from ..validate import validate
 from . import yamlfile
 from .cells import Book, CellAt, Table, UnreadableError, blank, read_book
-from .spec import ACCOUNTS, GUIDE, SHEET_NAMES, SHEETS, Sheet
-from .tables import Built, Part, finish, missing_column, read_sheet, sheet_rows
+from .spec import ACCOUNTS, EXPORTED, GUIDE, SHEET_NAMES, SHEETS, Sheet
+from .tables import Built, Part, finish, item_digests, missing_column, read_sheet, sheet_rows
 
 _STRUCTURE = {"W001", "W002", "W006"}  # the file cannot be read as the workbook it should be
 _FIELD_OF_PART = {name: key for name, (key, _m) in SECTION_FILES.items()}
@@ -62,6 +66,8 @@ class Plan:
     lines: list[Any] = field(default_factory=list)  # render.changes.Line per change
     writes: dict[Path, str] = field(default_factory=dict)
     removes: list[Path] = field(default_factory=list)
+    imported: tuple[str, str] | None = None  # this export's name and what it brings in
+    cache: Cache | None = None  # where that is kept once written
 
     @property
     def failed(self) -> bool:
@@ -103,10 +109,13 @@ def published_periods(releases: Iterable[Snapshot]) -> set[tuple[str, str]]:
     }
 
 
-def plan_import(root: Path, estate_id: str, file: Path, display: str | None = None) -> Plan:
-    """Read a workbook into the estate's data and say what importing it would do."""
+def plan_import(
+    root: Path, estate_id: str, file: Path, display: str | None = None, cache: Cache | None = None
+) -> Plan:
+    """Read a workbook into the estate's data and say what importing it would do; ``cache``
+    keeps what each export brought in, so that its next import knows its own changes."""
     estate = open_estate(root, estate_id)
-    plan = Plan(estate_id)
+    plan = Plan(estate_id, cache=cache)
     shown = display or str(file)
     try:
         book = read_book(file, shown, SHEET_NAMES)
@@ -123,10 +132,88 @@ def plan_import(root: Path, estate_id: str, file: Path, display: str | None = No
     finish(built, tables)
     plan.diagnostics += built.problems
     new = _judge(estate, built, tables, plan)
+    exported = _exported(book)
+    if new is not None and exported is not None:
+        plan.diagnostics += _overwrites(estate, exported, new, tables, cache)
+        plan.imported = exported[0], json.dumps(item_digests(new), separators=(",", ":"))
     if new is not None and not plan.failed:
         _files(estate, new, built, plan)
     plan.diagnostics = _unique(plan.diagnostics)
     return plan
+
+
+def _overwrites(
+    estate: _Estate,
+    exported: tuple[str, dict[str, str]],
+    new: EstateData,
+    tables: dict[str, Table],
+    cache: Cache | None,
+) -> list[Diagnostic]:
+    """W013 for each item changed elsewhere (the YAML, another workbook) since this workbook
+    was exported, that importing it would change again: that change would be lost unseen.
+
+    An item is the workbook's to change if it is as exported, or as this export's last
+    import left it (kept in the site's cache) and edited in the workbook since; an older copy
+    of the export, the item as exported, would undo that import, and is told so. A workbook that says nothing of its export (a CSV, a
+    sheet copied out) is not judged. This guards against mistakes; whoever forges the 说明
+    sheet's digests forgoes the guard, and the audit still judges what was published."""
+    export, items = exported
+    now, coming = item_digests(estate.data), item_digests(new)
+    ours = _read_memory(cache, estate.folder.name, export) if cache else None
+    problems = []
+    for item in [*now, *(i for i in items if i not in now)]:
+        was, is_, will = items.get(item), now.get(item), coming.get(item)
+        if is_ == was or will == is_:
+            continue  # not changed since the export, or the workbook has it as it is now
+        if ours is not None and is_ == ours.get(item) and will != was:
+            continue  # as this export's last import left it, and edited in it since
+
+        name, key = item.split("|", 1)
+        table = tables[name]
+        rows = [r for r, row in enumerate(table.rows[1:], start=2) if row[:1] == [key]]
+        message = _(
+            "“{sheet}”表的 {key} 在导出这份工作簿之后被别处改过（改了 YAML 文件，或导入了另一份工作簿），导回会把那次改动冲掉：请重新导出（sunshine export {estate} -o 新文件.xlsx），把这份工作簿里的修改抄过去再导回",
+            sheet=name,
+            key=key,
+            estate=estate.folder.name,
+        )
+        problems.append(Diagnostic("W013", table.at(rows[0] if rows else 0), message))
+    return problems
+
+
+def _exported(book: Book) -> tuple[str, dict[str, str]] | None:
+    """The export's name and its items' digests, as the 说明 sheet holds them whole."""
+    guide = book.tables.get(GUIDE)
+    for row in guide.rows if guide else []:
+        if row[:1] == [EXPORTED]:
+            try:
+                held = json.loads("".join(v for v in row[1:] if isinstance(v, str)))
+                export, items = held["export"], held["items"]
+            except (ValueError, TypeError, KeyError):
+                return None
+            if (
+                isinstance(export, str)
+                and re.fullmatch(r"[0-9a-f]{16}", export)
+                and _digests(items)
+            ):
+                return export, items
+            return None
+    return None
+
+
+def _digests(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
+def _read_memory(cache: Cache, estate_id: str, export: str) -> dict[str, str] | None:
+    """The items' digests as this export's last import left them (the site's own cache)."""
+    try:
+        held = json.loads(cache.imported(estate_id, export) or b"null")
+    except (OSError, ValueError):
+        return None
+    return held if _digests(held) else None
 
 
 def _sheets_not_read(book: Book, shown: str) -> list[Diagnostic]:
@@ -562,4 +649,8 @@ def apply_import(plan: Plan) -> list[Path]:
         os.replace(temporary, path)
     for path in plan.removes:
         path.unlink()
+    if plan.imported is not None and plan.cache is not None:  # the import stands without it
+        export, digests = plan.imported
+        with contextlib.suppress(OSError, GeneratorError):
+            plan.cache.keep_imported(plan.estate_id, export, digests.encode("utf-8"))
     return [*plan.writes, *plan.removes]

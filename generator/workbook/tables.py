@@ -8,6 +8,8 @@ check it exactly as they check YAML.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -79,6 +81,21 @@ def sheet_rows(sheet: Sheet, data: EstateData) -> Iterator[tuple[str, list[Any]]
     for key, item in items_of(sheet, data):
         for row_type, inner in _inner_rows(sheet, item):
             yield key, [_cell(sheet, c, key, row_type, item, inner) for c in sheet.columns]
+
+
+def item_digests(data: EstateData) -> dict[str, str]:
+    """Every item of every sheet (a building, a fee, a vote, a statement's period) by
+    "sheet|key": a short digest of its rows as exported, to tell what changed since."""
+    rows: dict[str, list[list[Any]]] = {}
+    for sheet in SHEETS:
+        for key, values in sheet_rows(sheet, data):
+            rows.setdefault(f"{sheet.name}|{key}", []).append(values)
+    return {
+        item: hashlib.sha256(
+            json.dumps(values, default=str, ensure_ascii=False).encode("utf-8")
+        ).hexdigest()[:12]
+        for item, values in rows.items()
+    }
 
 
 def _inner_rows(sheet: Sheet, item: dict[str, Any]) -> Iterator[tuple[str | None, dict[str, Any]]]:
