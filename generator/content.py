@@ -243,6 +243,15 @@ def _unknown(model: type[BaseModel], path: DataPath) -> str:
             key=key,
             bare=bare,
         )
+    labels = {name: _words(model, (*path[:-1], name)) for name in allowed}
+    named = _by_words(key, labels)
+    if named is not None:
+        return _(
+            "{path}：字段名要写英文：“{key}”请写成“{name}”",
+            path=dotted(path),
+            key=key,
+            name=named,
+        )
     close = difflib.get_close_matches(key, allowed, n=1)
     if close:
         return _(
@@ -256,7 +265,9 @@ def _unknown(model: type[BaseModel], path: DataPath) -> str:
         "{path}：没有“{key}”这个字段；这里可以写的字段有：{allowed}",
         path=dotted(path),
         key=key,
-        allowed=_("、").join(allowed),
+        allowed=_("、").join(
+            _("{name}（{label}）", name=n, label=labels[n]) if labels[n] else n for n in allowed
+        ),
     )
 
 
@@ -329,10 +340,33 @@ def _shown(value: Any) -> str:
 
 def _label(model: type[BaseModel], path: DataPath) -> str:
     """The field's name in the clerk's words (its description), in brackets; empty when unknown."""
+    label = _words(model, path)
+    return _("（{label}）", label=label) if label else ""
+
+
+def _words(model: type[BaseModel], path: DataPath) -> str:
+    """The field's name in the clerk's words, bare; empty when unknown."""
     info = field_info(model, _keys(path))
     if info is None or not info.description:
         return ""
-    return _("（{label}）", label=re.split(r"[，：（]", pick(info.description))[0])
+    return re.split(r"[，：（]", pick(info.description))[0]
+
+
+def _by_words(key: str, labels: dict[str, str]) -> str | None:
+    """The field a key names in the clerk's words: its label (户数), or that in pinyin (hushu)."""
+    found = [name for name, label in labels.items() if label and key == label]
+    if not found and key.isascii() and key.isalpha():
+        from pypinyin import Style, lazy_pinyin  # here: only an unknown key asks for it
+
+        spoken = key.lower()
+        found = [
+            name
+            for name, label in labels.items()
+            if label
+            and spoken
+            in ("".join(lazy_pinyin(label)), "".join(lazy_pinyin(label, style=Style.FIRST_LETTER)))
+        ]
+    return found[0] if len(found) == 1 else None
 
 
 def _choices(model: type[BaseModel], path: DataPath) -> list[str]:

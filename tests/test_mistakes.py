@@ -265,3 +265,33 @@ def test_a_key_indented_to_no_column_above_is_named_with_its_neighbours_column(
     assert said == (
         f"content/x/estate.yaml:{at + 1}:{column}: L001 错误: 第 {at + 1} 行的缩进和上面的键没有对齐：它从第 {column} 列开始，上一个键从第 5 列开始。同一层的键要从同一列开始，请增减空格对齐"
     )
+
+
+def test_a_file_named_in_chinese_is_shown_the_name_in_pinyin_to_write(site: Site) -> None:
+    notice = sorted((site.estate / "notices").glob("*.md"))[0]
+    notice.rename(notice.with_name("停车费调整.md"))
+    (said,) = [d.format() for d in site.check() if d.code == "I001"]
+    assert said == (
+        "content/x/notices/停车费调整.md:1:1: I001 错误: 文件名“停车费调整”不能作编号，这个文件没有读取："
+        "文件名只用小写字母 a-z、数字 0-9 和 -，例如 ting-che-fei-tiao-zheng.md"
+    )
+
+
+@pytest.mark.parametrize("written", ["户数", "hushu", "hs"])
+def test_a_key_written_in_chinese_or_pinyin_is_given_its_english_name(
+    site: Site, written: str
+) -> None:
+    path = site.estate / "estate.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    households: 160", f"    {written}: 160", 1), "utf-8")
+    said = [d.message for d in site.check() if d.code == "S002"]
+    assert said == [f"buildings[0].{written}：字段名要写英文：“{written}”请写成“households”"]
+
+
+def test_an_unknown_key_lists_what_may_be_written_with_each_ones_meaning(site: Site) -> None:
+    path = site.estate / "estate.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    households: 160", "    zzz: 160", 1), "utf-8")
+    (said,) = [d.message for d in site.check() if d.code == "S002"]
+    assert said.startswith("buildings[0].zzz：没有“zzz”这个字段；这里可以写的字段有：id（楼幢编号）、")
+    assert "households（户数）" in said

@@ -59,9 +59,18 @@ def _id(value: Any) -> str:
 
 
 def id_example(text: str) -> str:
-    """The id a clerk probably meant: lowercase, '-' for spaces and '_', other characters dropped."""
-    guess = re.sub(r"[^a-z0-9-]", "", re.sub(r"[\s_.]+", "-", text.strip().lower())).strip("-")
+    """The id a clerk probably meant: lowercase, '-' for spaces and '_', other characters
+    dropped; Chinese in pinyin, a syllable each, as the demo's ids (翠湖花园 -> cui-hu-hua-yuan)."""
+    guess = _slug(text)
+    if not guess and text.strip():
+        from pypinyin import lazy_pinyin  # here: only a refused id asks for it
+
+        guess = _slug(" ".join(lazy_pinyin(text)))
     return guess[:64].strip("-") if guess else "b1"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "", re.sub(r"[\s_.]+", "-", text.strip().lower())).strip("-")
 
 
 def _text(value: Any) -> str:
