@@ -293,5 +293,7 @@ def test_an_unknown_key_lists_what_may_be_written_with_each_ones_meaning(site: S
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    households: 160", "    zzz: 160", 1), "utf-8")
     (said,) = [d.message for d in site.check() if d.code == "S002"]
-    assert said.startswith("buildings[0].zzz：没有“zzz”这个字段；这里可以写的字段有：id（楼幢编号）、")
+    assert said.startswith(
+        "buildings[0].zzz：没有“zzz”这个字段；这里可以写的字段有：id（楼幢编号）、"
+    )
     assert "households（户数）" in said
