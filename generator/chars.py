@@ -107,19 +107,29 @@ def describe(char: str) -> str:
     return f"{code} ({name})" if name else code
 
 
+# what any text refuses, as (first, last, code): the one table kind and without_refused read
+_REFUSED: tuple[tuple[int, int, str], ...] = (
+    (0x00, 0x08, "T001"),  # controls; a tab and a line break are judged apart (kind)
+    (0x0B, 0x1F, "T001"),
+    (0x7F, 0x9F, "T001"),
+    (0xD800, 0xDFFF, "T001"),  # lone surrogates
+    (0xFDD0, 0xFDEF, "T001"),  # non-characters, and each plane's last two below
+    *((plane | 0xFFFE, plane | 0xFFFF, "T001") for plane in range(0, 0x110000, 0x10000)),
+    (0x202A, 0x202E, "T002"),  # bidi embeddings and overrides (_BIDI)
+    (0x2066, 0x2069, "T002"),  # and isolates
+    (0xE000, 0xF8FF, "T003"),  # private use
+    (0xF0000, 0x10FFFF, "T003"),
+)
+
+
 def kind(char: str, one_line: bool) -> str | None:
     """The code a character earns in a value (one-line or not); None when it is allowed."""
-    point = ord(char)
     if char in "\n\t":
         return "T001" if one_line else None
-    if point < 0x20 or 0x7F <= point <= 0x9F or 0xD800 <= point <= 0xDFFF:
-        return "T001"
-    if 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE:
-        return "T001"  # non-characters
-    if char in _BIDI:
-        return "T002"
-    if 0xE000 <= point <= 0xF8FF or point >= 0xF0000:
-        return "T003"
+    point = ord(char)
+    for first, last, code in _REFUSED:
+        if first <= point <= last:
+            return code
     if one_line and _invisible(char):
         return "T002"
     return None
@@ -199,12 +209,8 @@ def without_refused(html_text: str) -> str:
     return _REFUSED_IN_TEXT.sub("", html_text)
 
 
-_NONCHARACTERS = "".join(
-    f"{chr(plane | 0xFFFE)}{chr(plane | 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
-)
 _REFUSED_IN_TEXT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u202a-\u202e\u2066-\u2069"
-    f"\ue000-\uf8ff\U000f0000-\U0010ffff{re.escape(_NONCHARACTERS)}]"
+    "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b, _code in _REFUSED) + "]"
 )
 
 

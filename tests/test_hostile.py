@@ -99,6 +99,19 @@ def test_a_character_the_text_rule_refuses_is_found_where_it_is(
     assert "\u202e" not in output and "\x1b" not in output and "\x00" not in output
 
 
+def test_markup_keeps_no_character_a_value_may_not_hold() -> None:
+    """chars.without_refused (for markup that did not come through a checked value) takes out
+    exactly what kind refuses in multi-line text: at and beside every edge of every range."""
+    from generator import chars
+
+    edges = {p for a, b, _c in chars._REFUSED for p in (a - 1, a, b, b + 1) if 0 <= p <= 0x10FFFF}
+    for point in sorted(edges | {0x09, 0x0A, 0x20, 0x4E00, 0x1F600}):
+        char = chr(point)
+        refused = chars.kind(char, one_line=False) is not None
+        assert chars.without_refused(f"a{char}b") == ("ab" if refused else f"a{char}b"), hex(point)
+    assert chars.kind("\u202e", one_line=False) == "T002" and chars.kind("\ue000", False) == "T003"
+
+
 def test_a_control_character_is_refused_by_release_and_nothing_is_written(demo: Path) -> None:
     replace(demo / "content" / C / "estate.yaml", "name: 云莲新村", 'name: "云莲\\0新村"')
     before = sorted((demo / "content" / C / "releases").iterdir())
