@@ -458,7 +458,7 @@ def _buildings(
                 "A002",
                 src.at(part, ("buildings",)),
                 _(
-                    "{pid}：各楼幢账户的{field}合计 {added}，小区合计是 {total}（相差 {off}）：请核对 buildings 里各楼幢的数字",
+                    "{pid}：各楼幢账户的{field}合计 {added}，小区合计是 {total}（相差 {off}）：请逐幢核对各楼幢账户的{field}",
                     pid=pid,
                     field=_(TOTALS[field]),
                     added=_money(added),
