@@ -26,7 +26,7 @@ from typing import Any
 from . import __version__, fonts, i18n, peers, tree
 from .cache import Cache, Indexed
 from .config import SiteConfig, load_config
-from .content import glyph_findings
+from .content import ACCOUNT_DIRS, SECTION_FILES, glyph_findings
 from .errors import Diagnostic, Location, UsageError
 from .fingerprint import (
     Walk,
@@ -137,6 +137,8 @@ def check(
         found += witnessed
         added.update(order)
     known = cache.check_index() if cache else {}
+    if walk is not None:  # while the walk ends in its process, the validators an estate needs
+        _validators_built()
     walked = walk.of(content) if walk is not None else {}
     common = _common(root, config)
     seen: dict[str, tuple[str, str]] = {}  # signature, digest
@@ -278,6 +280,13 @@ _JOB: list[_Job] = []
 def _init(job: _Job) -> None:
     _JOB[:] = [job]
     i18n.use(job.language)
+
+
+def _validators_built() -> None:
+    """Every file's model made ready to validate (built on first use, see model.base: 50 ms),
+    here while this process would wait; workers forked later start with them built."""
+    for _key, model in (*SECTION_FILES.values(), *ACCOUNT_DIRS.values()):
+        model.model_rebuild()
 
 
 def _check_one(
