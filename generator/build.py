@@ -20,6 +20,7 @@ from .fingerprint import data_turns, span
 from .history import compare
 from .i18n import DEFAULT, LANGUAGES
 from .model.notices import Correction
+from .pinyin import spoken
 from .profiles import RuleProfile
 from .render import charts, citydata, feeds, opendata, pdf, qr, tables
 from .render.changes import Line, describe_all
@@ -299,7 +300,7 @@ def render_estate(site: Site, estate: LoadedEstate, paper: str | None, as_of: dt
         sheets={sheet.path: sheet.digest for sheet in out.sheets}, since=since, until=until,
         figures=figures,
         notices=[(n.id, n.title) for n in notices_in_posting(latest.data.notices, None)] if latest else [],
-        pinyin=citydata.pinyin(f"{e.name} {e.street} {e.community}") if e else ("", ""),
+        pinyin=spoken(f"{e.name} {e.street} {e.community}") if e else ("", ""),
         tables=citydata.pack(rows), lines=citydata.pack_lines(rows),
     )  # fmt: skip
     return Rendered(summary, out.files, out.sheets)

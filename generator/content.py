@@ -66,6 +66,7 @@ from .model.evaluations import Evaluations, Meetings
 from .model.fees import Fees
 from .model.governance import Document, DocumentMeta, Governance
 from .model.notices import Corrections, Notice, NoticeMeta
+from .pinyin import spoken
 
 # file name -> (field of EstateData, model); the one table the loader, the
 # schemas and the scaffold follow.
@@ -356,16 +357,7 @@ def _by_words(key: str, labels: dict[str, str]) -> str | None:
     """The field a key names in the clerk's words: its label (户数), or that in pinyin (hushu)."""
     found = [name for name, label in labels.items() if label and key == label]
     if not found and key.isascii() and key.isalpha():
-        from pypinyin import Style, lazy_pinyin  # here: only an unknown key asks for it
-
-        spoken = key.lower()
-        found = [
-            name
-            for name, label in labels.items()
-            if label
-            and spoken
-            in ("".join(lazy_pinyin(label)), "".join(lazy_pinyin(label, style=Style.FIRST_LETTER)))
-        ]
+        found = [n for n, label in labels.items() if label and key.lower() in spoken(label)]
     return found[0] if len(found) == 1 else None
 
 

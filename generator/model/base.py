@@ -18,6 +18,7 @@ from stdnum.cn import uscc
 from .. import chars, mistakes
 from ..clock import out_of_range
 from ..i18n import _
+from ..pinyin import syllables
 
 
 class Base(BaseModel):
@@ -63,9 +64,7 @@ def id_example(text: str) -> str:
     dropped; Chinese in pinyin, a syllable each, as the demo's ids (翠湖花园 -> cui-hu-hua-yuan)."""
     guess = _slug(text)
     if not guess and text.strip():
-        from pypinyin import lazy_pinyin  # here: only a refused id asks for it
-
-        guess = _slug(" ".join(lazy_pinyin(text)))
+        guess = _slug(" ".join(syllables(text)))
     return guess[:64].strip("-") if guess else "b1"
 
 

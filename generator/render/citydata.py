@@ -27,18 +27,6 @@ ARCHIVE = "sunshine-data.zip"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's first day: no build's clock in the archive
 
 
-def pinyin(text: str) -> tuple[str, str]:
-    """Text in pinyin without tones, whole and by initials: 景阳花园 -> (jingyanghuayuan, jyhy)."""
-    # here, not above: its dictionary is 56 MiB, wanted by the workers that render estates
-    # and never by a build's main process, which would hold it from start to end
-    from pypinyin import Style, lazy_pinyin
-
-    words = [w for w in text.split() if w]
-    whole = " ".join("".join(lazy_pinyin(w)) for w in words)
-    initials = " ".join("".join(lazy_pinyin(w, style=Style.FIRST_LETTER)) for w in words)
-    return whole.lower(), initials.lower()
-
-
 def pack(rows: Rows) -> dict[str, bytes]:
     """An estate's rows, table by table, small enough to keep in its summary."""
     return {
