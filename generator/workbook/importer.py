@@ -134,8 +134,9 @@ def plan_import(
     new = _judge(estate, built, tables, plan)
     exported = _exported(book)
     if new is not None and exported is not None:
-        plan.diagnostics += _overwrites(estate, exported, new, tables, cache)
-        plan.imported = exported[0], json.dumps(item_digests(new), separators=(",", ":"))
+        coming = item_digests(new)
+        plan.diagnostics += _overwrites(estate, exported, coming, tables, cache)
+        plan.imported = exported[0], json.dumps(coming, separators=(",", ":"))
     if new is not None and not plan.failed:
         _files(estate, new, built, plan)
     plan.diagnostics = _unique(plan.diagnostics)
@@ -145,20 +146,22 @@ def plan_import(
 def _overwrites(
     estate: _Estate,
     exported: tuple[str, dict[str, str]],
-    new: EstateData,
+    coming: dict[str, str],
     tables: dict[str, Table],
     cache: Cache | None,
 ) -> list[Diagnostic]:
     """W013 for each item changed elsewhere (the YAML, another workbook) since this workbook
-    was exported, that importing it would change again: that change would be lost unseen.
+    was exported, that importing it (``coming``: its items' digests) would change again:
+    that change would be lost unseen.
 
     An item is the workbook's to change if it is as exported, or as this export's last
-    import left it (kept in the site's cache) and edited in the workbook since; an older copy
-    of the export, the item as exported, would undo that import, and is told so. A workbook that says nothing of its export (a CSV, a
-    sheet copied out) is not judged. This guards against mistakes; whoever forges the 说明
-    sheet's digests forgoes the guard, and the audit still judges what was published."""
+    import left it (kept in the site's cache) and edited in the workbook since; an older
+    copy of the export, the item as exported, would undo that import, and is told so. A
+    workbook that says nothing of its export (a CSV, a sheet copied out) is not judged.
+    This guards against mistakes; whoever forges the 说明 sheet's digests forgoes the
+    guard, and the audit still judges what was published."""
     export, items = exported
-    now, coming = item_digests(estate.data), item_digests(new)
+    now = item_digests(estate.data)
     ours = _read_memory(cache, estate.folder.name, export) if cache else None
     problems = []
     for item in [*now, *(i for i in items if i not in now)]:
@@ -167,7 +170,6 @@ def _overwrites(
             continue  # not changed since the export, or the workbook has it as it is now
         if ours is not None and is_ == ours.get(item) and will != was:
             continue  # as this export's last import left it, and edited in it since
-
         name, key = item.split("|", 1)
         table = tables[name]
         rows = [r for r, row in enumerate(table.rows[1:], start=2) if row[:1] == [key]]
