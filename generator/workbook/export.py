@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import EstateData
 from .cells import EXCEL_DIGITS
 from .guide import column_note, fill_guide, printable
-from .spec import GUIDE, SHEETS, Column, Sheet
+from .spec import EXPORT_BYTES, GUIDE, SHEETS, Column, Sheet
 from .tables import sheet_rows
 
 FORMATS = {
@@ -52,7 +52,9 @@ def workbook_bytes(data: EstateData, published: set[tuple[str, str]]) -> bytes:
     guide.title = GUIDE
     for sheet in SHEETS:
         _fill_sheet(book.create_sheet(sheet.name), sheet, data, published)
-    fill_guide(guide, data, secrets.token_hex(8))  # each export its own name: see importer
+    fill_guide(
+        guide, data, secrets.token_hex(EXPORT_BYTES)
+    )  # each export its own name: see importer
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

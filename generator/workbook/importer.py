@@ -44,7 +44,7 @@ from ..site import LoadedEstate, Site, audit_estate
 from ..validate import validate
 from . import yamlfile
 from .cells import Book, CellAt, Table, UnreadableError, blank, read_book
-from .spec import ACCOUNTS, EXPORTED, GUIDE, SHEET_NAMES, SHEETS, Sheet
+from .spec import ACCOUNTS, EXPORT_BYTES, EXPORTED, GUIDE, SHEET_NAMES, SHEETS, Sheet
 from .tables import Built, Part, finish, item_digests, missing_column, read_sheet, sheet_rows
 
 _STRUCTURE = {"W001", "W002", "W006"}  # the file cannot be read as the workbook it should be
@@ -195,7 +195,7 @@ def _exported(book: Book) -> tuple[str, dict[str, str]] | None:
                 return None
             if (
                 isinstance(export, str)
-                and re.fullmatch(r"[0-9a-f]{16}", export)
+                and re.fullmatch(f"[0-9a-f]{{{2 * EXPORT_BYTES}}}", export)
                 and _digests(items)
             ):
                 return export, items

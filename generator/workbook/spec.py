@@ -516,3 +516,4 @@ GUIDE = "说明"
 # the 说明 sheet's last row: this label, then the exported items' digests (tables.item_digests)
 EXPORTED = "导出时各项的校验码（导回时用来发现导出之后在别处做的改动，请不要改动）"
 CELL_CHARS = 30_000  # a cell holds 32,767 characters: longer digests go on in the next cells
+EXPORT_BYTES = 8  # an export's name: this many random bytes, in hex
